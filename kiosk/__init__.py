@@ -1,0 +1,63 @@
+"""voxbox: the Flask application for kiosks and the hub."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import settings as default_settings
+
+
+def _secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating it on first run."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the voxbox app in the kiosk or hub role."""
+    instance_path = instance_path or os.environ.get("VOXBOX_INSTANCE")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_object(default_settings)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("VOXBOX")
+    if test_config:
+        app.config.update(test_config)
+    default_settings.finalise(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+
+    from . import auth, db, i18n, views
+
+    db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    views.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    from sync import cli as sync_cli
+
+    sync_cli.init_app(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        db.upgrade_in_place(app)
+        if app.config["ROLE"] == "hub" and not app.config.get("TESTING"):
+            from . import retention
+
+            retention.purge_at_startup(app)  # deadlines pass while the hub is down too
+    return app

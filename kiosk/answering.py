@@ -1,0 +1,36 @@
+"""Reading answers from forms, shared by the kiosk and phone flows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import questions
+from .problems import AnswerError
+
+
+def read_question(q: dict, form: Any, answers: dict[str, Any]) -> str | None:
+    """Parse one question's fields into answers (in place); return an error message or None."""
+    try:
+        value, other = questions.answer_from_form(q, form)
+    except AnswerError as exc:
+        return str(exc)
+    answers[q["id"]] = value
+    answers.pop(f"{q['id']}.other", None)
+    if other is not None:
+        answers[f"{q['id']}.other"] = other
+    try:
+        questions.check_one(q, value, other)
+    except AnswerError as exc:
+        return str(exc)
+    return None
+
+
+def read_all(defn: dict, form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Parse every question on a one-page form; returns (answers, errors by question id)."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for q in defn["questions"]:
+        error = read_question(q, form, answers)
+        if error:
+            errors[q["id"]] = error
+    return answers, errors

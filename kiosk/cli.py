@@ -1,0 +1,200 @@
+"""The voxbox command line: a Flask group of kebab-case commands over tested functions."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+import yaml
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import auth, consultations, create_app, definitions
+from .problems import ProblemError
+
+
+def _set_instance(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        os.environ["VOXBOX_INSTANCE"] = os.path.abspath(value)
+
+
+def _factory() -> Flask:
+    return create_app()
+
+
+main = FlaskGroup(
+    name="voxbox",
+    help="voxbox: kiosk and QR outreach for public consultations.",
+    create_app=_factory,
+    add_version_option=False,
+    params=[click.Option(["--instance"], metavar="DIR", expose_value=False, is_eager=True,
+                         callback=_set_instance,
+                         help="Instance folder (config, database); also VOXBOX_INSTANCE.")],
+)
+
+
+@click.group("consultations", help="Import, export and list consultation definitions.")
+def consultations_group() -> None:
+    """Consultation definition commands."""
+
+
+@consultations_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@with_appcontext
+def import_cmd(files: tuple[str, ...]) -> None:
+    """Validate and import YAML/JSON definitions; nothing is stored if any file is invalid."""
+    loaded, failed = [], False
+    for name in files:
+        try:
+            loaded.append(definitions.load_file(name))
+        except ProblemError as exc:
+            click.echo(str(exc), err=True)
+            failed = True
+    if failed:
+        raise click.ClickException("nothing imported: fix the problems above")
+    for defn in loaded:
+        result = consultations.import_definition(defn)
+        click.echo(f"{result.slug}: {result.action} (version {result.version})")
+
+
+@consultations_group.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              help="Output format.")
+@click.option("--version", "version", type=int, default=None, help="Version (default: current).")
+@with_appcontext
+def export_cmd(slug: str, fmt: str, version: int | None) -> None:
+    """Print a consultation's definition as YAML or JSON."""
+    defn = consultations.definition(slug, version)
+    if defn is None:
+        raise click.ClickException(f"no consultation {slug!r} (version {version or 'current'})")
+    if fmt == "json":
+        click.echo(json.dumps(defn, indent=2, ensure_ascii=False))
+    else:
+        click.echo(yaml.safe_dump(defn, allow_unicode=True, sort_keys=False), nl=False)
+
+
+@consultations_group.command("list")
+@with_appcontext
+def list_cmd() -> None:
+    """One consultation a line: slug, status, version, title."""
+    for c in consultations.all_consultations():
+        click.echo(f"{c.slug}\t{c.status}\tv{c.version}\t{c.title.get('en', '')}")
+
+
+@click.group("users", help="Manage staff accounts on the hub.")
+def users_group() -> None:
+    """Staff account commands."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Display name (default: the email).")
+@click.option("--role", type=click.Choice(auth.ROLES), default="staff", help="Role.")
+@click.password_option(help="Password (prompted if not given; at least 10 characters).")
+@with_appcontext
+def users_create(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account."""
+    try:
+        user = auth.create_user(email, name or email, password, role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@click.command("demo")
+@click.option("--responses", "count", type=int, default=0,
+              help="Also add this many synthetic responses across open consultations.")
+@click.option("--seed", type=int, default=None, help="Random seed for synthetic responses.")
+@with_appcontext
+def demo_cmd(count: int, seed: int | None) -> None:
+    """Load the demo consultations and staff login (idempotent)."""
+    from . import demo
+
+    for line in demo.load(current_app, history=True):
+        click.echo(line)
+    if count:
+        with click.progressbar(length=count, label="synthetic responses", file=sys.stderr) as bar:
+            demo.synthetic_responses(current_app, count, seed, progress=bar.update)
+        click.echo(f"added {count} synthetic responses")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--demo/--no-demo", default=False, help="Load the demo content first.")
+@with_appcontext
+def serve_cmd(host: str, port: int, threads: int, demo: bool) -> None:
+    """Serve the app with the waitress production server."""
+    from waitress import serve
+
+    from . import demo as demo_mod
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if demo:
+        for line in demo_mod.load(app, history=True):
+            click.echo(line)
+    base = f"http://{host}:{port}"
+    click.echo(f"voxbox ({app.config['ROLE']}) on {base}")
+    click.echo(f"  kiosk:  {base}/kiosk/")
+    if app.config["ROLE"] == "hub":
+        click.echo(f"  phone:  {base}/")
+    click.echo(f"  staff:  {base}/staff/")
+    serve(app, host=host, port=port, threads=threads, ident="voxbox")
+
+
+@click.command("kiosk")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 serves tablets on the local Wi-Fi.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Worker threads.")
+@click.option("--browser/--no-browser", default=False,
+              help="Also open Chromium in full-screen kiosk mode at the attract screen.")
+@click.option("--chromium", default="/usr/bin/chromium", show_default=True,
+              type=click.Path(dir_okay=False), help="The Chromium to launch with --browser.")
+@click.option("--force", is_flag=True, help="Serve the kiosk pages even if ROLE is hub.")
+@with_appcontext
+def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
+              force: bool) -> None:
+    """Serve the kiosk with waitress, optionally with Chromium in kiosk mode."""
+    from pathlib import Path
+
+    from waitress.server import create_server
+
+    from . import auth, tablet
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        tablet.check_role(app, force)
+    except tablet.RoleError as exc:
+        raise click.ClickException(str(exc)) from None
+    server = create_server(app, host=host, port=port, threads=threads, ident="voxbox")
+    url = tablet.start_url(host, port)
+    click.echo(f"voxbox kiosk ({app.config['ROLE']}) on http://{host}:{port}/kiosk/")
+    click.echo(f"  staff panel: press and hold the top-left corner for 3 s; PIN in "
+               f"{'STAFF_PIN' if app.config.get('STAFF_PIN') else 'instance/staff_pin'}")
+    auth.staff_pin(app)  # make sure a PIN exists before anyone needs it
+    if browser:
+        tablet.launch_browser(chromium, url, Path(app.instance_path))
+        click.echo(f"  browser: {chromium} --kiosk {url}")
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def init_app(app: Flask) -> None:
+    """Attach the voxbox commands to the app's CLI."""
+    for command in (consultations_group, users_group, demo_cmd, serve_cmd, kiosk_cmd):
+        app.cli.add_command(command)
+    from .draws_cli import draw_group, purge_cmd
+
+    app.cli.add_command(draw_group)
+    app.cli.add_command(purge_cmd)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

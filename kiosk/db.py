@@ -1,0 +1,62 @@
+"""Database handle, SQLite pragmas and in-place migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import Migrate, upgrade
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+_busy_timeout_ms = 5000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL, full fsync, foreign keys and a busy timeout on every SQLite connection."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # purged contacts are zeroed, not left in free pages
+    cur.execute(f"PRAGMA busy_timeout={int(_busy_timeout_ms)}")
+    cur.close()
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database and migrations to the app."""
+    global _busy_timeout_ms
+    _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    from . import devices, draws, models, pin_locks, scans, tracking  # noqa: F401  (register tables with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+
+
+def upgrade_in_place(app: Flask, revision: str = "head") -> None:
+    """Apply pending migrations so a kiosk upgrades with its queue intact."""
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision=revision)

@@ -1,0 +1,158 @@
+"""Consultation definitions: load YAML/JSON, validate, normalise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import questions
+from .problems import Problem, ProblemError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+STATUSES = ("draft", "open", "closed")
+LANGS = ("en", "cy")
+
+
+def text(value: Any, path: str, problems: list[Problem], required: bool = True) -> dict | None:
+    """Normalise a bilingual text field to {'en': ..., 'cy': ...}."""
+    if value is None or value == "":
+        if required:
+            problems.append(Problem(path, "required text is missing"))
+        return None
+    if isinstance(value, str):
+        return {"en": value.strip()}
+    if not isinstance(value, dict):
+        problems.append(Problem(path, "must be text or a mapping of en/cy text"))
+        return None
+    unknown = sorted(set(value) - set(LANGS))
+    if unknown:
+        problems.append(Problem(path, f"unknown language {unknown[0]!r} (use en, cy)"))
+    if not isinstance(value.get("en"), str) or not value["en"].strip():
+        problems.append(Problem(f"{path}.en", "English text is required"))
+        return None
+    out = {"en": value["en"].strip()}
+    if isinstance(value.get("cy"), str) and value["cy"].strip():
+        out["cy"] = value["cy"].strip()
+    elif "cy" in value:
+        problems.append(Problem(f"{path}.cy", "must be non-empty text"))
+    return out
+
+
+def _date(value: Any, path: str, problems: list[Problem]) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        problems.append(Problem(path, f"{value!r} is not a date (use YYYY-MM-DD)"))
+        return None
+
+
+def validate(raw: Any) -> dict:
+    """Validate a raw definition and return its normalised form, or raise ProblemError."""
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        raise ProblemError([Problem("", "a consultation definition must be a mapping")])
+    known = {"slug", "title", "summary", "status", "opens", "closes", "questions", "results"}
+    for key in sorted(set(raw) - known):
+        problems.append(Problem(key, "unknown field"))
+    slug = raw.get("slug")
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        problems.append(Problem("slug", "must be 2-63 lower-case letters, digits or hyphens"))
+    status = raw.get("status", "draft")
+    if status not in STATUSES:
+        problems.append(Problem("status", f"must be one of {', '.join(STATUSES)}"))
+    out: dict[str, Any] = {
+        "slug": slug,
+        "title": text(raw.get("title"), "title", problems),
+        "summary": text(raw.get("summary"), "summary", problems, required=False),
+        "status": status,
+        "opens": _date(raw.get("opens"), "opens", problems),
+        "closes": _date(raw.get("closes"), "closes", problems),
+    }
+    if out["opens"] and out["closes"] and out["closes"] < out["opens"]:
+        problems.append(Problem("closes", "must not be before opens"))
+    results = raw.get("results")
+    if results is not None:
+        if not isinstance(results, dict):
+            problems.append(Problem("results", "must be a mapping with summary and published"))
+        else:
+            out["results"] = {
+                "summary": text(results.get("summary"), "results.summary", problems),
+                "published": _date(results.get("published"), "results.published", problems),
+            }
+    qs = raw.get("questions")
+    if not isinstance(qs, list) or not qs:
+        problems.append(Problem("questions", "at least one question needed"))
+        qs = []
+    seen: set[str] = set()
+    out["questions"] = []
+    for i, q in enumerate(qs):
+        path = f"questions[{i}]"
+        norm = questions.validate_definition(q, path, problems)
+        if norm is None:
+            continue
+        if norm["id"] in seen:
+            problems.append(Problem(f"{path}.id", f"duplicate question id {norm['id']!r}"))
+        seen.add(norm["id"])
+        out["questions"].append(norm)
+    if problems:
+        raise ProblemError(problems)
+    return out
+
+
+def load_file(path: str | Path) -> dict:
+    """Read and validate a YAML or JSON definition; errors name the file and the path."""
+    path = Path(path)
+    try:
+        body = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProblemError([Problem("", f"cannot read file: {exc.strerror}")], str(path)) from exc
+    try:
+        raw = json.loads(body) if path.suffix.lower() == ".json" else yaml.safe_load(body)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise ProblemError([Problem("", f"not valid YAML/JSON: {exc}")], str(path)) from exc
+    try:
+        return validate(raw)
+    except ProblemError as exc:
+        raise ProblemError(exc.problems, str(path)) from None
+
+
+def questions_hash(defn: dict) -> str:
+    """Hash of what residents answer: a change here needs a new version."""
+    return hashlib.sha256(canonical(defn["questions"]).encode()).hexdigest()
+
+
+def canonical(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def missing_welsh(defn: dict) -> list[str]:
+    """Paths of text fields in a definition that have English but no Welsh."""
+    found: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            if "en" in node and set(node) <= set(LANGS) and isinstance(node["en"], str):
+                if not node.get("cy"):
+                    found.append(path)
+                return
+            for k, v in node.items():
+                walk(v, f"{path}.{k}" if path else k)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]")
+
+    walk({k: defn[k] for k in ("title", "summary", "questions") if defn.get(k)}, "")
+    return found

@@ -1,0 +1,57 @@
+"""A kiosk resident's in-progress answers, kept server-side so a reset can delete them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import delete
+
+from .db import db
+from .models import Draft
+from .timeutil import utcnow
+
+
+def start(slug: str, version: int, language: str, tracking_code: str | None = None) -> Draft:
+    """Begin a draft with a fresh unguessable token."""
+    draft = Draft(token=secrets.token_urlsafe(32), consultation_slug=slug, version=version,
+                  answers={}, language=language, tracking_code=tracking_code)
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def get(token: str | None, max_age: int) -> Draft | None:
+    """The live draft for a token, or None if missing or expired."""
+    if not token:
+        return None
+    draft = db.session.get(Draft, token)
+    if draft and draft.updated_at < utcnow() - dt.timedelta(seconds=max_age):
+        discard(token)
+        return None
+    return draft
+
+
+def save(draft: Draft, answers: dict[str, Any], language: str | None = None) -> None:
+    """Replace a draft's answers (a new dict, so the JSON column sees the change)."""
+    draft.answers = dict(answers)
+    if language:
+        draft.language = language
+    draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def discard(token: str | None) -> None:
+    """Delete a draft and everything the resident typed into it."""
+    if token:
+        db.session.execute(delete(Draft).where(Draft.token == token))
+        db.session.commit()
+
+
+def purge_expired(max_age: int) -> int:
+    """Delete drafts idle for longer than max_age seconds; returns how many."""
+    cutoff = utcnow() - dt.timedelta(seconds=max_age)
+    result = db.session.execute(delete(Draft).where(Draft.updated_at < cutoff))
+    db.session.commit()
+    return result.rowcount or 0

@@ -1,0 +1,51 @@
+"""Columns for flat exports: one or more per question."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+META = ["uuid", "consultation", "version", "channel", "language", "device_id", "event_id",
+        "tracking_code", "started_at", "submitted_at"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    value: Callable[[dict[str, Any]], Any]
+
+
+def columns(defn: dict) -> list[Column]:
+    """Export columns for a definition's questions."""
+    out: list[Column] = []
+    for q in defn["questions"]:
+        qid = q["id"]
+        if q["type"] == "budget":
+            from . import budget
+
+            names = budget.csv_columns(q)
+            out += [Column(n, _budget_cell(q, i)) for i, n in enumerate(names)]
+            continue
+        out.append(Column(qid, _plain(qid)))
+        if q.get("other"):
+            out.append(Column(f"{qid}.other", _plain(f"{qid}.other")))
+    return out
+
+
+def _plain(key: str) -> Callable[[dict[str, Any]], Any]:
+    def get(answers: dict[str, Any]) -> Any:
+        value = answers.get(key)
+        return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+    return get
+
+
+def _budget_cell(q: dict, index: int) -> Callable[[dict[str, Any]], Any]:
+    def get(answers: dict[str, Any]) -> Any:
+        from . import budget
+
+        value = answers.get(q["id"])
+        return budget.csv_values(q, value)[index] if value else None
+
+    return get

@@ -1,0 +1,38 @@
+"""Languages: Flask-Babel for interface strings, tr() for bilingual consultation content."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import Babel, get_locale
+
+babel = Babel()
+
+
+def current_language() -> str:
+    """The language of this request: ?lang=, then the session, then the configured default."""
+    langs = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang") if request else None
+    if asked in langs:
+        return asked
+    chosen = session.get("lang") if request else None
+    if chosen in langs:
+        return chosen
+    return getattr(g, "default_language", None) or langs[0]
+
+
+def tr(value: dict | str | None, lang: str | None = None) -> str:
+    """Pick one language from a bilingual text, falling back to English."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    lang = lang or str(get_locale() or "en")
+    return value.get(lang) or value.get("en") or ""
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Babel and the template helpers."""
+    babel.init_app(app, locale_selector=current_language,
+                   default_translation_directories="translations")
+    app.jinja_env.globals["tr"] = tr
+    app.jinja_env.globals["current_language"] = current_language

@@ -1,0 +1,116 @@
+"""Storing and reading responses: validated, hashed, committed before the resident is thanked."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import uuid as uuidlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from . import questions
+from .db import db
+from .definitions import canonical
+from .models import Response
+from .problems import Problem, ProblemError
+from .timeutil import iso, utcnow
+
+CHANNELS = ("kiosk", "web", "paper")
+HASHED = ("uuid", "consultation", "version", "answers", "language", "channel", "device_id",
+          "event_id", "tracking_code", "started_at", "submitted_at")
+
+
+def wire(r: Response) -> dict[str, Any]:
+    """A response as its canonical wire record (what sync sends and hashes)."""
+    return {
+        "uuid": r.uuid,
+        "consultation": r.consultation_slug,
+        "version": r.version,
+        "answers": r.answers,
+        "language": r.language,
+        "channel": r.channel,
+        "device_id": r.device_id,
+        "event_id": r.event_id,
+        "tracking_code": r.tracking_code,
+        "started_at": iso(r.started_at),
+        "submitted_at": iso(r.submitted_at),
+    }
+
+
+def content_hash(record: Mapping[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of a wire record's immutable fields."""
+    return hashlib.sha256(canonical({k: record.get(k) for k in HASHED}).encode()).hexdigest()
+
+
+def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, channel: str,
+           device_id: str | None = None, event_id: str | None = None,
+           tracking_code: str | None = None, started_at: dt.datetime | None = None) -> Response:
+    """Validate and durably store a response; raise ProblemError naming each bad field."""
+    errors = questions.check_answers(defn, answers)
+    if errors:
+        raise ProblemError([Problem(k, v) for k, v in errors.items()])
+    if channel not in CHANNELS:
+        raise ProblemError([Problem("channel", f"must be one of {', '.join(CHANNELS)}")])
+    answers = {k: v for k, v in answers.items() if v not in (None, "", [])}
+    r = Response(
+        uuid=str(uuidlib.uuid4()), consultation_slug=defn["slug"], version=version,
+        answers=answers, language=language, channel=channel, device_id=device_id,
+        event_id=event_id, tracking_code=tracking_code, started_at=started_at,
+        submitted_at=utcnow(),
+    )
+    r.content_hash = content_hash(wire(r))
+    db.session.add(r)
+    db.session.commit()
+    return r
+
+
+def by_uuid(value: str) -> Response | None:
+    """The response with this UUID, or None."""
+    return db.session.execute(select(Response).filter_by(uuid=value)).scalar_one_or_none()
+
+
+def for_consultation(slug: str) -> Iterator[Response]:
+    """Every response to a consultation, oldest first, streamed."""
+    q = select(Response).filter_by(consultation_slug=slug).order_by(Response.id)
+    yield from db.session.execute(q.execution_options(yield_per=1000)).scalars()
+
+
+def tallies(defn: dict, rows: Iterable[Response]) -> dict[str, dict]:
+    """Per-question summaries of the responses (only those answering this definition's ids)."""
+    values: dict[str, list[Any]] = {q["id"]: [] for q in defn["questions"]}
+    for r in rows:
+        for qid, bucket in values.items():
+            bucket.append(r.answers.get(qid))
+    return {q["id"]: questions.tally(q, values[q["id"]]) for q in defn["questions"]}
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell that spreadsheets will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r|%":
+        return "'" + text
+    return text
+
+
+def export_csv(defn: dict, rows: Iterable[Response], extra: Sequence[Any] = ()) -> Iterator[str]:
+    """CSV text, one row per response, one or more columns per question; extra columns
+    (objects with a name and a value(response) function, e.g. attribution) go before the answers."""
+    from . import exports
+
+    columns = exports.columns(defn)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(exports.META + [x.name for x in extra] + [c.name for c in columns])
+    yield buf.getvalue()
+    for r in rows:
+        buf.seek(0)
+        buf.truncate()
+        meta = [r.uuid, r.consultation_slug, r.version, r.channel, r.language, r.device_id,
+                r.event_id, r.tracking_code, iso(r.started_at), iso(r.submitted_at)]
+        meta += [x.value(r) for x in extra]
+        writer.writerow([safe_cell(v) for v in meta + [c.value(r.answers) for c in columns]])
+        yield buf.getvalue()

@@ -1,0 +1,69 @@
+"""Default configuration; override in instance/config.py or with VOXBOX_* variables."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+#: ``kiosk`` (a tablet at events, often offline) or ``hub`` (central, online).
+ROLE = "hub"
+#: Any SQLAlchemy URL; empty means SQLite ``voxbox.db`` in the instance folder.
+DATABASE_URL = ""
+#: The hub's public base URL, used in links, QR codes and feeds.
+PUBLIC_URL = "http://127.0.0.1:5000"
+#: Kiosk staff PIN (kiosk role); empty means one is generated into the instance folder.
+STAFF_PIN = ""
+#: Seconds without a touch before the kiosk asks "Still there?".
+IDLE_SECONDS = 60
+#: Seconds the "Still there?" countdown runs before the kiosk resets.
+IDLE_COUNTDOWN_SECONDS = 15
+#: Languages offered; the first is the default.
+LANGUAGES = ["en", "cy"]
+#: Apply database migrations when the app starts.
+AUTO_MIGRATE = True
+#: Responses per push batch when syncing a kiosk to the hub.
+SYNC_BATCH_SIZE = 500
+#: Seconds before a sync HTTP request times out.
+SYNC_TIMEOUT = 30
+#: Retries of a sync request after a timeout, connection error or 5xx (exponential backoff, jitter).
+SYNC_RETRIES = 8
+#: Longest wait in seconds between two sync retries.
+SYNC_BACKOFF_MAX = 30
+#: Seconds a device enrollment code stays valid (it is also single use).
+ENROLLMENT_CODE_TTL = 86400
+#: Kiosk partial answers older than this many seconds are discarded.
+DRAFT_MAX_AGE = 1800
+#: Days after a prize draw closes before its entries are deleted if it was never made.
+UNDRAWN_DRAW_DAYS = 90
+#: Milliseconds SQLite waits on a locked database before failing.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
+RATELIMIT_STORAGE_URI = "memory://"
+
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+WTF_CSRF_TIME_LIMIT = None
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "Europe/London"
+
+
+def finalise(app: Flask) -> None:
+    """Derive settings that depend on others (database URI, role checks)."""
+    cfg = app.config
+    if cfg["ROLE"] not in ("kiosk", "hub"):
+        raise ValueError(f"ROLE must be 'kiosk' or 'hub', not {cfg['ROLE']!r}")
+    url = cfg.get("DATABASE_URL") or "sqlite:///" + os.path.join(app.instance_path, "voxbox.db")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    cfg["SQLALCHEMY_DATABASE_URI"] = url
+    cfg["PUBLIC_URL"] = cfg["PUBLIC_URL"].rstrip("/")
+    for key in ("SYNC_RETRIES", "ENROLLMENT_CODE_TTL"):
+        cfg[key] = int(cfg[key])
+    for key in ("SYNC_TIMEOUT", "SYNC_BACKOFF_MAX"):
+        cfg[key] = float(cfg[key])
+    for key in ("IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE", "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS"):
+        cfg[key] = int(cfg[key])

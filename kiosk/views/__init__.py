@@ -1,0 +1,62 @@
+"""Blueprints: kiosk touch flow, public phone pages, staff pages."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint and the shared routes."""
+    from . import kiosk, public, staff
+
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(staff.bp)
+    if app.config["ROLE"] == "hub":  # the sync API and device admin exist only on the hub
+        from . import admin_devices, api
+
+        app.register_blueprint(api.bp)
+        app.register_blueprint(admin_devices.bp)
+    from . import draws as draw_views
+
+    draw_views.init_app(app)
+    if app.config["ROLE"] == "hub":
+        from . import draw_admin
+
+        app.register_blueprint(draw_admin.bp)
+    if app.config["ROLE"] == "hub":
+        from . import admin_events, feeds, reports, scans
+
+        for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp):
+            app.register_blueprint(hub_bp)
+    try:
+        from .. import budget
+    except ImportError:
+        budget = None
+    if budget is not None:
+        budget.init_app(app)
+
+    @app.post("/lang")
+    def set_language() -> ResponseReturnValue:
+        """Switch the interface language and go back to the same page."""
+        lang = request.form.get("lang", "")
+        if lang in app.config["LANGUAGES"]:
+            session["lang"] = lang
+        return redirect(_local(request.form.get("next")) or url_for("public.home"), 303)
+
+    @app.after_request
+    def no_store(response):  # type: ignore[no-untyped-def]
+        """Pages may hold a resident's answers: never let a cache or Back bring them back."""
+        if response.mimetype == "text/html":
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def _local(target: str | None) -> str | None:
+    """Only same-site paths may be redirect targets."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target

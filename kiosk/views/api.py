@@ -1,0 +1,172 @@
+"""The hub's sync API under /api/v1: enroll, pull, push. JSON in and out, device tokens, no CSRF."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from .. import devices
+from ..auth import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+              429: "too_many_requests"}
+
+
+class ApiError(Exception):
+    """An error the API reports as JSON with a stable code."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+
+
+def send(payload: Any, status: int = 200) -> Response:
+    """JSON, gzip'd when the client accepts it and it is worth it."""
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    resp = Response(status=status, mimetype="application/json")
+    if len(body) > 1400 and "gzip" in request.headers.get("Accept-Encoding", ""):
+        body = gzip.compress(body, compresslevel=5, mtime=0)
+        resp.headers["Content-Encoding"] = "gzip"
+    resp.headers["Vary"] = "Accept-Encoding"
+    resp.headers["Cache-Control"] = "no-store"
+    resp.set_data(body)
+    return resp
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> ResponseReturnValue:
+    resp = send({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+    resp.headers.update(exc.headers)
+    if exc.status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="voxbox"'
+    return resp
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    code = exc.code or 500
+    return _api_error(ApiError(code, HTTP_CODES.get(code, "http_error"), exc.description or ""))
+
+
+@bp.errorhandler(Exception)
+def _server_error(exc: Exception) -> ResponseReturnValue:
+    current_app.logger.exception("sync API failure")
+    return _api_error(ApiError(500, "internal_error", "the hub failed; try again later"))
+
+
+def device_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Let through only a current device token; the view gets the Device as its first argument."""
+
+    @functools.wraps(view)
+    def inner(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "missing_token", "send the device token: Authorization: Bearer …")
+        device = devices.by_token(token.strip())
+        if device is None:
+            raise ApiError(401, "invalid_token", "this device token is not known to the hub")
+        if device.revoked_at is not None:
+            raise ApiError(401, "revoked_token", "this device has been revoked; enroll it again")
+        return view(device, *args, **kwargs)
+
+    return inner
+
+
+def read_json(schema_name: str) -> Any:
+    """The request body (gzip'd or not) as JSON checked against a schema; ApiError otherwise."""
+    from sync import schema, wire
+
+    raw = request.stream.read(wire.MAX_BODY_BYTES + 1)
+    if len(raw) > wire.MAX_BODY_BYTES:
+        raise ApiError(413, "payload_too_large", f"bodies are limited to {wire.MAX_BODY_BYTES} bytes")
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding == "gzip":
+        try:
+            raw = wire.inflate(raw)
+        except wire.WireError as exc:
+            raise ApiError(400, "invalid_gzip", str(exc)) from None
+    elif encoding not in ("identity", ""):
+        raise ApiError(415, "unsupported_encoding", "Content-Encoding must be gzip or absent")
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+    problem = schema.check(schema.COMPONENTS[schema_name], payload)
+    if problem:
+        raise ApiError(400, "invalid_body", problem)
+    return payload
+
+
+@bp.get("/openapi.json", provide_automatic_options=False)
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI document for this API."""
+    from sync import openapi as spec
+
+    return send(spec.document())
+
+
+@bp.post("/enroll", provide_automatic_options=False)
+def enroll() -> ResponseReturnValue:
+    """Spend a one-time enrollment code for a device id and token."""
+    payload = read_json("EnrollRequest")
+    result = devices.enroll(payload["code"])
+    if result is None:
+        raise ApiError(403, "invalid_enrollment_code",
+                       "this enrollment code is unknown, already used or expired")
+    device, token = result
+    return send({"device": {"id": device.id, "name": device.name}, "token": token}, 201)
+
+
+@bp.get("/pull", provide_automatic_options=False)
+@device_required
+def pull(device: devices.Device) -> ResponseReturnValue:
+    """Open consultations with their versions, events and the hub's public key; ETag'd."""
+    from sync import pull as pull_mod
+
+    doc = pull_mod.document(current_app)
+    tag = pull_mod.etag(doc)
+    if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        resp = Response(status=304)
+    else:
+        resp = send(doc)
+    resp.headers["ETag"] = tag
+    resp.headers["Cache-Control"] = "private, no-cache"
+    return resp
+
+
+@bp.post("/responses", provide_automatic_options=False)
+@device_required
+def push(device: devices.Device) -> ResponseReturnValue:
+    """Store a batch of responses, each UUID once; answer with a receipt line per item."""
+    from sync import ingest
+
+    payload = read_json("PushRequest")
+    receipt = ingest.ingest(payload["items"], device_id=device.id,
+                            batch_id=payload.get("batch_id"))
+    return send(receipt)
+
+
+@bp.route("/<path:_rest>", methods=METHODS)
+def unknown(_rest: str) -> ResponseReturnValue:
+    """Anything else under /api/v1: OPTIONS, a JSON 405 for a known path, or a JSON 404."""
+    allowed = {m for rule in current_app.url_map.iter_rules()
+               if rule.rule == request.path for m in (rule.methods or ())}
+    if allowed:
+        methods = ", ".join(sorted(allowed | {"OPTIONS"}))
+        if request.method == "OPTIONS":
+            return Response(status=204, headers={"Allow": methods})
+        raise ApiError(405, "method_not_allowed", f"allowed: {methods}", {"Allow": methods})
+    raise ApiError(404, "not_found", "no such API endpoint")

@@ -1,0 +1,123 @@
+"""Residents' prize-draw entry (after the thank-you, on a kiosk or a phone) and the public result.
+
+The entry form is posted on its own, after the response is committed, and carries only the draw
+id: nothing in the request or the stored entry points back at the response.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from .. import contacts, draw_runs, draws, kiosk_state
+from ..draws import Draw
+
+bp = Blueprint("draws", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and the template helper the thank-you pages use."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals["draw_offers"] = offers
+
+
+def offers(slug: str) -> list[Draw]:
+    """Open draws a resident who just answered this consultation may enter (none without a key).
+
+    Only thank-you pages call this; it notes the draw ids (nothing else) in the session, so the
+    entry form is open to people who answered without the entry pointing at what they answered.
+    """
+    if _public_key() is None:
+        return []
+    found = draws.open_for(slug)
+    if found:
+        session["draw_offers"] = sorted(set(session.get("draw_offers", []))
+                                        | {d.id for d in found})
+    return found
+
+
+def _public_key():  # type: ignore[no-untyped-def]
+    from sync import keys
+
+    return keys.hub_public_key(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _open_draw(draw_id: str) -> Draw:
+    draw = draws.get(draw_id)
+    if draw is None:
+        abort(404)
+    return draw
+
+
+@bp.route("/kiosk/draw/<draw_id>", methods=["GET", "POST"])
+def kiosk_enter(draw_id: str) -> ResponseReturnValue:
+    """The kiosk's entry page: unticked box, name, one contact; nothing autocompleted."""
+    g.default_language = kiosk_state.default_language()
+    return _enter(_open_draw(draw_id), kiosk=True)
+
+
+@bp.route("/draw/<draw_id>", methods=["GET", "POST"])
+def web_enter(draw_id: str) -> ResponseReturnValue:
+    """The phone's entry page (the thank-you page posts its inline form here too)."""
+    if current_app.config["ROLE"] != "hub":
+        abort(404)
+    return _enter(_open_draw(draw_id), kiosk=False)
+
+
+def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
+    form = {"name": request.form.get("name", ""), "contact": request.form.get("contact", "")}
+    if not draw.is_open or _public_key() is None:
+        return render_template("draws/closed.html", draw=draw, kiosk=kiosk), 410
+    if draw.id not in session.get("draw_offers", []):  # offered after a response, not otherwise
+        if request.method == "GET":
+            return redirect(url_for("kiosk.start" if kiosk else "public.home"), 303)
+        abort(403)
+    if request.method == "GET":
+        return render_template("draws/enter.html", draw=draw, kiosk=kiosk, form=form, errors={})
+    errors = {}
+    if request.form.get("opt_in") != "yes":
+        errors["opt_in"] = _("Tick the box if you want to enter the draw.")
+    try:
+        contacts.clean_name(form["name"])
+    except ValueError:
+        errors["name"] = _("Enter your name (up to 100 letters).")
+    try:
+        contacts.normalise(form["contact"])
+    except ValueError:
+        errors["contact"] = _("Enter an email address like name@example.com or a UK phone"
+                              " number like 07700 900123.")
+    if errors:
+        return render_template("draws/enter.html", draw=draw, kiosk=kiosk, form=form,
+                               errors=errors), 422
+    state = "queued" if current_app.config["ROLE"] == "kiosk" else "stored"
+    draws.enter(draw, form["name"], form["contact"], _public_key(),
+                "kiosk" if kiosk else "web", sync_state=state)
+    session["draw_offers"] = [i for i in session.get("draw_offers", []) if i != draw.id]
+    # the same page whether or not this person had entered before
+    return render_template("draws/entered.html", draw=draw, kiosk=kiosk)
+
+
+@bp.get("/draw/<draw_id>/verification.json")
+def verification(draw_id: str) -> ResponseReturnValue:
+    """The published verification file of the run that stands (no personal data in it)."""
+    draw = _open_draw(draw_id)
+    run = draw_runs.latest(draw)
+    if run is None:
+        abort(404)
+    response = jsonify(run.verification)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="draw-{draw.id}-run-{run.run}.json"')
+    return response

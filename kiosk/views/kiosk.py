@@ -1,0 +1,129 @@
+"""The kiosk touch flow: start screen, one question per screen, thank-you, back to start."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, logout_user
+
+from .. import consultations, drafts, kiosk_state, questions, responses
+from ..answering import read_question
+from ..i18n import current_language
+from ..problems import ProblemError
+from . import kiosk_staff
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+bp.register_blueprint(kiosk_staff.bp)  # the staff panel lives under /kiosk/staff/
+
+
+@bp.before_request
+def load_kiosk_state() -> None:
+    """Apply the kiosk's staff-chosen default language."""
+    g.default_language = kiosk_state.default_language()
+
+
+@bp.get("/")
+def start() -> ResponseReturnValue:
+    """Attract/start screen listing the consultations this kiosk offers."""
+    drafts.discard(session.pop("draft", None))
+    drafts.purge_expired(current_app.config["DRAFT_MAX_AGE"])
+    # Nothing to lose here, so no "Still there?": only a language left changed is quietly reset.
+    changed = session.get("lang") not in (None, g.default_language)
+    return render_template("kiosk/start.html", consultations=kiosk_state.offered(),
+                           idle="quiet" if changed else False)
+
+
+@bp.post("/c/<slug>")
+def begin(slug: str) -> ResponseReturnValue:
+    """Start a fresh draft for a consultation."""
+    c = consultations.get(slug)
+    if c is None or not consultations.is_open(c):
+        abort(404)
+    drafts.discard(session.pop("draft", None))
+    draft = drafts.start(slug, c.version, current_language())
+    session["draft"] = draft.token
+    return redirect(url_for(".step", slug=slug, n=0), 303)
+
+
+@bp.route("/c/<slug>/<int:n>", methods=["GET", "POST"])
+def step(slug: str, n: int) -> ResponseReturnValue:
+    """One question per screen; Back, Next, Check (budget) and Submit."""
+    draft = drafts.get(session.get("draft"), current_app.config["DRAFT_MAX_AGE"])
+    if draft is None or draft.consultation_slug != slug:
+        return redirect(url_for(".start"), 303)
+    defn = consultations.definition(slug, draft.version)
+    qs = defn["questions"]
+    if not 0 <= n < len(qs):
+        return redirect(url_for(".step", slug=slug, n=0), 303)
+    q = qs[n]
+    answers = dict(draft.answers)
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        error = read_question(q, request.form, answers)
+        lang = action.removeprefix("lang:")
+        if action.startswith("lang:") and lang in current_app.config["LANGUAGES"]:
+            # The language toggle submits this screen too, so what was typed here survives.
+            session["lang"] = lang
+            drafts.save(draft, answers, lang)
+            return redirect(url_for(".step", slug=slug, n=n), 303)
+        if action == "back":
+            drafts.save(draft, answers if error is None else draft.answers, current_language())
+            return redirect(url_for(".step", slug=slug, n=max(n - 1, 0)), 303)
+        drafts.save(draft, answers, current_language())
+        if error is None and action == "next" and n + 1 < len(qs):
+            return redirect(url_for(".step", slug=slug, n=n + 1), 303)
+        if error is None and action == "submit":
+            return _submit(draft, defn)
+    status = 422 if error else 200
+    return render_template("kiosk/question.html", defn=defn, q=q, n=n, total=len(qs),
+                           value=answers.get(q["id"]), other=answers.get(f"{q['id']}.other"),
+                           error=error, checked=request.method == "POST"), status
+
+
+def _submit(draft, defn: dict) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
+    errors = questions.check_answers(defn, draft.answers)
+    if errors:
+        first = next(i for i, q in enumerate(defn["questions"]) if q["id"] in errors)
+        return redirect(url_for(".step", slug=defn["slug"], n=first), 303)
+    try:
+        r = responses.submit(defn, draft.version, dict(draft.answers), language=current_language(),
+                             channel="kiosk", device_id=kiosk_state.device_id(),
+                             event_id=kiosk_state.current_event_id(),
+                             tracking_code=draft.tracking_code, started_at=draft.started_at)
+    except ProblemError:
+        return redirect(url_for(".step", slug=defn["slug"], n=0), 303)
+    drafts.discard(session.pop("draft", None))
+    session["thanked"] = r.uuid
+    return redirect(url_for(".thanks"), 303)
+
+
+@bp.get("/thanks")
+def thanks() -> ResponseReturnValue:
+    """Thank-you screen; shown only once the response is read back from the database."""
+    uuid = session.pop("thanked", None)
+    r = responses.by_uuid(uuid) if uuid else None
+    if r is None:
+        return redirect(url_for(".start"), 303)
+    return render_template("kiosk/thanks.html", response=r)
+
+
+@bp.post("/reset")
+def reset() -> ResponseReturnValue:
+    """Idle reset or "start again": forget this person (draft, language, staff PIN sign-in)."""
+    drafts.discard(session.pop("draft", None))
+    for key in ("thanked", "lang", "kiosk_staff"):
+        session.pop(key, None)
+    if getattr(current_user, "key", None) == "pin":
+        logout_user()
+    return redirect(url_for(".start"), 303)

@@ -1,0 +1,128 @@
+"""Public pages on the hub: home, consultation pages, results, events."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from .. import consultations, events, publishing, responses, scans, tracking
+from ..answering import read_all
+from ..i18n import current_language
+from ..problems import ProblemError
+from ..timeutil import parse_iso, utcnow
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    """Home: open, upcoming and closed consultations and the next events (kiosks go to their start)."""
+    if current_app.config["ROLE"] == "kiosk":
+        return redirect(url_for("kiosk.start"))
+    return render_template("public/home.html", consultations=consultations.open_consultations(),
+                           upcoming=publishing.upcoming(), closed=publishing.closed(),
+                           events=events.upcoming()[:3], titles=_titles(),
+                           published=publishing.results_published)
+
+
+@bp.route("/c/<slug>", methods=["GET", "POST"])
+def answer(slug: str) -> ResponseReturnValue:
+    """The whole consultation on one mobile-first page."""
+    c = consultations.get(slug)
+    if c is None or c.status == "draft":
+        abort(404)
+    if not consultations.is_open(c):
+        return render_template("public/closed.html", c=c,
+                               published=publishing.results_published(c)), 410
+    defn = consultations.definition(slug)
+    code = _code(request.values.get("code"))
+    answers: dict = {}
+    errors: dict[str, str] = {}
+    started = request.form.get("started") or utcnow().isoformat()
+    if request.method == "POST":
+        answers, errors = read_all(defn, request.form)
+        if not errors and request.form.get("action") != "check":
+            try:
+                r = responses.submit(defn, c.version, answers, language=current_language(),
+                                     channel="web", tracking_code=code,
+                                     started_at=_started(started))
+            except ProblemError as exc:
+                errors = {p.path: p.message for p in exc.problems}
+            else:
+                session["thanked"] = r.uuid
+                return redirect(url_for(".thanks", slug=slug), 303)
+    status = 422 if errors else 200
+    page = make_response(render_template(
+        "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
+        started=started, checked=request.form.get("action") == "check",
+        events=events.upcoming(slug=slug)), status)
+    if request.method == "GET" and current_app.config["ROLE"] == "hub":
+        _count_start(page, slug, code)
+    return page
+
+
+def _count_start(page, slug: str, code: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Record the first time this browser opens the consultation (from this code), for reports."""
+    seen = scans.remembered(request.cookies.get(scans.STARTED_COOKIE))
+    token = scans.start_token(slug, code)
+    if token in seen:
+        return
+    scans.record("start", slug, code, scans.device_class(request.headers.get("User-Agent")), True)
+    page.set_cookie(scans.STARTED_COOKIE, scans.remember(seen, token), max_age=scans.COOKIE_MAX_AGE,
+                    httponly=True, samesite="Lax", secure=request.is_secure)
+
+
+@bp.get("/c/<slug>/thanks")
+def thanks(slug: str) -> ResponseReturnValue:
+    """Thank-you page, shown once the response has been read back from the database."""
+    uuid = session.pop("thanked", None)
+    r = responses.by_uuid(uuid) if uuid else None
+    if r is None or r.consultation_slug != slug:
+        return redirect(url_for(".answer", slug=slug), 303)
+    return render_template("public/thanks.html", c=consultations.get(slug), response=r)
+
+
+@bp.get("/c/<slug>/results")
+def results(slug: str) -> ResponseReturnValue:
+    """We asked, you said, we did: the published summary and headline figures of a closed consultation."""
+    c = consultations.get(slug)
+    published = publishing.results_published(c) if c else None
+    if c is None or published is None:
+        abort(404)
+    return render_template("public/results.html", c=c, published=published,
+                           figures=publishing.headline(c))
+
+
+@bp.get("/events")
+def events_page() -> ResponseReturnValue:
+    """Upcoming street stalls and meetings where residents can answer in person."""
+    return render_template("public/events.html", events=events.upcoming(), titles=_titles())
+
+
+def _titles() -> dict[str, dict]:
+    """Titles of the consultations residents may see, by slug (for event listings)."""
+    return {c.slug: c.title for c in consultations.all_consultations() if c.status != "draft"}
+
+
+def _code(value: str | None) -> str | None:
+    """A known tracking code attached to the link, else None (unknown codes are not stored)."""
+    row = tracking.get(value)
+    return row.code if row else None
+
+
+def _started(value: str):  # type: ignore[no-untyped-def]
+    try:
+        started = parse_iso(value)
+    except ValueError:
+        return None
+    return started if started and started <= utcnow() else None

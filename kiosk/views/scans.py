@@ -1,0 +1,41 @@
+"""QR scans: `/q/<code>` counts the scan and sends the phone to the consultation it points at."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.routing import BaseConverter
+
+from .. import consultations, scans, tracking
+
+bp = Blueprint("scans", __name__)
+
+
+class _Anything(BaseConverter):
+    """Every path after /q/, slashes and all, so this view answers each one itself."""
+
+    regex = ".*"
+    part_isolating = False
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("anything", _Anything))
+
+
+@bp.get("/q/<anything:code>", merge_slashes=False)
+def scan(code: str) -> ResponseReturnValue:
+    """Count a scan and redirect to the code's consultation; unknown codes get a friendly 404."""
+    row = tracking.get(code)
+    if row is None or row.retired:
+        return render_template("public/unknown_code.html",
+                               consultations=consultations.open_consultations()), 404
+    seen = scans.remembered(request.cookies.get(scans.SCANNED_COOKIE))
+    first = row.code not in seen
+    scans.record("scan", row.consultation_slug, row.code,
+                 scans.device_class(request.headers.get("User-Agent")), first)
+    # The target is built only from the hub's own table: never from anything in the request.
+    response = redirect(url_for("public.answer", slug=row.consultation_slug, code=row.code), 302)
+    if first:
+        response.set_cookie(scans.SCANNED_COOKIE, scans.remember(seen, row.code),
+                            max_age=scans.COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    return response

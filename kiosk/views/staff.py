@@ -1,0 +1,96 @@
+"""Staff pages: sign in, consultations with counts and tallies, CSV export."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from sqlalchemy import func, select
+
+from .. import auth, consultations, pin_locks, responses
+from ..db import db
+from ..models import Response as ResponseRow
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Sign in: email and password on the hub, the staff PIN on a kiosk."""
+    kiosk = current_app.config["ROLE"] == "kiosk"
+    if request.method == "POST":
+        if kiosk:
+            # The same database-kept lock-outs as the kiosk's staff panel PIN form.
+            account = (auth.Account("pin", "Kiosk staff", "staff")
+                       if pin_locks.attempt(current_app, request.form.get("pin", "")).ok else None)
+        else:
+            account = auth.authenticate(request.form.get("email", ""),
+                                        request.form.get("password", ""))
+        if account is None:
+            flash(_("That PIN is not right.") if kiosk else _("Email or password not recognised."),
+                  "error")
+            return render_template("staff/login.html", kiosk=kiosk), 401
+        login_user(account)
+        return redirect(url_for(".dashboard"), 303)
+    return render_template("staff/login.html", kiosk=kiosk)
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Sign out."""
+    logout_user()
+    return redirect(url_for("public.home"), 303)
+
+
+@bp.get("/")
+@auth.staff_required
+def dashboard() -> ResponseReturnValue:
+    """Every consultation with its response count."""
+    counts = dict(db.session.execute(
+        select(ResponseRow.consultation_slug, func.count()).group_by(ResponseRow.consultation_slug)
+    ).all())
+    return render_template("staff/dashboard.html", consultations=consultations.all_consultations(),
+                           counts=counts)
+
+
+@bp.get("/c/<slug>")
+@auth.staff_required
+def consultation(slug: str) -> ResponseReturnValue:
+    """Response counts and per-question tallies for the current version."""
+    c = consultations.get(slug) or abort(404)
+    defn = consultations.definition(slug)
+    rows = [r for r in responses.for_consultation(slug) if r.version == c.version]
+    total = db.session.execute(
+        select(func.count()).select_from(ResponseRow).filter_by(consultation_slug=slug)
+    ).scalar_one()
+    by_channel = dict(db.session.execute(
+        select(ResponseRow.channel, func.count()).filter_by(consultation_slug=slug)
+        .group_by(ResponseRow.channel)
+    ).all())
+    return render_template("staff/consultation.html", c=c, defn=defn, total=total,
+                           current=len(rows), by_channel=by_channel,
+                           tallies=responses.tallies(defn, rows))
+
+
+@bp.get("/c/<slug>/responses.csv")
+@auth.staff_required
+def export_csv(slug: str) -> ResponseReturnValue:
+    """Every response as CSV, one row each, safe to open in a spreadsheet."""
+    if consultations.get(slug) is None:
+        abort(404)
+    defn = consultations.definition(slug)
+    body = stream_with_context(responses.export_csv(defn, responses.for_consultation(slug)))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}-responses.csv"'})

@@ -1,0 +1,199 @@
+"""Page layout in millimetres: the drawing items every output (PDF, PNG, SVG) draws the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .formats import BLEED_MM, MIN_MODULE_MM, QUIET_ZONE_MODULES, Format
+from .logo import Logo
+from .qr import Symbol
+from .spec import PosterError, PosterSpec
+from .typesetting import PT_PER_MM
+
+CROP_MARK_OFFSET_MM = 0.5  # keep marks this far from the trim so none show after cutting
+CROP_MARK_WIDTH_MM = 0.1
+LOGO_ON_QR_SIDE = 0.4  # backing pad side as a fraction of the code: 16% of its area (max 25%)
+ALIGN = ("left", "centre", "right")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in mm, origin at the page's bottom-left."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def top(self) -> float:
+        """The upper edge."""
+        return self.y + self.h
+
+    def inset(self, by: float) -> Box:
+        """This box shrunk by `by` on every side."""
+        return Box(self.x + by, self.y + by, self.w - 2 * by, self.h - 2 * by)
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A filled rectangle."""
+
+    box: Box
+    colour: str
+
+
+@dataclass(frozen=True)
+class Disc:
+    """A round panel: white inside, a ring of colour on its edge."""
+
+    cx: float
+    cy: float
+    r: float
+    ring: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Words:
+    """One line of text; (x, y) is the baseline point the alignment refers to."""
+
+    x: float
+    y: float
+    text: str
+    size_pt: float
+    bold: bool
+    colour: str
+    align: str = "centre"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A QR symbol; (x, y) is the bottom-left of the symbol, quiet zone excluded."""
+
+    x: float
+    y: float
+    module: float
+    symbol: Symbol
+    colour: str
+
+    @property
+    def side(self) -> float:
+        """The symbol's width in mm."""
+        return self.module * self.symbol.size
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A logo in a box; backing draws a white pad first (a logo in the middle of a code)."""
+
+    box: Box
+    logo: Logo
+    backing: Box | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """A stroked line (crop marks)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+
+
+Item = Fill | Disc | Words | Code | Mark | Line
+
+
+@dataclass
+class Page:
+    """One page: the media size, the trim box inside it and the items to draw in order."""
+
+    width: float
+    height: float
+    trim: Box
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def bleed(self) -> float:
+        """How far the media extends beyond the trim on each side."""
+        return self.trim.x
+
+
+def blank_page(spec: PosterSpec, bleed: bool) -> Page:
+    """A page of the spec's trim size, with 3 mm bleed on each side when asked."""
+    width, height = spec.trim_mm()
+    b = BLEED_MM if bleed else 0.0
+    return Page(width + 2 * b, height + 2 * b, Box(b, b, width, height))
+
+
+def crop_marks(page: Page) -> list[Line]:
+    """Corner marks on the trim lines, drawn in the bleed so none survive the guillotine."""
+    t, b = page.trim, page.bleed
+    if b <= CROP_MARK_OFFSET_MM:
+        return []
+    reach = b - CROP_MARK_OFFSET_MM
+    lines = []
+    for x, out_x in ((t.x, -1), (t.x + t.w, 1)):
+        for y, out_y in ((t.y, -1), (t.y + t.h, 1)):
+            start_x = x + out_x * CROP_MARK_OFFSET_MM
+            start_y = y + out_y * CROP_MARK_OFFSET_MM
+            lines.append(Line(start_x, y, start_x + out_x * reach, y, CROP_MARK_WIDTH_MM))
+            lines.append(Line(x, start_y, x, start_y + out_y * reach, CROP_MARK_WIDTH_MM))
+    return lines
+
+
+def quiet_block(symbol: Symbol, side_mm: float) -> float:
+    """The module size when a symbol and its quiet zone fill side_mm."""
+    return side_mm / (symbol.size + 2 * QUIET_ZONE_MODULES)
+
+
+def check_size(spec: PosterSpec, fmt: Format, code: Code) -> None:
+    """Refuse a code too narrow for the format's scan distance or with unprintably small modules."""
+    if spec.allow_small:
+        return
+    side, module_need = code.side, MIN_MODULE_MM * code.symbol.size
+    if side < fmt.min_qr_mm - 1e-6 and fmt.min_qr_mm >= module_need:
+        raise PosterError(
+            f"QR code {side:.0f} mm wide is too small for a scan distance of "
+            f"{fmt.scan_distance_m:.1f} m: at least {fmt.min_qr_mm:.0f} mm needed "
+            "(pass allow_small=True to override)")
+    if code.module < MIN_MODULE_MM - 1e-9:
+        raise PosterError(
+            f"QR modules {code.module:.2f} mm wide are too small to print reliably: at least "
+            f"{MIN_MODULE_MM} mm needed, so this code must be at least {module_need:.0f} mm wide "
+            "(pass allow_small=True to override)")
+
+
+def smallest_side(fmt: Format, symbol: Symbol) -> float:
+    """The narrowest symbol (mm) that passes check_size."""
+    return max(fmt.min_qr_mm, MIN_MODULE_MM * symbol.size)
+
+
+def logo_on_code(code: Code, logo: Logo) -> Mark:
+    """Centre a logo on a code on a white pad of whole modules, clear of the finder patterns."""
+    n = code.symbol.size
+    pad = min(int(n * LOGO_ON_QR_SIDE), n - 2 * 8)
+    if (n - pad) % 2:
+        pad -= 1
+    if pad < 3:
+        raise PosterError("this code is too small to carry a logo in its middle: "
+                          "set logo_on_qr=False")
+    m = code.module
+    start = (n - pad) / 2 * m
+    backing = Box(code.x + start, code.y + start, pad * m, pad * m)
+    inner = backing.inset(m)
+    return Mark(fit_box(inner, logo.aspect), logo, backing)
+
+
+def fit_box(box: Box, aspect: float) -> Box:
+    """The largest box of the given width/height aspect centred in box."""
+    w = min(box.w, box.h * aspect)
+    h = w / aspect
+    return Box(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h)
+
+
+def pt(mm: float) -> float:
+    """Millimetres as points."""
+    return mm * PT_PER_MM

@@ -1,0 +1,174 @@
+"""What a poster says and how it is made: PosterSpec, checked up front, and PosterError."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .formats import DEFAULT_SIX_SHEET_INSET_MM, DEFAULT_STICKER_GRID, FORMATS, Format
+from .typesetting import unsupported
+
+Bilingual = str | Mapping[str, str]
+HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+MIN_INK_CONTRAST = 4.5  # ink on white, as a WCAG contrast ratio: scanners need dark modules
+
+
+class PosterError(ValueError):
+    """A poster that cannot be made as asked; the message says why and what to change."""
+
+
+@dataclass(frozen=True)
+class PosterSpec:
+    """One placement's poster: format, tracking URL and code, bilingual text, brand and checks."""
+
+    format: str
+    url: str
+    code: str
+    title: Bilingual
+    call_to_action: Bilingual | None = field(
+        default_factory=lambda: {"en": "Have your say", "cy": "Dweud eich dweud"})
+    closes: datetime.date | None = None
+    welsh_first: bool = False
+    bleed: bool = False
+    logo: str | Path | None = None
+    logo_on_qr: bool = False  # put the logo in the middle of the code (error correction H)
+    primary: str = "#1d3557"
+    ink: str = "#000000"
+    qr_size_mm: float | None = None
+    allow_small: bool = False
+    cutout_size_mm: float | None = None
+    cutout_shape: str = "square"  # square | round
+    visible_inset_mm: float | None = None  # six-sheet only; default 50 mm
+    sticker_rows: int = DEFAULT_STICKER_GRID[0]
+    sticker_cols: int = DEFAULT_STICKER_GRID[1]
+    stickers: tuple[tuple[str, str], ...] = ()  # (url, code) per label; empty: every label is url
+
+    @property
+    def fmt(self) -> Format:
+        """The Format named by self.format."""
+        return FORMATS[self.format]
+
+    @property
+    def short_url(self) -> str:
+        """The URL as printed for typing in: without its scheme."""
+        return short_url(self.url)
+
+    @property
+    def level(self) -> str:
+        """QR error correction: H when the logo covers the middle of the code, else Q."""
+        return "H" if self.logo and self.logo_on_qr else "Q"
+
+    @property
+    def langs(self) -> tuple[str, str]:
+        """Languages in reading order."""
+        return ("cy", "en") if self.welsh_first else ("en", "cy")
+
+    @property
+    def visible_inset(self) -> float:
+        """Millimetres hidden by the case on each edge (six-sheet), else 0."""
+        if self.format != "six-sheet":
+            return 0.0
+        return DEFAULT_SIX_SHEET_INSET_MM if self.visible_inset_mm is None else self.visible_inset_mm
+
+    def trim_mm(self) -> tuple[float, float]:
+        """The finished (trimmed) size in mm, width then height."""
+        if self.format == "cutout" and self.cutout_size_mm is not None:
+            return (self.cutout_size_mm, self.cutout_size_mm)
+        return (self.fmt.width_mm, self.fmt.height_mm)
+
+    def lines(self, text: Bilingual | None) -> list[tuple[str, str]]:
+        """(lang, text) pairs in reading order, skipping blanks and a repeat of the same words."""
+        if not text:
+            return []
+        if isinstance(text, str):
+            return [("en", text)] if text.strip() else []
+        pairs: list[tuple[str, str]] = []
+        for lang in self.langs:
+            value = (text.get(lang) or "").strip()
+            if value and value not in (v for _, v in pairs):
+                pairs.append((lang, value))
+        return pairs
+
+    def labels(self) -> list[tuple[str, str]]:
+        """The (url, code) of every label on a sticker sheet."""
+        if self.stickers:
+            return list(self.stickers)
+        return [(self.url, self.code)] * (self.sticker_rows * self.sticker_cols)
+
+    def validate(self) -> None:
+        """Raise PosterError naming the first thing wrong with this spec."""
+        if self.format not in FORMATS:
+            raise PosterError(f"unknown format {self.format!r}: use one of {', '.join(FORMATS)}")
+        _check_link(self.url, self.code)
+        for url, code in self.stickers:
+            _check_link(url, code)
+        if not self.lines(self.title):
+            raise PosterError("a poster needs a title")
+        for name in ("primary", "ink"):
+            rgb(getattr(self, name), name)
+        if contrast(rgb(self.ink), (1.0, 1.0, 1.0)) < MIN_INK_CONTRAST:
+            raise PosterError(f"ink {self.ink} is too light for a QR code on white: "
+                              f"use a colour with contrast of at least {MIN_INK_CONTRAST}:1")
+        if self.cutout_shape not in ("square", "round"):
+            raise PosterError(f"cutout_shape must be 'square' or 'round', not {self.cutout_shape!r}")
+        for name in ("qr_size_mm", "cutout_size_mm"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise PosterError(f"{name} must be positive")
+        if self.visible_inset_mm is not None and self.visible_inset_mm < 0:
+            raise PosterError("visible_inset_mm cannot be negative")
+        if self.sticker_rows < 1 or self.sticker_cols < 1:
+            raise PosterError("a sticker sheet needs at least one row and one column")
+        if self.logo is not None:
+            path = Path(self.logo)
+            if path.suffix.lower() not in LOGO_TYPES:
+                raise PosterError(f"logo {path.name}: use a PNG, JPEG or SVG file")
+            if not path.is_file():
+                raise PosterError(f"logo {path} not found")
+        words = [t for f in (self.title, self.call_to_action) for _, t in self.lines(f)]
+        missing = unsupported(" ".join(words))
+        if missing:
+            raise PosterError(f"no font here can print {missing!r}: install fonts-dejavu-core "
+                              "or copy DejaVuSans.ttf and DejaVuSans-Bold.ttf into print/fonts/")
+
+
+def _check_link(url: str, code: str) -> None:
+    if not url or not url.strip() or any(c.isspace() for c in url):
+        raise PosterError(f"tracking URL {url!r} must be non-empty and contain no spaces")
+    if not code or not code.strip():
+        raise PosterError(f"the tracking code for {url} is empty")
+
+
+def short_url(url: str) -> str:
+    """A URL without its scheme: https://hub.example/q/BS7KQ2 -> hub.example/q/BS7KQ2."""
+    return re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", url)
+
+
+def rgb(colour: str, name: str = "colour") -> tuple[float, float, float]:
+    """'#1d3557' or '#abc' as (r, g, b) in 0..1; PosterError naming the field when malformed."""
+    match = HEX.fullmatch(colour.strip()) if isinstance(colour, str) else None
+    if not match:
+        raise PosterError(f"{name} {colour!r} is not a hex colour like #1d3557")
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return tuple(int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def hex_colour(colour: str) -> str:
+    """A colour normalised to '#rrggbb'."""
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb(colour))
+
+
+def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """The WCAG contrast ratio of two colours."""
+    def luminance(c: tuple[float, float, float]) -> float:
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

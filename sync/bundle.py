@@ -1,0 +1,139 @@
+"""Offline bundles: a kiosk's queue on a USB stick, and the hub's receipt back.
+
+A bundle is gzip'd JSON ``{"format", "manifest", "items", "hmac"}``. The HMAC-SHA256 covers the
+canonical JSON of ``{"manifest", "items"}`` and is keyed with SHA-256(device token) — the raw 32
+bytes — because that hash is all the hub keeps of a token. The hub signs its receipt the same way,
+so the kiosk can trust a receipt before it marks anything synced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from kiosk import devices
+from kiosk.db import db
+from kiosk.definitions import canonical
+from kiosk.devices import SyncReceipt
+from kiosk.kiosk_state import get_setting
+from kiosk.timeutil import iso, utcnow
+
+from . import client, ingest, wire
+
+BUNDLE_FORMAT = "voxbox-bundle/1"
+RECEIPT_FORMAT = "voxbox-receipt/1"
+
+
+class BundleError(ValueError):
+    """A bundle or receipt that is refused; the message says why, and nothing was changed."""
+
+
+def sign(key: bytes, content: dict[str, Any]) -> str:
+    """HMAC-SHA256 hex of the canonical JSON of content."""
+    return hmac.new(key, canonical(content).encode(), hashlib.sha256).hexdigest()
+
+
+def key_for_token(token: str) -> bytes:
+    """The bundle key for a device token: SHA-256 of the token, as the hub stores it."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+def export(app: Flask, path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Write every queued response to one signed, compressed file; return its manifest."""
+    client.connect(app).close()  # enrolled kiosks only: the hub must know the signing device
+    items = [wire.item(r) for rows in client.queued_batches(5000) for r in rows]
+    manifest = {"bundle_id": str(uuid.uuid4()), "device_id": get_setting(client.DEVICE_ID),
+                "device_name": get_setting(client.DEVICE_NAME), "created_at": iso(utcnow()),
+                "count": len(items)}
+    content = {"manifest": manifest, "items": items}
+    doc = {"format": BUNDLE_FORMAT, **content,
+           "hmac": sign(key_for_token(get_setting(client.TOKEN)), content)}
+    _write_atomically(Path(path), wire.gzip_json(doc))
+    return manifest
+
+
+def read(data: bytes) -> tuple[dict[str, Any], devices.Device]:
+    """Check a bundle whole (gzip intact, format, device, HMAC, count) before anything is stored."""
+    try:
+        raw = wire.inflate(data)
+    except wire.WireError as exc:
+        raise BundleError(f"the bundle is truncated or damaged: {exc}") from None
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        raise BundleError("the bundle is damaged: its content is not JSON") from None
+    if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f"not a voxbox bundle (expected format {BUNDLE_FORMAT})")
+    manifest, items = doc.get("manifest"), doc.get("items")
+    if not isinstance(manifest, dict) or not isinstance(items, list):
+        raise BundleError("the bundle has no manifest or no items")
+    device = devices.get(str(manifest.get("device_id") or ""))
+    if device is None or device.token_hash is None:
+        raise BundleError(f"the bundle's device {manifest.get('device_id')!r} is not enrolled here")
+    if device.revoked_at is not None:
+        raise BundleError(f"the bundle's device {device.name!r} has been revoked")
+    expected = sign(bytes.fromhex(device.token_hash), {"manifest": manifest, "items": items})
+    if not hmac.compare_digest(expected, str(doc.get("hmac", ""))):
+        raise BundleError("the bundle has been altered or was not made by this device "
+                          "(HMAC mismatch): nothing imported")
+    if manifest.get("count") != len(items):
+        raise BundleError("the bundle's item count does not match its manifest")
+    return doc, device
+
+
+def import_bundle(data: bytes) -> dict[str, Any]:
+    """Verify a bundle, ingest it with the push rules, and return the signed receipt."""
+    doc, device = read(data)
+    bundle_id = str(doc["manifest"].get("bundle_id") or "")[:64] or None
+    replayed = bundle_id is not None and db.session.execute(
+        select(SyncReceipt.id).filter_by(source="bundle", batch_id=bundle_id).limit(1)
+    ).first() is not None
+    items: list[dict[str, Any]] = []
+    counts = dict.fromkeys(wire.STATUSES, 0)
+    for start in range(0, max(1, len(doc["items"])), wire.MAX_ITEMS):  # an empty bundle logs too
+        part = ingest.ingest(doc["items"][start:start + wire.MAX_ITEMS], device_id=device.id,
+                             source="bundle", batch_id=bundle_id)
+        items += part["items"]
+        for status, n in part["counts"].items():
+            counts[status] += n
+    content = {"format": RECEIPT_FORMAT, "bundle_id": bundle_id, "device_id": device.id,
+               "received_at": iso(utcnow()), "replayed": replayed, "counts": counts,
+               "items": items}
+    return {**content, "hmac": sign(bytes.fromhex(device.token_hash or ""), content)}
+
+
+def confirm(app: Flask, data: bytes) -> dict[str, int]:
+    """Apply a hub receipt for an exported bundle: mark synced / set aside, in one transaction."""
+    client.connect(app).close()
+    try:
+        receipt = json.loads(data)
+    except ValueError:
+        raise BundleError("the receipt is damaged: it is not JSON") from None
+    if not isinstance(receipt, dict) or receipt.get("format") != RECEIPT_FORMAT:
+        raise BundleError(f"not a voxbox receipt (expected format {RECEIPT_FORMAT})")
+    if receipt.get("device_id") != get_setting(client.DEVICE_ID):
+        raise BundleError("this receipt is for another device")
+    content = {k: v for k, v in receipt.items() if k != "hmac"}
+    expected = sign(key_for_token(get_setting(client.TOKEN)), content)
+    if not hmac.compare_digest(expected, str(receipt.get("hmac", ""))):
+        raise BundleError("the receipt has been altered or was not signed by the hub "
+                          "(HMAC mismatch): nothing changed")
+    counts = client.apply_receipt(receipt.get("items") or [])
+    return {s: counts.get(s, 0) for s in wire.STATUSES}
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

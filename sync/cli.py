@@ -1,0 +1,203 @@
+"""``voxbox sync …`` (kiosk: enroll, pull, push, export, confirm; hub: import) and
+``voxbox devices …`` (hub: add, list, revoke)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func, select
+
+from kiosk import devices
+from kiosk.db import db
+from kiosk.models import Response
+
+from . import bundle, client
+from .transport import SyncError
+
+
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _warn(message: str) -> None:
+    click.echo(f"sync: {message}", err=True)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn sync and bundle refusals into a one-line error and exit status 1."""
+    try:
+        yield
+    except (SyncError, bundle.BundleError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _require(role: str) -> None:
+    if _app().config["ROLE"] != role:
+        raise click.ClickException(f"this command runs on the {role} (ROLE = {role!r})")
+
+
+def _echo_counts(label: str, counts: dict[str, Any]) -> None:
+    click.echo(label + ": " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@click.group("sync", cls=AppGroup, invoke_without_command=True,
+             help="Hand this kiosk's queued responses to the hub (pull, then push).")
+@click.pass_context
+@with_appcontext
+def sync_group(ctx: click.Context) -> None:
+    """Pull definitions then push every queued response (kiosk)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _refusals():
+        ctx.invoke(pull_cmd)
+        ctx.invoke(push_cmd)
+
+
+@sync_group.command("enroll")
+@click.argument("hub_url")
+@click.argument("code")
+def enroll_cmd(hub_url: str, code: str) -> None:
+    """Enroll this kiosk with the hub using a one-time code from the hub's Devices page."""
+    with _refusals():
+        device = client.enroll(_app(), hub_url, code)
+    click.echo(f"enrolled as {device['name']} ({device['id']}) with {hub_url}")
+
+
+@sync_group.command("pull")
+def pull_cmd() -> None:
+    """Fetch open consultations, events and the hub's public key."""
+    with _refusals():
+        hub = client.connect(_app(), on_retry=_warn)
+        try:
+            result = client.pull(_app(), hub)
+        finally:
+            hub.close()
+    if not result["changed"]:
+        click.echo("pull: nothing changed on the hub")
+    else:
+        _echo_counts("pull", {k: v for k, v in result.items() if k != "changed"})
+
+
+@sync_group.command("push")
+def push_cmd() -> None:
+    """Send queued responses in gzip'd batches; rows are marked only from the hub's receipt."""
+    queued = db.session.execute(
+        select(func.count()).select_from(Response).filter_by(sync_state="queued")).scalar_one()
+    with _refusals():
+        hub = client.connect(_app(), on_retry=_warn)
+        try:
+            with click.progressbar(length=queued, label="pushing", file=sys.stderr) as bar:
+                counts = client.push(_app(), hub, progress=bar.update)
+        finally:
+            hub.close()
+    _echo_counts("push", counts)
+
+
+@sync_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status_cmd(as_json: bool) -> None:
+    """Show queued / synced / set-aside counts, the last sync and the enrollment."""
+    info = client.status(_app())
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    hub = info["hub_url"] or "not enrolled"
+    click.echo(f"hub: {hub}" + (f" as {info['device_name']}" if info["enrolled"] else ""))
+    click.echo(f"queued: {info['queued']}  synced: {info['synced']}  set aside: "
+               f"{info['set_aside']} (conflict {info['conflict']}, rejected {info['rejected']})")
+    last = info["last_sync"]
+    click.echo(f"last sync: {last['at'] if last else 'never'}")
+    if info["last_error"]:
+        click.echo(f"last error: {info['last_error']['at']}: {info['last_error']['message']}")
+
+
+@sync_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export_cmd(file: str) -> None:
+    """Write every queued response to one signed bundle file (e.g. on a USB stick)."""
+    _require("kiosk")
+    with _refusals():
+        manifest = bundle.export(_app(), file)
+    click.echo(f"wrote {manifest['count']} responses to {file} (bundle {manifest['bundle_id']})")
+    click.echo("rows stay queued until you run: voxbox sync confirm RECEIPT (or sync online)")
+
+
+@sync_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--receipt", "receipt_path", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Write the receipt JSON to this file instead of stdout.")
+def import_cmd(file: str, receipt_path: str | None) -> None:
+    """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
+    _require("hub")
+    with _refusals():
+        receipt = bundle.import_bundle(Path(file).read_bytes())
+    text = json.dumps(receipt, indent=1)
+    if receipt_path:
+        Path(receipt_path).write_text(text + "\n")
+    else:
+        click.echo(text)
+    note = " (a replay: already imported before)" if receipt["replayed"] else ""
+    _warn(", ".join(f"{k} {v}" for k, v in receipt["counts"].items()) + note)
+
+
+@sync_group.command("confirm")
+@click.argument("receipt", type=click.Path(exists=True, dir_okay=False))
+def confirm_cmd(receipt: str) -> None:
+    """Mark exported rows synced (or set aside) from the hub's receipt for the bundle."""
+    _require("kiosk")
+    with _refusals():
+        counts = bundle.confirm(_app(), Path(receipt).read_bytes())
+    _echo_counts("confirm", counts)
+
+
+@click.group("devices", cls=AppGroup)
+def devices_group() -> None:
+    """Enroll, list and revoke kiosks (hub)."""
+
+
+@devices_group.command("add")
+@click.argument("name")
+def devices_add(name: str) -> None:
+    """Create a device and print its one-time enrollment code."""
+    _require("hub")
+    try:
+        device, code = devices.create(name, _app().config["ENROLLMENT_CODE_TTL"])
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"device {device.name} ({device.id})")
+    click.echo(f"enrollment code: {code}  (single use, expires {device.code_expires_at}Z)")
+    click.echo(f"on the kiosk: voxbox sync enroll {_app().config['PUBLIC_URL']} {code}")
+
+
+@devices_group.command("list")
+def devices_list() -> None:
+    """One device a line: name, id, state, last sync."""
+    for d in devices.all_devices():
+        last = d.last_sync_at.isoformat() + "Z" if d.last_sync_at else "never"
+        click.echo(f"{d.name}\t{d.id}\t{d.state}\tlast sync {last}")
+
+
+@devices_group.command("revoke")
+@click.argument("name")
+def devices_revoke(name: str) -> None:
+    """Revoke a device (by name or id); its token is refused from its next call."""
+    try:
+        device = devices.revoke(name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"revoked {device.name} ({device.id})")
+
+
+def init_app(app: Flask) -> None:
+    """Register the ``sync`` and ``devices`` command groups."""
+    app.cli.add_command(sync_group)
+    app.cli.add_command(devices_group)

@@ -1,0 +1,182 @@
+"""The kiosk side of sync: enroll, pull, push, apply receipts, report status.
+
+Rows leave the ``queued`` state only through a hub receipt, applied in one transaction: accepted
+and duplicate become ``synced``; conflict and rejected are flagged with the hub's reason and kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import bindparam, func, select, update
+
+from kiosk.db import db
+from kiosk.kiosk_state import get_setting, set_setting
+from kiosk.models import Response
+from kiosk.timeutil import iso, utcnow
+
+from . import pull as pull_mod
+from . import wire
+from .transport import Hub, SyncError
+
+HUB_URL, TOKEN, DEVICE_ID, DEVICE_NAME = "hub_url", "sync_token", "device_id", "device_name"
+ETAG, LAST_PULL, LAST_SYNC, LAST_ERROR = "pull_etag", "last_pull", "last_sync", "last_sync_error"
+STATE_FOR = {"accepted": "synced", "duplicate": "synced", "conflict": "conflict",
+             "rejected": "rejected"}
+JSON_GZIP = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+
+
+def _kiosk_only(app: Flask) -> None:
+    if app.config["ROLE"] != "kiosk":
+        raise SyncError("this is a hub: run sync commands on a kiosk (ROLE = 'kiosk')", "not_kiosk")
+
+
+def connect(app: Flask, on_retry: Callable[[str], object] | None = None) -> Hub:
+    """A Hub for this enrolled kiosk; SyncError if it has not been enrolled."""
+    _kiosk_only(app)
+    url, token = get_setting(HUB_URL), get_setting(TOKEN)
+    if not url or not token:
+        raise SyncError("this kiosk is not enrolled: run voxbox sync enroll HUB_URL CODE",
+                        "not_enrolled")
+    cfg = app.config
+    return Hub(url, token, timeout=float(cfg["SYNC_TIMEOUT"]), retries=int(cfg["SYNC_RETRIES"]),
+               backoff_max=float(cfg["SYNC_BACKOFF_MAX"]), on_retry=on_retry)
+
+
+def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
+    """Spend an enrollment code at the hub and keep the device id and token it returns."""
+    _kiosk_only(app)
+    hub = Hub(hub_url, timeout=float(app.config["SYNC_TIMEOUT"]), retries=2)
+    try:
+        reply = hub.call("POST", "/api/v1/enroll", body=wire.gzip_json({"code": code}),
+                         headers=JSON_GZIP)
+    finally:
+        hub.close()
+    device = reply.body["device"]
+    for key, value in ((HUB_URL, hub.url), (TOKEN, reply.body["token"]),
+                       (DEVICE_ID, device["id"]), (DEVICE_NAME, device["name"]), (ETAG, None)):
+        set_setting(key, value)
+    return device
+
+
+def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
+    """Fetch consultations, events and the hub key; a 304 (nothing changed) costs one round trip."""
+    own = hub is None
+    hub = hub or connect(app)
+    try:
+        etag = get_setting(ETAG)
+        reply = hub.call("GET", "/api/v1/pull", headers={"If-None-Match": etag} if etag else None)
+    except SyncError as exc:
+        set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
+        raise
+    finally:
+        if own:
+            hub.close()
+    if reply.status == 304:
+        result: dict[str, Any] = {"changed": False}
+    else:
+        result = {"changed": True, **pull_mod.apply(reply.body)}
+        set_setting(ETAG, reply.headers.get("ETag"))
+    set_setting(LAST_PULL, iso(utcnow()))
+    return result
+
+
+def queued_batches(size: int) -> Iterable[list[Any]]:
+    """Queued responses, oldest first, in batches; each batch is read after the last is settled."""
+    table = Response.__table__
+    last = 0
+    while True:
+        rows = db.session.execute(
+            select(table).where(table.c.sync_state == "queued", table.c.id > last)
+            .order_by(table.c.id).limit(size)).all()
+        db.session.rollback()  # hold no read transaction while waiting on the network
+        if not rows:
+            return
+        last = rows[-1].id
+        yield rows
+
+
+def push(app: Flask, hub: Hub | None = None,
+         progress: Callable[[int], object] | None = None) -> dict[str, int]:
+    """Send every queued response in gzip'd batches and settle each batch from its receipt."""
+    own = hub is None
+    hub = hub or connect(app)
+    totals: Counter[str] = Counter()
+    try:
+        for rows in queued_batches(app.config["SYNC_BATCH_SIZE"]):
+            body = wire.gzip_json({"batch_id": str(uuid.uuid4()),
+                                   "items": [wire.item(r) for r in rows]})
+            reply = hub.call("POST", "/api/v1/responses", body=body, headers=JSON_GZIP)
+            totals.update(apply_receipt(reply.body.get("items", []), {r.uuid for r in rows}))
+            if progress:
+                progress(len(rows))
+    except SyncError as exc:
+        set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
+        raise
+    finally:
+        if own:
+            hub.close()
+    result = {s: totals.get(s, 0) for s in (*wire.STATUSES, "unanswered")}
+    set_setting(LAST_SYNC, {"at": iso(utcnow()), **result})
+    set_setting(LAST_ERROR, None)
+    return result
+
+
+def apply_receipt(items: list[Any], expected: set[str] | None = None) -> Counter[str]:
+    """Mark queued rows from a hub receipt in one transaction; returns counts by status."""
+    now = utcnow()
+    counts: Counter[str] = Counter()
+    params = []
+    for it in items:
+        if not isinstance(it, dict):
+            continue
+        uid, status = it.get("uuid"), it.get("status")
+        if status not in STATE_FOR or not isinstance(uid, str):
+            continue
+        if expected is not None and uid not in expected:
+            continue
+        counts[status] += 1
+        state = STATE_FOR[status]
+        params.append({"u": uid, "s": state, "n": it.get("reason"),
+                       "t": now if state == "synced" else None})
+    if expected is not None:
+        counts["unanswered"] = len(expected) - len({p["u"] for p in params})
+    if params:
+        table = Response.__table__
+        stmt = (update(table).where(table.c.uuid == bindparam("u"), table.c.sync_state == "queued")
+                .values(sync_state=bindparam("s"), sync_note=bindparam("n"),
+                        synced_at=bindparam("t")))
+        db.session.execute(stmt, params)
+    db.session.commit()
+    return counts
+
+
+def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
+             on_retry: Callable[[str], object] | None = None) -> dict[str, Any]:
+    """Pull then push (the CLI's ``voxbox sync`` and the staff panel's "Sync now")."""
+    hub = connect(app, on_retry)
+    try:
+        pulled = pull(app, hub)
+        pushed = push(app, hub, progress)
+    finally:
+        hub.close()
+    return {"pull": pulled, "push": pushed}
+
+
+def status(app: Flask) -> dict[str, Any]:
+    """Queued / synced / set aside counts, the last sync and the enrollment, for CLI and panel."""
+    counts = dict(db.session.execute(
+        select(Response.sync_state, func.count()).group_by(Response.sync_state)).all())
+    return {
+        "enrolled": bool(get_setting(TOKEN)), "hub_url": get_setting(HUB_URL),
+        "device_id": get_setting(DEVICE_ID), "device_name": get_setting(DEVICE_NAME),
+        "queued": counts.get("queued", 0), "synced": counts.get("synced", 0),
+        "conflict": counts.get("conflict", 0), "rejected": counts.get("rejected", 0),
+        "set_aside": counts.get("conflict", 0) + counts.get("rejected", 0),
+        "last_sync": get_setting(LAST_SYNC), "last_pull": get_setting(LAST_PULL),
+        "last_error": get_setting(LAST_ERROR),
+    }

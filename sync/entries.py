@@ -1,0 +1,259 @@
+"""Prize-draw entries on the wire: draws pulled to kiosks, sealed entries pushed to the hub.
+
+An entry item is ``{"record": {...}, "hash": <sha256 hex>}`` like a response item. The record
+holds the entry id, draw id, salted contact hash, sealed blob (hex), the date (never a time) and
+the source. The hub stores each entry id once and each person once per draw (two unique
+constraints, ``INSERT … ON CONFLICT DO NOTHING``) and answers every item ``accepted``,
+``duplicate`` (the same entry again, or the same person already entered), ``conflict`` (same id,
+different content) or ``rejected``. The kiosk deletes a sealed blob only on the hub's receipt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid as uuidlib
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select, update
+
+from kiosk import draws, retention, sealing
+from kiosk.db import db
+from kiosk.draws import Draw, Entry
+from kiosk.timeutil import iso, parse_iso, utcnow
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+STATUSES = ("accepted", "duplicate", "conflict", "rejected")
+CONFLICT = "a different entry with this id is already stored; the original is kept"
+MAX_SEALED = 4096
+MAX_ITEMS = 5000
+
+# --- JSON schemas (joined into sync.schema.COMPONENTS and the OpenAPI document) --------------------
+
+ENTRY_RECORD: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "description": "A sealed prize-draw entry: no response id, no time of day, no plain contact.",
+    "required": ["id", "draw_id", "contact_hash", "sealed", "entered_on", "source"],
+    "properties": {
+        "id": {"type": "string", "maxLength": 36, "description": "random UUID made on the device"},
+        "draw_id": {"type": "string", "maxLength": 36},
+        "contact_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                         "description": "HMAC-SHA256 of the normalised contact, draw's salt"},
+        "sealed": {"type": "string", "maxLength": 2 * MAX_SEALED, "pattern": "^[0-9a-f]*$",
+                   "description": "hex of the sealed box (X25519 + HKDF + AES-256-GCM)"},
+        "entered_on": {"type": "string", "maxLength": 10, "description": "YYYY-MM-DD"},
+        "source": {"type": "string", "enum": list(draws.SOURCES)},
+    },
+}
+ENTRY_ITEM: dict[str, Any] = {
+    "type": "object", "required": ["record", "hash"], "additionalProperties": False,
+    "properties": {"record": {"$ref": "#/components/schemas/EntryRecord"},
+                   "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
+}
+ENTRY_PUSH: dict[str, Any] = {
+    "type": "object", "required": ["items"], "additionalProperties": False,
+    "properties": {"items": {"type": "array", "maxItems": MAX_ITEMS,
+                             "items": {"$ref": "#/components/schemas/EntryItem"}}},
+}
+SCHEMAS = {"EntryRecord": ENTRY_RECORD, "EntryItem": ENTRY_ITEM, "EntryPushRequest": ENTRY_PUSH}
+ENTRY_RECEIPT: dict[str, Any] = {
+    "type": "object", "required": ["counts", "items"],
+    "properties": {
+        "counts": {"type": "object", "required": list(STATUSES),
+                   "properties": {s: {"type": "integer"} for s in STATUSES}},
+        "items": {"type": "array", "items": {
+            "type": "object", "required": ["id", "status"],
+            "properties": {"id": {"type": "string", "nullable": True},
+                           "status": {"type": "string", "enum": list(STATUSES)},
+                           "reason": {"type": "string"}}}},
+    },
+}
+DRAWS_PULLED: dict[str, Any] = {"type": "array", "items": {
+    "type": "object",
+    "required": ["id", "consultations", "prize", "rules", "winners", "reserves", "closes_at",
+                 "claim_days", "salt"],
+    "properties": {"id": {"type": "string"}, "consultations": {"type": "array"},
+                   "prize": {"type": "object"}, "rules": {"type": "object"},
+                   "winners": {"type": "integer"}, "reserves": {"type": "integer"},
+                   "closes_at": {"type": "string"}, "claim_days": {"type": "integer"},
+                   "salt": {"type": "string", "description": "public, hex"}}}}
+
+
+# --- pull: the hub's open draws, applied on a kiosk ----------------------------------------------
+
+
+def draws_for_pull() -> list[dict[str, Any]]:
+    """Open draws as the kiosk needs them (their public salts included)."""
+    rows = db.session.execute(select(Draw).where(Draw.drawn_at.is_(None), Draw.closes_at > utcnow())
+                              .order_by(Draw.id)).scalars()
+    return [{"id": d.id, "consultations": d.consultations, "prize": d.prize, "rules": d.rules,
+             "winners": d.winners, "reserves": d.reserves, "closes_at": iso(d.closes_at),
+             "claim_days": d.claim_days, "salt": d.salt} for d in rows]
+
+
+def apply_pulled_draws(items: list[dict[str, Any]]) -> int:
+    """Upsert pulled draws on a kiosk (no commit); draws the hub stopped offering close here."""
+    now = utcnow()
+    seen = set()
+    for item in items:
+        seen.add(item["id"])
+        row = db.session.get(Draw, item["id"]) or Draw(id=item["id"])
+        row.consultations, row.prize, row.rules = item["consultations"], item["prize"], item["rules"]
+        row.winners, row.reserves = item["winners"], item["reserves"]
+        row.closes_at, row.claim_days = parse_iso(item["closes_at"]), item["claim_days"]
+        row.salt = item["salt"]
+        db.session.add(row)
+    gone = select(Draw).where(Draw.closes_at > now)
+    if seen:
+        gone = gone.where(Draw.id.not_in(seen))
+    for row in db.session.execute(gone).scalars():
+        row.closes_at = now
+    return len(seen)
+
+
+# --- push: kiosk side ----------------------------------------------------------------------------
+
+
+def pending(limit: int = 500) -> list[dict[str, Any]]:
+    """Queued entries (sealed blob still here) as push items, in id order."""
+    rows = db.session.execute(select(Entry).where(Entry.sync_state == "queued",
+                                                  Entry.sealed.is_not(None))
+                              .order_by(Entry.id).limit(limit)).scalars()
+    return [item(e) for e in rows]
+
+
+def item(e: Entry) -> dict[str, Any]:
+    """One entry as a push item."""
+    record = {"id": e.id, "draw_id": e.draw_id, "contact_hash": e.contact_hash,
+              "sealed": e.sealed.hex() if e.sealed else None,
+              "entered_on": e.entered_on.isoformat(), "source": e.source}
+    return {"record": record, "hash": e.content_hash}
+
+
+def push(hub: Any, size: int = 500) -> dict[str, int]:
+    """Send every queued entry to the hub (``/api/v1/entries``) and settle each batch's receipt.
+
+    ``hub`` is the sync client's connection (``sync.transport.Hub``): retries, backoff and errors
+    are the same as for responses.
+    """
+    from . import wire
+
+    totals: Counter = Counter()
+    while True:
+        items = pending(size)
+        db.session.rollback()  # hold no read transaction while waiting on the network
+        if not items:
+            break
+        reply = hub.call("POST", "/api/v1/entries", body=wire.gzip_json({"items": items}),
+                         headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        counts = apply_receipt(reply.body.get("items", []), {i["record"]["id"] for i in items})
+        totals.update(counts)
+        if counts["unanswered"] == len(items):
+            break  # the hub answered none of them: stop rather than loop
+    return {s: totals.get(s, 0) for s in (*STATUSES, "unanswered")}
+
+
+def apply_receipt(receipt_items: list[Any], expected: set[str] | None = None) -> Counter:
+    """Mark entries from the hub's receipt in one transaction; delete blobs the hub now holds."""
+    counts: Counter = Counter()
+    answered = set()
+    for r in receipt_items:
+        if not isinstance(r, dict):
+            continue
+        status, entry_id = r.get("status"), r.get("id")
+        if status not in STATUSES or not isinstance(entry_id, str):
+            continue
+        if expected is not None and entry_id not in expected:
+            continue
+        answered.add(entry_id)
+        counts[status] += 1
+        if status in ("accepted", "duplicate"):
+            values: dict[str, Any] = {"sync_state": "synced", "sealed": None, "sync_note": None}
+        else:
+            values = {"sync_state": status, "sync_note": str(r.get("reason", ""))[:500]}
+        db.session.execute(update(Entry).where(Entry.id == entry_id,
+                                               Entry.sync_state == "queued").values(**values))
+    db.session.commit()
+    if expected is not None:
+        counts["unanswered"] = len(expected - answered)
+    if counts["accepted"] or counts["duplicate"]:
+        retention.wipe_free_space()
+    return counts
+
+
+def status() -> dict[str, int]:
+    """Entries on this kiosk by sync state."""
+    from sqlalchemy import func
+
+    return dict(db.session.execute(select(Entry.sync_state, func.count())
+                                   .group_by(Entry.sync_state)).all())
+
+
+# --- push: hub side ------------------------------------------------------------------------------
+
+
+def check(raw: Any) -> tuple[str | None, dict | None, str | None]:
+    """(entry id, record, problem) for one pushed item; problem None when it may be stored."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("record"), dict):
+        return None, None, "an item is {record, hash}"
+    record, given = raw["record"], raw.get("hash")
+    entry_id = record.get("id") if isinstance(record.get("id"), str) else None
+    try:
+        uuidlib.UUID(entry_id or "")
+        draw = db.session.get(Draw, record.get("draw_id") or "")
+        entered = dt.date.fromisoformat(record.get("entered_on") or "")
+        sealed = bytes.fromhex(record.get("sealed") or "")
+    except (ValueError, TypeError):
+        return entry_id, None, "id, draw_id, entered_on or sealed is malformed"
+    if draw is None:
+        return entry_id, None, "the hub has no such draw"
+    if not HEX64.match(str(record.get("contact_hash") or "")):
+        return entry_id, None, "contact_hash must be 64 lower-case hex digits"
+    if not sealing.is_blob(sealed) or len(sealed) > MAX_SEALED:
+        return entry_id, None, "sealed is not a sealed box"
+    if record.get("source") not in draws.SOURCES:
+        return entry_id, None, "unknown source"
+    if given != draws.entry_content_hash(record):
+        return entry_id, None, "hash does not match the record"
+    if draw.drawn_at is not None:
+        return entry_id, None, "the draw has already been made"
+    if entered > draw.closes_at.date():
+        return entry_id, None, "entered after the draw closed"
+    return entry_id, {**record, "content_hash": given}, None
+
+
+def ingest(items: list[Any]) -> dict[str, Any]:
+    """Store pushed entries in one transaction and answer each with a receipt line."""
+    results: list[dict[str, Any]] = []
+    good: list[tuple[int, dict]] = []
+    for raw in items:
+        entry_id, record, problem = check(raw)
+        results.append({"id": entry_id, "status": "rejected", "reason": problem})
+        if problem is None:
+            good.append((len(results) - 1, record))  # type: ignore[arg-type]
+    try:
+        good.sort(key=lambda g: g[1]["id"])  # one lock order for every writer
+        stored = draws.insert_entries([r for _i, r in good], "stored")
+        known = dict(db.session.execute(select(Entry.id, Entry.content_hash).where(
+            Entry.id.in_([r["id"] for _i, r in good]))).all()) if good else {}
+        for i, record in good:
+            if record["id"] in stored:
+                results[i] = {"id": record["id"], "status": "accepted"}
+                stored.discard(record["id"])  # a second copy in the same batch is a duplicate
+            elif known.get(record["id"]) == record["content_hash"]:
+                results[i] = {"id": record["id"], "status": "duplicate"}
+            elif record["id"] in known:
+                results[i] = {"id": record["id"], "status": "conflict", "reason": CONFLICT}
+            else:  # this person is already in the draw (from another kiosk or the web)
+                results[i] = {"id": record["id"], "status": "duplicate",
+                              "reason": "already entered"}
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for r in results:
+        if r.get("reason") is None:
+            r.pop("reason", None)
+    counts = Counter(r["status"] for r in results)
+    return {"counts": {s: counts.get(s, 0) for s in STATUSES}, "items": results}

@@ -1,0 +1,128 @@
+"""Hub-side ingest: store each UUID once and answer every item with a receipt line.
+
+One ``INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING uuid`` stores the batch; one SELECT of the
+batch's UUIDs and hashes then tells a duplicate (same hash) from a conflict (different hash). The
+unique constraint decides, never a check-then-insert, so concurrent resends cannot double a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kiosk import consultations, questions
+from kiosk.db import db
+from kiosk.definitions import canonical
+from kiosk.devices import Device, SetAside, SyncReceipt
+from kiosk.models import Response
+from kiosk.timeutil import iso, utcnow
+
+from . import wire
+
+CONFLICT = "a different response with this UUID is already stored (409); the original is kept"
+
+
+def upsert_insert(table: Any) -> Any:
+    """The database's own INSERT construct (for ON CONFLICT) for the current session's dialect."""
+    name = db.session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"sync ingest supports SQLite and PostgreSQL, not {name}")
+
+
+def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
+           batch_id: str | None = None) -> dict[str, Any]:
+    """Store a batch of push items in one transaction and return the receipt."""
+    now = utcnow()
+    results: list[dict[str, Any]] = [{} for _ in items]
+    pending: list[tuple[int, str, str, dict]] = []
+    aside: list[dict[str, Any]] = []
+    definitions: dict[tuple[str, int], dict | None] = {}
+    for i, raw in enumerate(items):
+        uid, given, record, problem = wire.check_item(raw)
+        if problem is None:
+            problem = _check_answers(record, definitions)  # type: ignore[arg-type]
+        if problem is not None:
+            results[i] = {"uuid": uid, "status": "rejected", "reason": problem}
+            aside.append(_aside(uid, raw, "rejected", problem, device_id, now))
+            continue
+        pending.append((i, uid, given, record))  # type: ignore[arg-type]
+    try:
+        inserted, stored = _store(pending, now)
+        for i, uid, given, record in pending:
+            if uid in inserted and inserted[uid] == i:
+                results[i] = {"uuid": uid, "status": "accepted"}
+            elif stored.get(uid) == given:
+                results[i] = {"uuid": uid, "status": "duplicate"}
+            else:
+                results[i] = {"uuid": uid, "status": "conflict", "reason": CONFLICT}
+                aside.append(_aside(uid, {"record": record, "hash": given}, "conflict",
+                                    CONFLICT, device_id, now))
+        if aside:
+            stmt = upsert_insert(SetAside.__table__).on_conflict_do_nothing(
+                index_elements=["uuid", "content_hash", "kind"])
+            db.session.execute(stmt, aside)
+        counts = Counter(r["status"] for r in results)
+        db.session.add(SyncReceipt(device_id=device_id, source=source, batch_id=batch_id,
+                                   created_at=now, **{s: counts.get(s, 0) for s in wire.STATUSES}))
+        if device_id:
+            device = db.session.get(Device, device_id)
+            if device is not None:
+                device.last_sync_at = now
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"batch_id": batch_id, "received_at": iso(now),
+            "counts": {s: counts.get(s, 0) for s in wire.STATUSES}, "items": results}
+
+
+def _store(pending: list[tuple[int, str, str, dict]],
+           now: Any) -> tuple[dict[str, int], dict[str, str]]:
+    """Insert the first item of each UUID; return {inserted uuid: item index}, {uuid: stored hash}."""
+    first: dict[str, tuple[int, str, dict]] = {}
+    for i, uid, given, record in pending:
+        first.setdefault(uid, (i, given, record))
+    if not first:
+        return {}, {}
+    rows = []
+    for uid in sorted(first):  # one lock order for every writer: no deadlocks on PostgreSQL
+        _i, given, record = first[uid]
+        row = wire.to_row(record, given)
+        row.update(received_at=now, sync_state="synced", synced_at=now, sync_note=None)
+        rows.append(row)
+    table = Response.__table__
+    stmt = (upsert_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
+            .returning(table.c.uuid))
+    inserted = {uid: first[uid][0] for uid in db.session.execute(stmt, rows).scalars()}
+    stored = dict(db.session.execute(
+        select(table.c.uuid, table.c.content_hash).where(table.c.uuid.in_(list(first)))
+    ).all())
+    return inserted, stored
+
+
+def _check_answers(record: dict, cache: dict[tuple[str, int], dict | None]) -> str | None:
+    key = (record["consultation"], record["version"])
+    if key not in cache:
+        cache[key] = consultations.definition(*key)
+    defn = cache[key]
+    if defn is None:
+        return f"the hub has no consultation {key[0]!r} version {key[1]}"
+    errors = questions.check_answers(defn, record["answers"])
+    if errors:
+        return "invalid answers: " + "; ".join(f"{k}: {v}" for k, v in sorted(errors.items()))
+    return None
+
+
+def _aside(uid: str | None, raw: Any, kind: str, reason: str, device_id: str | None,
+           now: Any) -> dict[str, Any]:
+    body = raw if isinstance(raw, dict) else {"item": raw}
+    digest = hashlib.sha256(canonical(body).encode()).hexdigest()
+    return {"uuid": (uid or "")[:64], "content_hash": digest, "kind": kind, "reason": reason,
+            "record": body, "device_id": device_id, "received_at": now}

@@ -1,0 +1,131 @@
+"""The wire format: push items, their checks, and gzip'd JSON bodies.
+
+A push item is ``{"record": <wire record>, "hash": <sha256 hex>}``; the record is exactly what
+``kiosk.responses.wire`` makes and the hash is ``kiosk.responses.content_hash`` of it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid as uuidlib
+import zlib
+from typing import Any
+
+from kiosk.models import Response
+from kiosk.responses import CHANNELS, HASHED, content_hash, wire
+from kiosk.timeutil import iso, parse_iso
+
+#: Upper bounds a hub enforces on one request, before and after decompression.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+MAX_INFLATED_BYTES = 128 * 1024 * 1024
+MAX_ITEMS = 5000
+STATUSES = ("accepted", "duplicate", "conflict", "rejected")
+_TEXT_LIMITS = {"language": 5, "device_id": 36, "event_id": 36, "tracking_code": 16,
+                "consultation": 63}
+
+
+class WireError(ValueError):
+    """A body that cannot be read as a push request."""
+
+
+def item(r: Response) -> dict[str, Any]:
+    """A queued response as a push item, with the hash stored when it was submitted."""
+    return {"record": wire(r), "hash": r.content_hash}
+
+
+def gzip_json(value: Any) -> bytes:
+    """Compact JSON, gzip'd."""
+    return gzip.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(),
+                         compresslevel=6, mtime=0)
+
+
+def inflate(body: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
+    """Decompress a gzip body, refusing truncated data and anything inflating past the limit."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(body, limit)
+    except zlib.error as exc:
+        raise WireError(f"not valid gzip data ({exc})") from None
+    if d.unconsumed_tail:
+        raise WireError(f"decompressed body exceeds {limit} bytes")
+    if not d.eof:
+        raise WireError("gzip data is truncated")
+    return out
+
+
+def parse_items(payload: Any) -> list[Any]:
+    """The items list of a push payload; WireError if the payload has the wrong shape."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):
+        raise WireError("the body must be a JSON object with an 'items' array")
+    if len(payload["items"]) > MAX_ITEMS:
+        raise WireError(f"at most {MAX_ITEMS} items per batch")
+    return payload["items"]
+
+
+def check_item(raw: Any) -> tuple[str | None, str | None, dict | None, str | None]:
+    """(uuid, hash, record, problem): problem is None when the item is well formed."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("record"), dict):
+        return None, None, None, "an item must be an object with a 'record' object"
+    record, given = raw["record"], raw.get("hash")
+    uid = record.get("uuid") if isinstance(record.get("uuid"), str) else None
+    if not isinstance(given, str) or len(given) != 64:
+        return uid, None, record, "'hash' must be a 64-character SHA-256 hex digest"
+    problem = _check_record(record)
+    if problem is None and content_hash(record) != given:
+        problem = "the content hash does not match the record"
+    return uid, given, record, problem
+
+
+def _check_record(record: dict) -> str | None:
+    missing = [k for k in HASHED if k not in record]
+    if missing:
+        return f"missing fields: {', '.join(missing)}"
+    extra = sorted(set(record) - set(HASHED))
+    if extra:
+        return f"unknown fields: {', '.join(extra)}"
+    try:
+        parsed = uuidlib.UUID(str(record["uuid"]))
+    except ValueError:
+        return "'uuid' is not a UUID"
+    if str(parsed) != record["uuid"]:
+        return "'uuid' must be in lower-case 8-4-4-4-12 form"
+    if not isinstance(record["version"], int) or isinstance(record["version"], bool):
+        return "'version' must be an integer"
+    if not isinstance(record["answers"], dict):
+        return "'answers' must be an object"
+    if record["channel"] not in CHANNELS:
+        return f"'channel' must be one of {', '.join(CHANNELS)}"
+    for key, limit in _TEXT_LIMITS.items():
+        value = record[key]
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            return f"'{key}' must be text of at most {limit} characters"
+    if not isinstance(record["consultation"], str) or not isinstance(record["language"], str):
+        return "'consultation' and 'language' are required text"
+    for key in ("started_at", "submitted_at"):
+        value = record[key]
+        if value is None and key == "started_at":
+            continue
+        if not isinstance(value, str) or _round_trip(value) != value:
+            return f"'{key}' must be a UTC time like 2026-11-01T10:00:00Z"
+    return None
+
+
+def _round_trip(value: str) -> str | None:
+    """The text iso(parse_iso(value)) gives, so the hub re-hashes exactly what was sent."""
+    try:
+        return iso(parse_iso(value))
+    except ValueError:
+        return None
+
+
+def to_row(record: dict, given_hash: str) -> dict[str, Any]:
+    """A checked wire record as a ``responses`` row for the hub."""
+    return {
+        "uuid": record["uuid"], "consultation_slug": record["consultation"],
+        "version": record["version"], "answers": record["answers"],
+        "language": record["language"], "channel": record["channel"],
+        "device_id": record["device_id"], "event_id": record["event_id"],
+        "tracking_code": record["tracking_code"], "started_at": parse_iso(record["started_at"]),
+        "submitted_at": parse_iso(record["submitted_at"]), "content_hash": given_hash,
+    }

@@ -1,0 +1,202 @@
+"""Shared fixtures: app factories, clients, a live server and a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kiosk import consultations, create_app, definitions
+from kiosk.db import db
+
+DEMO = Path(__file__).parent.parent / "kiosk" / "demo"
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., Flask]:
+    """A factory of apps, each with its own instance folder under tmp_path."""
+    made = 0
+
+    def factory(role: str = "hub", **config: object) -> Flask:
+        nonlocal made
+        made += 1
+        instance = tmp_path / f"instance{made}"
+        base = {"TESTING": True, "ROLE": role, "SECRET_KEY": "test", "STAFF_PIN": "4321",
+                "RATELIMIT_ENABLED": False}
+        return create_app({**base, **config}, instance_path=str(instance))
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """A hub app with the demo consultations loaded; CSRF is on, as in production."""
+    application = make_app("hub")
+    with application.app_context():
+        load_demo()
+    yield application
+
+
+@pytest.fixture
+def kiosk_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """A kiosk-role app with the demo consultations loaded."""
+    application = make_app("kiosk")
+    with application.app_context():
+        load_demo()
+    yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+def load_demo() -> None:
+    """Import the demo definitions, open today."""
+    from kiosk import demo
+
+    for _line in demo.load(__import__("flask").current_app):
+        pass
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """GET a page and return its CSRF token."""
+    page = client.get(path)
+    match = CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({page.status_code})"
+    return match.group(1)
+
+
+@pytest.fixture
+def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
+    """A client signed in as a hub staff member."""
+    with app.app_context():
+        from kiosk import auth
+
+        auth.create_user("staff@example.org", "Staff", "correct horse battery", "staff")
+    token = csrf_token(client, "/staff/login")
+    r = client.post("/staff/login", data={"csrf_token": token, "email": "staff@example.org",
+                                          "password": "correct horse battery"})
+    assert r.status_code == 303
+    return client
+
+
+@pytest.fixture
+def import_yaml(app: Flask) -> Callable[[str], dict]:
+    """Validate and import a YAML definition given as text."""
+    import yaml
+
+    def do(text: str) -> dict:
+        defn = definitions.validate(yaml.safe_load(text))
+        with app.app_context():
+            consultations.import_definition(defn)
+        return defn
+
+    return do
+
+
+# --- live server and browser ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A real waitress server on loopback, serving an app in a thread."""
+
+    def __init__(self, application: Flask) -> None:
+        from waitress.server import create_server
+
+        self.app = application
+        self.port = free_port()
+        self.server = create_server(application, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_kiosk(kiosk_app: Flask) -> Iterator[LiveServer]:
+    server = LiveServer(kiosk_app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright; skips locally without it, fails in CI."""
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Chromium at /usr/bin/chromium: browser tests must run in CI")
+        pytest.skip("no Chromium found (apt-get install chromium); browser tests skipped locally")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh tablet-sized browser page."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    """A fresh phone-sized browser page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+def rows(application: Flask, **filters: object) -> list:
+    """Responses in the app's database matching the filters."""
+    from sqlalchemy import select
+
+    from kiosk.models import Response
+
+    with application.app_context():
+        return list(db.session.execute(select(Response).filter_by(**filters)).scalars())

@@ -1,0 +1,1 @@
+"""Hub: QR scans, the public site, feeds, events admin and reports."""
