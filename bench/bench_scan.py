@@ -143,7 +143,7 @@ def main() -> None:
             routes = {"trivial": TRIVIAL, "scan": f"/q/{code}"}
             rates: dict[str, list[float]] = {k: [] for k in routes}
             with multiprocessing.get_context("spawn").Pool(procs) as pool:
-                for name, path in routes.items():  # warm up both
+                for path in routes.values():  # warm up both
                     measure(pool, port, path, 1, procs, threads)
                 for _ in range(args.rounds):
                     for name, path in routes.items():

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import budget  # noqa: F401  (registers the budget question type with questions)
 from . import settings as default_settings
 
 

@@ -25,8 +25,6 @@ def load(app: Flask, history: bool = False) -> Iterator[str]:
     demo events too, and with history a seeded record of scans and responses for the reports."""
     today = dt.date.today()
     for path in sorted(DEMO_DIR.glob("*.yaml")):
-        if path.name == "events.yaml":  # events, not a definition: loaded by demo_hub below
-            continue
         defn = definitions.load_file(path)
         if defn["status"] == "open":  # keep the demo open whenever it is run
             defn["opens"] = (today - dt.timedelta(days=30)).isoformat()

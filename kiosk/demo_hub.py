@@ -19,7 +19,7 @@ from .models import Response
 from .scans import Scan
 from .timeutil import utcnow
 
-EVENTS_FILE = Path(__file__).parent / "demo" / "events.yaml"
+EVENTS_FILE = Path(__file__).parent / "demo" / "events" / "street-events.yaml"
 CLOSED = "town-centre-safety"
 OPEN = "policing-priorities"
 #: Fixed demo placements: (code body, kind, label, location).

@@ -30,12 +30,9 @@ def init_app(app: Flask) -> None:
 
         for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp):
             app.register_blueprint(hub_bp)
-    try:
-        from .. import budget
-    except ImportError:
-        budget = None
-    if budget is not None:
-        budget.init_app(app)
+    from .. import budget
+
+    budget.init_app(app)
 
     @app.post("/lang")
     def set_language() -> ResponseReturnValue:
