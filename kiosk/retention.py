@@ -73,14 +73,17 @@ def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
 def wipe_free_space() -> None:
     """Make deleted bytes unrecoverable from the database files, not just unreachable.
 
-    SQLite connections run with ``secure_delete`` (deleted content is zeroed in place); the WAL
-    still holds old page images, so checkpoint it into the main file and truncate it. PostgreSQL
-    keeps dead tuples until a vacuum, so the entries table is rewritten.
+    SQLite connections run with ``secure_delete``, but a b-tree rebalance can leave old cell
+    bytes in a page's unused area, and the WAL still holds old page images; so the file is
+    rebuilt with ``VACUUM`` (purges are rare: a draw made, a claim period ended) and the WAL is
+    checkpointed and truncated. PostgreSQL keeps dead tuples until a vacuum, so the entries
+    table is rewritten.
     """
     db.session.commit()
     engine = db.engine
     if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM"))
             busy, _log, _done = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
             if busy:
                 log.warning("purge: the write-ahead log is in use; it will be truncated later")

@@ -34,6 +34,7 @@ def recoverable(paths: list[Path], private_key, draw_id: str, emails: list[str],
         text = data.decode("latin-1").lower()
         found["plain"] |= {e for e in emails if e in text}
         found["hash"] |= {e for h, e in hashes.items() if h in text}
+        WHERE.update({e: f"{path.name}@{text.find(h)} (hash)" for h, e in hashes.items() if h in text})
         for m in MAGIC.finditer(data):
             start = m.start()
             size = int.from_bytes(data[start + 4:start + 6], "big")
@@ -42,7 +43,11 @@ def recoverable(paths: list[Path], private_key, draw_id: str, emails: list[str],
             except sealing.SealError:
                 continue
             found["sealed"] |= {e for e in emails if e.encode() in opened}
+            WHERE.update({e: f"{path.name}@{start}" for e in emails if e.encode() in opened})
     return found
+
+
+WHERE: dict[str, str] = {}  # where each sealed contact was last found, for failure messages
 
 
 def files(folder: str) -> list[Path]:
@@ -125,7 +130,9 @@ def _run(app, make_draw, kiosk_for, signed_in, tmp_path, log_file) -> None:  # t
     stored = files(app.instance_path) + files(kiosk.instance_path)
     assert any(p.name == "voxbox.db-wal" for p in stored)  # scanned, though truncated to 0
     found = recoverable(stored + [log_file], private, draw_id, emails, salt)
-    assert found["plain"] == set() and found["sealed"] == winners and found["hash"] == winners
+    assert found["plain"] == set()
+    assert found["hash"] == winners, {e: WHERE[e] for e in found["hash"] - winners}
+    assert found["sealed"] == winners, {e: WHERE[e] for e in found["sealed"] - winners}
     exported = recoverable([export, responses_csv], private, draw_id, emails, salt)
     assert exported["plain"] == winners and not exported["sealed"] and not exported["hash"]
     assert "resident" not in log_file.read_text()
@@ -138,7 +145,8 @@ def _run(app, make_draw, kiosk_for, signed_in, tmp_path, log_file) -> None:  # t
     assert app.test_cli_runner().invoke(args=["purge"]).exit_code == 0
     found = recoverable(files(app.instance_path) + files(kiosk.instance_path) + [log_file],
                         private, draw_id, emails, salt)
-    assert found == {"plain": set(), "hash": set(), "sealed": set()}
+    assert found == {"plain": set(), "hash": set(), "sealed": set()}, {
+        e: WHERE[e] for e in found["hash"] | found["sealed"]}
     # what is left proves the draw without naming anyone
     with app.app_context():
         rows = db.session.execute(select(Entry).filter_by(draw_id=draw_id)).scalars().all()
