@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from . import events, quality, tracking
+from . import events, quality, scans, tracking
 from .db import db
 from .models import Response
 from .responses import CHANNELS
@@ -98,6 +98,7 @@ def scan_rows(slug: str, f: Filters) -> list[Any]:
     """Scans and starts for a consultation matching the filters."""
     if not f.counts_scans():
         return []
+    scans.flush()  # this process's queued scans count too
     q = select(Scan.at, Scan.stage, Scan.code, Scan.device, Scan.first).where(
         Scan.consultation_slug == slug)
     lo, hi = utc_bounds(f)

@@ -8,9 +8,13 @@ a consultation's page, so reports can show scans → started → completed per p
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import logging
+import os
 import re
 import threading
+import time
 
 from flask import current_app
 from sqlalchemy import Index, String, create_engine, event, insert, make_url
@@ -33,6 +37,7 @@ _TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|android(?!.*mobile)", re
 _PHONE = re.compile(r"mobi|iphone|ipod|android|windows phone|blackberry|opera mini", re.I)
 _DESKTOP = re.compile(r"windows nt|macintosh|x11|cros|linux x86_64", re.I)
 _ENGINE_LOCK = threading.Lock()
+log = logging.getLogger("voxbox.scans")
 _TOKEN = re.compile(r"^[a-z0-9-]{0,63}_?[A-Z0-9]{0,16}$")
 
 
@@ -114,6 +119,97 @@ def record(stage: str, consultation_slug: str, code: str | None, device: str, fi
             "at": utcnow(), "stage": stage, "code": code, "consultation_slug": consultation_slug,
             "device": device if device in DEVICE_CLASSES else "other", "first": first,
         }])
+
+
+_LIVE_CODE = "SELECT consultation_slug FROM tracking_codes WHERE code = {} AND NOT retired"
+
+
+def count_scan(code: str, device: str, first: bool) -> str | None:
+    """Count a scan of a live code and return the consultation it points at, or None for an
+    unknown or retired code (nothing counted). The target comes only from the hub's own table."""
+    engine = counter_engine()
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    with engine.connect() as conn:  # driver SQL: no statement to compile on the hot path
+        slug = conn.exec_driver_sql(_LIVE_CODE.format(mark), (code,)).scalar()
+    if slug is not None:
+        buffer().add({"at": utcnow(), "stage": "scan", "code": code, "consultation_slug": slug,
+                      "device": device if device in DEVICE_CLASSES else "other", "first": first})
+    return slug
+
+
+class ScanBuffer:
+    """Scans waiting to be stored: requests append, one thread per process writes them in batches.
+
+    A scan is a counter, not a resident's answer, so the redirect does not wait for its write:
+    scans are stored every ``interval`` seconds in one transaction (at once when the interval is
+    0), and at exit. A crash loses at most the last interval's scans; nothing else waits on them.
+    """
+
+    def __init__(self, engine: Engine, interval: float) -> None:
+        self.engine, self.interval = engine, interval
+        self.rows: list[dict] = []
+        self.lock = threading.Lock()  # guards rows
+        self.writing = threading.Lock()  # one batch at a time, in order
+        self.pid = os.getpid()
+        self.thread: threading.Thread | None = None
+        atexit.register(self.flush)
+
+    def add(self, row: dict) -> None:
+        """Queue one scan row (and start the writer thread in this process if needed)."""
+        if self.interval <= 0:
+            self._write([row])
+            return
+        with self.lock:
+            if self.pid != os.getpid():  # a forked worker: the parent writes its own rows
+                self.pid, self.rows, self.thread = os.getpid(), [], None
+            self.rows.append(row)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="voxbox-scans", daemon=True)
+                self.thread.start()
+
+    def flush(self) -> int:
+        """Store every queued scan now; returns how many were written."""
+        with self.writing:
+            with self.lock:
+                rows, self.rows = self.rows, []
+            if rows:
+                try:
+                    self._write(rows)
+                except Exception:
+                    with self.lock:
+                        self.rows[:0] = rows  # keep them for the next try
+                    raise
+            return len(rows)
+
+    def _write(self, rows: list[dict]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(Scan), rows)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            try:
+                self.flush()
+            except Exception:  # the database is busy or away: the rows wait for the next round
+                log.exception("storing scans failed; retrying in %.1f s", self.interval)
+
+
+def buffer() -> ScanBuffer:
+    """This app's scan buffer."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get("voxbox.scan_buffer")
+    if found is None:
+        with _ENGINE_LOCK:
+            found = app.extensions.setdefault(
+                "voxbox.scan_buffer",
+                ScanBuffer(counter_engine(), float(app.config["SCAN_FLUSH_SECONDS"])))
+    return found
+
+
+def flush() -> int:
+    """Store this process's queued scans now (reports call this before they count)."""
+    found = current_app.extensions.get("voxbox.scan_buffer")
+    return found.flush() if found is not None else 0
 
 
 def start_token(slug: str, code: str | None) -> str:

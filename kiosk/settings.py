@@ -38,6 +38,8 @@ DRAFT_MAX_AGE = 1800
 UNDRAWN_DRAW_DAYS = 90
 #: Milliseconds SQLite waits on a locked database before failing.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Seconds between batched writes of QR scan counts (0: write each scan at once).
+SCAN_FLUSH_SECONDS = 0.2
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 

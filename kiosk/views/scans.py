@@ -24,18 +24,18 @@ bp.record_once(lambda state: state.app.url_map.converters.setdefault("anything",
 @bp.get("/q/<anything:code>", merge_slashes=False)
 def scan(code: str) -> ResponseReturnValue:
     """Count a scan and redirect to the code's consultation; unknown codes get a friendly 404."""
-    row = tracking.get(code)
-    if row is None or row.retired:
+    normalised = tracking.normalise(code) if tracking.is_valid(code) else None
+    seen = scans.remembered(request.cookies.get(scans.SCANNED_COOKIE))
+    first = normalised not in seen
+    slug = normalised and scans.count_scan(
+        normalised, scans.device_class(request.headers.get("User-Agent")), first)
+    if not slug:
         return render_template("public/unknown_code.html",
                                consultations=consultations.open_consultations()), 404
-    seen = scans.remembered(request.cookies.get(scans.SCANNED_COOKIE))
-    first = row.code not in seen
-    scans.record("scan", row.consultation_slug, row.code,
-                 scans.device_class(request.headers.get("User-Agent")), first)
     # The target is built only from the hub's own table: never from anything in the request.
-    response = redirect(url_for("public.answer", slug=row.consultation_slug, code=row.code), 302)
+    response = redirect(url_for("public.answer", slug=slug, code=normalised), 302)
     if first:
-        response.set_cookie(scans.SCANNED_COOKIE, scans.remember(seen, row.code),
+        response.set_cookie(scans.SCANNED_COOKIE, scans.remember(seen, normalised),
                             max_age=scans.COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                             secure=request.is_secure)
     return response

@@ -16,6 +16,7 @@ from ..test_answers import VALID
 
 def scan_rows(app, **filters) -> list[Scan]:  # type: ignore[no-untyped-def]
     with app.app_context():
+        scans.flush()
         return list(db.session.execute(select(Scan).filter_by(**filters).order_by(Scan.id)).scalars())
 
 
