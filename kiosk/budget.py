@@ -12,10 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from . import budget_rules as rules
 from . import questions
-from .budget_definition import KEYS, define
+from .budget_definition import KEYS, define, document
 from .budget_moves import as_answer, random_allocation
 from .budget_results import chart, csv_columns, csv_values, tally
 from .i18n import tr
@@ -37,14 +38,15 @@ def from_form(q: dict, form: Any) -> dict | None:
         try:
             amounts[a["id"]] = rules.parse_pounds(typed[a["id"]])
         except ValueError:
-            raise AnswerError(f"{a['name']['en']}: please type an amount in pounds, "
-                              "like 1,250,000.") from None
+            raise AnswerError(_("%(name)s: please type an amount in pounds, like 1,250,000.",
+                                name=tr(a["name"]))) from None
     levers: dict[str, str] = {}
     for lv in q["levers"]:
         try:
             levers[lv["id"]] = rules.lever_str(rules.parse_lever(settings[lv["id"]]))
         except ValueError:
-            raise AnswerError(f"{lv['name']['en']}: please type a percentage, like 2.5.") from None
+            raise AnswerError(_("%(name)s: please type a percentage, like 2.5.",
+                                name=tr(lv["name"]))) from None
     return {"areas": amounts, "levers": levers}
 
 
@@ -183,4 +185,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["lever_label"] = lever_label
 
 
-questions.register("budget", questions.Handler(KEYS, define, from_form, check, tally, sample))
+questions.register("budget", questions.Handler(KEYS, define, from_form, check, tally, sample,
+                                               document))

@@ -238,7 +238,7 @@ def _rule(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
     out["tolerance"] = 0
     if rule == "tolerance":
         out["tolerance"] = _amount(raw.get("tolerance"), f"{path}.tolerance", problems) or 0
-    elif "tolerance" in raw:
+    elif raw.get("tolerance") not in (None, 0):  # 0 is what an export writes for other rules
         problems.append(Problem(f"{path}.tolerance", "only used with rule: tolerance"))
     change = raw.get("require_change", False)
     if not isinstance(change, bool):
@@ -274,3 +274,26 @@ def _feasible(out: dict, path: str, problems: list[Problem]) -> None:
         if first_change(out) is None:
             problems.append(Problem(f"{path}.require_change",
                                     "no change from today's amounts can satisfy the rule"))
+
+
+def document(q: dict) -> dict:
+    """A stored budget question in the YAML authoring form (pence back to pounds), so that an
+    export imports back to exactly the same definition."""
+    def pounds(pence: int) -> int | str:
+        return pence // 100 if pence % 100 == 0 else rules.pounds_str(pence)
+
+    def area(a: dict) -> dict:
+        out = {**a, **{k: pounds(a[k]) for k in ("current", "min", "max", "step")}}
+        if a.get("effects"):
+            out["effects"] = [{**e, "at": pounds(e["at"])} for e in a["effects"]]
+        return out
+
+    out = dict(q)
+    out["fixed_income"] = [{**f, "amount": pounds(f["amount"])} for f in q["fixed_income"]]
+    out["levers"] = [{**lv, "base": pounds(lv["base"])} for lv in q["levers"]]
+    out["groups"] = [{**g, "areas": [area(a) for a in g["areas"]]} for g in q["groups"]]
+    if q["rule"] == "tolerance":
+        out["tolerance"] = pounds(q["tolerance"])
+    else:
+        out.pop("tolerance", None)
+    return out

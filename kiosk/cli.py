@@ -70,6 +70,7 @@ def export_cmd(slug: str, fmt: str, version: int | None) -> None:
     defn = consultations.definition(slug, version)
     if defn is None:
         raise click.ClickException(f"no consultation {slug!r} (version {version or 'current'})")
+    defn = definitions.document(defn)
     if fmt == "json":
         click.echo(json.dumps(defn, indent=2, ensure_ascii=False))
     else:
@@ -194,6 +195,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(draw_group)
     app.cli.add_command(purge_cmd)
+    from .posters_cli import posters_group
+
+    app.cli.add_command(posters_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

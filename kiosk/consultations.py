@@ -51,6 +51,19 @@ def import_definition(defn: dict) -> ImportResult:
     return ImportResult(c.slug, c.version, action)
 
 
+STATUSES = ("draft", "open", "closed")
+
+
+def set_status(slug: str, status: str) -> ImportResult:
+    """Publish (open), close or withdraw (draft) a consultation; its questions stay as they are."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    defn = definition(slug)
+    if defn is None:
+        raise ValueError(f"no consultation {slug!r}")
+    return import_definition({**defn, "status": status})
+
+
 def _apply(c: Consultation, defn: dict) -> None:
     c.status = defn["status"]
     c.title = defn["title"]

@@ -118,14 +118,25 @@ def load_file(path: str | Path) -> dict:
         body = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProblemError([Problem("", f"cannot read file: {exc.strerror}")], str(path)) from exc
+    return load_text(body, str(path))
+
+
+def load_text(body: str, name: str) -> dict:
+    """Parse and validate a definition's text (JSON when name ends in .json, else YAML);
+    errors name the file and the path in the document."""
     try:
-        raw = json.loads(body) if path.suffix.lower() == ".json" else yaml.safe_load(body)
+        raw = json.loads(body) if name.lower().endswith(".json") else yaml.safe_load(body)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ProblemError([Problem("", f"not valid YAML/JSON: {exc}")], str(path)) from exc
+        raise ProblemError([Problem("", f"not valid YAML/JSON: {exc}")], name) from exc
     try:
         return validate(raw)
     except ProblemError as exc:
-        raise ProblemError(exc.problems, str(path)) from None
+        raise ProblemError(exc.problems, name) from None
+
+
+def document(defn: dict) -> dict:
+    """A stored definition as a YAML/JSON document that imports back to the same definition."""
+    return {**defn, "questions": [questions.document(q) for q in defn["questions"]]}
 
 
 def questions_hash(defn: dict) -> str:

@@ -26,13 +26,23 @@ def tr(value: dict | str | None, lang: str | None = None) -> str:
         return ""
     if isinstance(value, str):
         return value
-    lang = lang or str(get_locale() or "en")
+    locale = get_locale()
+    lang = lang or (locale.language if locale else "en")
     return value.get(lang) or value.get("en") or ""
+
+
+#: Babel locales for dates and numbers: British English ("1 March 2027"), not Babel's US "en".
+LOCALES = {"en": "en_GB", "cy": "cy_GB"}
+
+
+def _locale() -> str:
+    lang = current_language()
+    return LOCALES.get(lang, lang)
 
 
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel and the template helpers."""
-    babel.init_app(app, locale_selector=current_language,
+    babel.init_app(app, locale_selector=_locale,
                    default_translation_directories="translations")
     app.jinja_env.globals["tr"] = tr
     app.jinja_env.globals["current_language"] = current_language

@@ -33,6 +33,8 @@ class Handler:
     check: Callable[[dict, Any], None]
     tally: Callable[[dict, list[Any]], dict]
     sample: Callable[[dict, random.Random], Any]
+    #: the stored question back in its YAML form, when storing changed it (e.g. pounds to pence)
+    document: Callable[[dict], dict] | None = None
 
 
 HANDLERS: dict[str, Handler] = {}
@@ -361,3 +363,9 @@ register("ranking", Handler({"options", "other"}, _define_ranking, _ranking_from
                             _ranking_tally, _ranking_sample))
 register("text", Handler({"max_length", "multiline"}, _define_text, _text_from_form, _text_check,
                          _text_tally, _text_sample))
+
+
+def document(q: dict) -> dict:
+    """A stored question in the form its definition file would give it."""
+    handler = HANDLERS[q["type"]]
+    return handler.document(q) if handler.document else q

@@ -96,6 +96,34 @@ def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
     return client
 
 
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client: FlaskClient, email: str) -> FlaskClient:
+    """Sign a client in with the shared test password."""
+    token = csrf_token(client, "/staff/login")
+    r = client.post("/staff/login", data={"csrf_token": token, "email": email,
+                                          "password": PASSWORD})
+    assert r.status_code == 303, r.status_code
+    return client
+
+
+@pytest.fixture
+def signed_in(app: Flask) -> Callable[[str], FlaskClient]:
+    """A factory: a fresh client signed in with the given role (staff, admin or officer)."""
+    import uuid
+
+    from kiosk import auth
+
+    def make(role: str) -> FlaskClient:
+        email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        with app.app_context():
+            auth.create_user(email, role.title(), PASSWORD, role)
+        return sign_in(app.test_client(), email)
+
+    return make
+
+
 @pytest.fixture
 def import_yaml(app: Flask) -> Callable[[str], dict]:
     """Validate and import a YAML definition given as text."""

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from kiosk import budget, definitions
+from kiosk import budget, definitions, questions
 from kiosk.budget_rules import areas, money, parse_pounds
 from kiosk.problems import AnswerError, ProblemError
 
@@ -206,6 +206,14 @@ def test_random_answers_are_always_valid(raw: dict, seed: int) -> None:
     value = budget.sample(q, random.Random(seed))
     assert oracle_accepts(q, value)
     budget.check(q, value)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(raw=raw_budgets())
+def test_an_exported_definition_imports_back_to_the_same_amounts(raw: dict) -> None:
+    q = valid_question(raw)
+    text = yaml.safe_dump(questions.document(q), allow_unicode=True)
+    assert normalise(yaml.safe_load(text)) == q
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])

@@ -43,6 +43,19 @@ def test_demo_definitions_are_valid_and_bilingual() -> None:
         assert definitions.missing_welsh(defn) == [], path
 
 
+def test_every_demo_definition_exports_and_imports_back_unchanged(app, runner, tmp_path: Path) -> None:
+    for path in DEMO.glob("*.yaml"):
+        slug = definitions.load_file(path)["slug"]
+        exported = runner.invoke(args=["consultations", "export", slug])
+        assert exported.exit_code == 0, exported.output
+        (tmp_path / f"{slug}.yaml").write_text(exported.output)
+        with app.app_context():
+            assert definitions.load_file(tmp_path / f"{slug}.yaml") == consultations.definition(slug)
+            before = consultations.get(slug).version
+        again = runner.invoke(args=["consultations", "import", str(tmp_path / f"{slug}.yaml")])
+        assert again.output.strip() == f"{slug}: unchanged (version {before})"
+
+
 def test_demo_survey_uses_every_question_type() -> None:
     defn = definitions.load_file(DEMO / "policing-priorities.yaml")
     assert {q["type"] for q in defn["questions"]} >= {"single", "multiple", "scale", "ranking", "text"}

@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk import auth, draws
+from kiosk import draws
 from kiosk.db import db
 from kiosk.timeutil import utcnow
-from tests.conftest import csrf_token, load_demo
-
-PASSWORD = "correct horse battery"
-
-
-def sign_in(client: FlaskClient, email: str) -> FlaskClient:
-    """Sign a client in with the shared test password."""
-    token = csrf_token(client, "/staff/login")
-    r = client.post("/staff/login", data={"csrf_token": token, "email": email,
-                                          "password": PASSWORD})
-    assert r.status_code == 303, r.status_code
-    return client
-
-
-@pytest.fixture
-def signed_in(app: Flask) -> Callable[[str], FlaskClient]:
-    """A factory: a fresh client signed in with the given role (staff, admin or officer)."""
-
-    def make(role: str) -> FlaskClient:
-        email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
-        with app.app_context():
-            auth.create_user(email, role.title(), PASSWORD, role)
-        return sign_in(app.test_client(), email)
-
-    return make
+from tests.conftest import PASSWORD, csrf_token, load_demo, sign_in  # noqa: F401  (shared)
 
 
 @pytest.fixture

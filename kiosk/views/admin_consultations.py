@@ -1,0 +1,78 @@
+"""Consultations admin on the hub: import definitions, publish or close them, export them."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from .. import auth, consultations, definitions
+from ..problems import ProblemError
+
+bp = Blueprint("admin_consultations", __name__, url_prefix="/staff/consultations")
+MAX_FILE_BYTES = 1_000_000
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@auth.role_required("admin")
+def import_files() -> ResponseReturnValue:
+    """Upload YAML/JSON definitions; nothing is stored unless every file is valid."""
+    if request.method == "GET":
+        return render_template("admin/consultation_import.html", problems=[])
+    files = [f for f in request.files.getlist("files") if f.filename]
+    if not files:
+        return render_template("admin/consultation_import.html",
+                               problems=[_("Choose at least one YAML or JSON file.")]), 400
+    loaded, problems = [], []
+    for upload in files:
+        body = upload.read(MAX_FILE_BYTES + 1)
+        if len(body) > MAX_FILE_BYTES:
+            problems.append(_("%(name)s: larger than 1 MB", name=upload.filename))
+            continue
+        try:
+            loaded.append(definitions.load_text(body.decode("utf-8"), upload.filename or ""))
+        except UnicodeDecodeError:
+            problems.append(_("%(name)s: not UTF-8 text", name=upload.filename))
+        except ProblemError as exc:
+            problems.extend(str(exc).splitlines())
+    if problems:
+        return render_template("admin/consultation_import.html", problems=problems), 422
+    for defn in loaded:
+        result = consultations.import_definition(defn)
+        flash(_("%(slug)s: %(action)s (version %(version)s)", slug=result.slug,
+                action=result.action, version=result.version), "ok")
+    return redirect(url_for("staff.dashboard"), 303)
+
+
+@bp.post("/<slug>/status")
+@auth.role_required("admin")
+def set_status(slug: str) -> ResponseReturnValue:
+    """Publish (open), close or withdraw (draft) a consultation."""
+    if consultations.get(slug) is None:
+        abort(404)
+    status = request.form.get("status", "")
+    if status not in consultations.STATUSES:
+        abort(400, _("Status must be draft, open or closed."))
+    consultations.set_status(slug, status)
+    flash(_("Status set to %(status)s.", status=status), "ok")
+    return redirect(url_for("staff.consultation", slug=slug), 303)
+
+
+@bp.get("/<slug>/definition.<fmt>")
+@auth.staff_required
+def export(slug: str, fmt: str) -> ResponseReturnValue:
+    """The current definition as YAML or JSON, ready to edit and import again."""
+    defn = consultations.definition(slug)
+    if defn is None or fmt not in ("yaml", "json"):
+        abort(404)
+    defn = definitions.document(defn)
+    if fmt == "json":
+        body, mimetype = json.dumps(defn, indent=2, ensure_ascii=False), "application/json"
+    else:
+        body = yaml.safe_dump(defn, allow_unicode=True, sort_keys=False)
+        mimetype = "application/yaml"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{slug}.{fmt}"'})
