@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import consultations, tracking
+from sqlalchemy import func, select
+
+from . import consultations, scans, tracking
 from .db import db
-from .i18n import tr
 from .problems import Problem, ProblemError
+from .responses import safe_cell
+from .scans import Scan
 from .tracking import TrackingCode
+
+if TYPE_CHECKING:
+    from print.posters import PosterSpec
 
 COLUMNS = ("label", "kind", "code", "location")
 MANIFEST = ("code", "label", "kind", "url", "file")
+MANIFEST_NAME = "manifest.csv"
+MAX_LABEL, MAX_LOCATION = 200, 300  # the tracking_codes column sizes
+MIMETYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
+Progress = Callable[[int, int], object]
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,25 @@ class Placement:
     kind: str
     code: str | None
     location: str | None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What make_batch wrote: the manifest rows, every file, the combined one, new codes."""
+
+    manifest: list[dict[str, str]]
+    files: list[Path]
+    combined: Path | None
+    created: int
+
+
+@dataclass(frozen=True)
+class Download:
+    """One rendered poster, ready to send."""
+
+    data: bytes
+    mimetype: str
+    filename: str
 
 
 def read_csv(text: str, source: str = "placements") -> list[Placement]:
@@ -52,9 +84,14 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
             problems.append(Problem(f"line {line}", "more cells than header columns"))
             continue
         label, kind = row.get("label", ""), row.get("kind", "").lower().replace(" ", "_").replace("-", "_")
-        code = row.get("code") or None
+        code, location = row.get("code") or None, row.get("location") or None
         if not label:
             problems.append(Problem(f"line {line}", "label is empty"))
+        elif len(label) > MAX_LABEL:
+            problems.append(Problem(f"line {line}", f"label is longer than {MAX_LABEL} characters"))
+        if location and len(location) > MAX_LOCATION:
+            problems.append(Problem(f"line {line}",
+                                    f"location is longer than {MAX_LOCATION} characters"))
         if kind not in tracking.KINDS:
             problems.append(Problem(f"line {line}", f"kind {row.get('kind')!r} is not one of "
                                     f"{', '.join(tracking.KINDS)}"))
@@ -66,7 +103,7 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
                 if code in seen:
                     problems.append(Problem(f"line {line}", f"code {code} repeats line {seen[code]}"))
                 seen[code] = line
-        rows.append(Placement(line, label, kind, code, row.get("location") or None))
+        rows.append(Placement(line, label, kind, code, location))
     if not rows and not problems:
         problems.append(Problem("line 2", "no placements"))
     if problems:
@@ -75,7 +112,9 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
 
 
 def resolve_codes(slug: str, rows: list[Placement]) -> list[TrackingCode]:
-    """Find or create each row's tracking code (flushed, not committed: the caller commits)."""
+    """Find or create each row's tracking code (flushed, not committed: the caller commits).
+
+    A code already on the hub is reused as it is (its label and kind stay the hub's)."""
     problems: list[Problem] = []
     out: list[TrackingCode] = []
     for row in rows:
@@ -84,6 +123,8 @@ def resolve_codes(slug: str, rows: list[Placement]) -> list[TrackingCode]:
             if existing.consultation_slug != slug:
                 problems.append(Problem(f"line {row.line}", f"code {row.code} points at "
                                         f"{existing.consultation_slug}, not {slug}"))
+            elif existing.retired:
+                problems.append(Problem(f"line {row.line}", f"code {row.code} is retired"))
             out.append(existing)
             continue
         code = row.code or _unused_code()
@@ -105,54 +146,177 @@ def _unused_code() -> str:
             return code
 
 
+def _consultation(slug: str) -> None:
+    if consultations.get(slug) is None:
+        raise LookupError(f"no consultation {slug!r}")
+
+
+def create(slug: str, kind: str, label: str, location: str | None = None) -> TrackingCode:
+    """Create a placement (and its tracking code) for an existing consultation."""
+    _consultation(slug)
+    if len(label.strip()) > MAX_LABEL or len((location or "").strip()) > MAX_LOCATION:
+        raise ValueError(f"a label has at most {MAX_LABEL} characters, a location {MAX_LOCATION}")
+    return tracking.create(slug, kind, label, location)
+
+
+def repoint(code: str, slug: str) -> TrackingCode:
+    """Send a code's future scans to another existing consultation."""
+    _consultation(slug)
+    if tracking.get(code) is None:
+        raise LookupError(f"no tracking code {code!r}")
+    return tracking.repoint(code, slug)
+
+
+def scan_counts(codes: Iterable[str]) -> dict[str, int]:
+    """Counted scans (every scan, not only first ones) per code; codes never scanned are absent."""
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    scans.flush()  # this process's scans wait in a buffer: store them before counting
+    q = (select(Scan.code, func.count()).where(Scan.stage == "scan", Scan.code.in_(wanted))
+         .group_by(Scan.code))
+    return {code: n for code, n in db.session.execute(q)}
+
+
+def with_scans(slug: str) -> list[tuple[TrackingCode, int]]:
+    """A consultation's placements, oldest first, each with its scan count."""
+    codes = tracking.for_consultation(slug)
+    counts = scan_counts(c.code for c in codes)
+    return [(c, counts.get(c.code, 0)) for c in codes]
+
+
 def short_url(public_url: str, code: str) -> str:
     """The poster's scan target: PUBLIC_URL/q/CODE."""
     return f"{public_url.rstrip('/')}/q/{code}"
 
 
-def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: object):  # type: ignore[no-untyped-def]
+def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: object) -> PosterSpec:
     """A print.posters.PosterSpec for a code pointing at a consultation."""
     from print.posters import PosterSpec
 
     c = consultations.get(slug)
     if c is None:
-        raise ValueError(f"no consultation {slug!r}")
-    defn = consultations.definition(slug) or {}
-    title = {k: v for k, v in (c.title or {}).items()}
-    cta = {"en": "Have your say", "cy": "Dweud eich dweud"}
-    _ = defn, tr
-    return PosterSpec(format=fmt, url=short_url(public_url, code), code=code, title=title,
-                      call_to_action=cta, closes=c.closes, **options)
+        raise LookupError(f"no consultation {slug!r}")
+    return PosterSpec(format=fmt, url=short_url(public_url, code), code=code,
+                      title=dict(c.title or {}), closes=c.closes, **options)  # type: ignore[arg-type]
+
+
+def poster(public_url: str, code: str, fmt: str, output: str = "pdf",
+           png_px: int | None = None, **options: object) -> Download:
+    """One placement's poster as PDF, PNG or SVG (a sticker sheet repeats its code)."""
+    from print.posters import (
+        OUTPUTS,
+        WEB_PX,
+        PosterError,
+        render_pdf,
+        render_png,
+        render_svg,
+        web_dpi,
+    )
+
+    row = tracking.get(code)
+    if row is None:
+        raise LookupError(f"no tracking code {code!r}")
+    if output not in OUTPUTS:
+        raise PosterError(f"unknown output {output!r}: use one of {', '.join(OUTPUTS)}")
+    spec = poster_spec(public_url, row.consultation_slug, row.code, fmt, **options)
+    if output == "pdf":
+        data = render_pdf(spec)
+    elif output == "png":
+        spec.validate()
+        data = render_png(spec, dpi=web_dpi(spec, png_px or WEB_PX))
+    else:
+        data = render_svg(spec).encode("utf-8")
+    return Download(data, MIMETYPES[output], f"{row.code}-{fmt}.{output}")
 
 
 def make_batch(public_url: str, slug: str, rows: list[Placement], fmt: str, out_dir: Path,
-               progress: Callable[[int, int], object] | None = None,
-               **options: object) -> list[dict[str, str]]:
-    """Create codes, render one PDF per placement plus a combined file and a manifest, atomically."""
-    from print.posters import render_batch
+               progress: Progress | None = None, output: str = "pdf", png_px: int | None = None,
+               **options: object) -> Batch:
+    """Create codes and write one file per placement, a combined PDF and a manifest, atomically.
 
-    if consultations.get(slug) is None:
-        raise ValueError(f"no consultation {slug!r}")
-    codes = resolve_codes(slug, rows)
-    specs = [poster_spec(public_url, slug, tc.code, fmt, **options) for tc in codes]
-    out_dir.mkdir(parents=True, exist_ok=True)
+    For the stickers format every placement gets its own label instead: one file per sheet
+    (labels in row order, left to right, then down), plus the combined PDF of every sheet.
+    Nothing is written to out_dir and no code is committed unless everything succeeds.
+    """
+    from print.posters import WEB_PX, render_batch
+
+    _consultation(slug)
+    given = [r.code for r in rows if r.code]
+    known = set(db.session.execute(select(TrackingCode.code).where(
+        TrackingCode.code.in_(given))).scalars()) if given else set()
     try:
-        files = render_batch(specs, out_dir, combined_name=f"{slug}-{fmt}-all.pdf", progress=progress)
-        manifest = [{"code": tc.code, "label": tc.label, "kind": tc.kind,
-                     "url": short_url(public_url, tc.code), "file": Path(f).name}
-                    for tc, f in zip(codes, files, strict=False)]
-        _write_manifest(out_dir / "manifest.csv", manifest)
-        db.session.commit()
+        codes = resolve_codes(slug, rows)
+        urls = [short_url(public_url, tc.code) for tc in codes]
+        specs, stems, sheet_of, report = _plan(public_url, slug, fmt, codes, urls, progress,
+                                               options)
+        combined = f"{slug}-{fmt}-all.pdf"
+        with _staging(Path(out_dir)) as work:
+            files = render_batch(specs, work, combined_name=combined, progress=report,
+                                 output=output, stems=stems, png_px=png_px or WEB_PX)
+            manifest = [{"code": tc.code, "label": tc.label, "kind": tc.kind, "url": url,
+                         "file": files[sheet_of(i)].name}
+                        for i, (tc, url) in enumerate(zip(codes, urls, strict=True))]
+            _write_manifest(work / MANIFEST_NAME, manifest)
+            # Commit before the files move in: a commit can fail (a locked database), a rename
+            # within one folder cannot, short of the disk going away.
+            db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return manifest
+    written = [Path(out_dir) / f.name for f in files] + [Path(out_dir) / MANIFEST_NAME]
+    has_combined = output == "pdf"
+    return Batch(manifest, written, Path(out_dir) / combined if has_combined else None,
+                 len(rows) - len(known))
+
+
+def _plan(public_url: str, slug: str, fmt: str, codes: list[TrackingCode], urls: list[str],
+          progress: Progress | None, options: dict[str, object]
+          ) -> tuple[list[PosterSpec], list[str] | None, Callable[[int], int], Progress | None]:
+    """The specs to render, their file stems, which file holds placement i, and a progress
+    callback counting placements (a sticker sheet advances by the labels it holds)."""
+    if fmt != "stickers":
+        specs = [poster_spec(public_url, slug, tc.code, fmt, **options) for tc in codes]
+        return specs, None, lambda i: i, progress
+    probe = poster_spec(public_url, slug, codes[0].code, fmt, **options)
+    per = probe.sticker_rows * probe.sticker_cols
+    labels = [(url, tc.code) for tc, url in zip(codes, urls, strict=True)]
+    sheets = [labels[i:i + per] for i in range(0, len(labels), per)]
+    width = len(str(len(sheets)))
+    specs = [poster_spec(public_url, slug, sheet[0][1], fmt, stickers=tuple(sheet), **options)
+             for sheet in sheets]
+    stems = [f"{slug}-stickers-{k:0{width}d}" for k in range(1, len(sheets) + 1)]
+
+    def report(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(min(done * per, len(labels)), len(labels))
+
+    return specs, stems, lambda i: i // per, report
+
+
+@contextlib.contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """A folder beside out_dir to write into; its files join out_dir only if the block succeeds."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        yield work / "batch"
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    batch = work / "batch"
+    if not out_dir.exists():
+        os.replace(batch, out_dir)  # one rename: the folder appears complete
+    else:
+        for path in sorted(batch.iterdir()):
+            os.replace(path, out_dir / path.name)
+        batch.rmdir()
+    work.rmdir()
 
 
 def _write_manifest(path: Path, rows: list[dict[str, str]]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".csv")
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+    with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=MANIFEST)
         writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, path)
+        # the label is typed by staff: keep a spreadsheet from running it as a formula
+        writer.writerows({**row, "label": safe_cell(row["label"])} for row in rows)

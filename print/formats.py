@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 BLEED_MM = 3.0
+OUTPUTS = ("pdf", "png", "svg")  # print-ready vector PDF; PNG and SVG for the web and social media
 MIN_MODULE_MM = 0.4  # below this, print-shop dot gain and paper texture make modules unreliable
 QUIET_ZONE_MODULES = 4  # ISO/IEC 18004 minimum
 QR_WIDTH_PER_METRE_MM = 100.0  # the 10:1 rule: a code scanned from 1 m needs 100 mm

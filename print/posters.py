@@ -17,17 +17,18 @@ from pathlib import Path
 
 from . import png, svg
 from .compose import compose_poster
-from .formats import FORMATS, Format
+from .formats import FORMATS, OUTPUTS, Format
 from .layout import Page
 from .pdf import PdfWriter
 from .spec import PosterError, PosterSpec
 from .stickers import compose_sheets
 
-__all__ = ["FORMATS", "Format", "PosterError", "PosterSpec", "layout", "render_batch",
-           "render_pdf", "render_png", "render_svg"]
+__all__ = ["FORMATS", "OUTPUTS", "Format", "PosterError", "PosterSpec", "layout", "render_batch",
+           "render_pdf", "render_png", "render_svg", "web_dpi"]
 
 Labels = Iterable[tuple[str, str]]
 Progress = Callable[[int, int], object]
+WEB_PX = 2000  # PNG for the web: the longer side in pixels (a six-sheet at 150 dpi is 75 Mpx)
 
 
 def layout(spec: PosterSpec, bleed: bool | None = None) -> list[Page]:
@@ -58,30 +59,44 @@ def render_svg(spec: PosterSpec, stickers: Labels | None = None) -> str:
     return svg.render(_single_page(_with_stickers(spec, stickers)))
 
 
+def web_dpi(spec: PosterSpec, longest_px: int = WEB_PX) -> float:
+    """The resolution at which the spec's trimmed page is longest_px on its longer side."""
+    if longest_px < 1:
+        raise PosterError("a PNG needs at least one pixel")
+    return longest_px / max(spec.trim_mm()) * 25.4
+
+
 def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
                  combined_name: str | None = "all.pdf",
-                 progress: Progress | None = None) -> list[Path]:
-    """Write one PDF per spec and a combined print file into out_dir, all or nothing.
+                 progress: Progress | None = None, output: str = "pdf",
+                 stems: Sequence[str] | None = None, png_px: int = WEB_PX) -> list[Path]:
+    """Write one file per spec (and, for PDF, a combined print file) into out_dir, all or nothing.
 
-    Returns the per-spec paths in the order given, then the combined file's path (when named).
-    Files are rendered into a temporary folder beside out_dir and moved in only when every one
-    is written, so a failure leaves out_dir as it was. progress(done, total) follows each spec.
+    output is "pdf", "png" (png_px on the longer side) or "svg"; PNG and SVG are trimmed and
+    get no combined file. Files are named '<code>-<format>.<output>', or '<stem>.<output>'
+    when stems are given. Returns the per-spec paths in the order given, then the combined
+    file's path (when written). Files are rendered into a temporary folder beside out_dir and
+    moved in only when every one is written, so a failure leaves out_dir as it was.
+    progress(done, total) follows each spec.
     """
+    if output not in OUTPUTS:
+        raise PosterError(f"unknown output {output!r}: use one of {', '.join(OUTPUTS)}")
     specs = list(specs)
-    names = _file_names(specs, combined_name)
+    combined_name = combined_name if output == "pdf" else None
+    names = _file_names(specs, combined_name, output, stems)
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         combined = PdfWriter(work / combined_name, "voxbox posters") if combined_name else None
         for done, (spec, name) in enumerate(zip(specs, names, strict=False), start=1):
-            pages = layout(spec)
-            single = PdfWriter(work / name, _title(spec))
-            for page in pages:
-                single.add(page)
-                if combined is not None:
-                    combined.add(page)
-            single.save()
+            if output == "pdf":
+                _write_pdf(spec, work / name, combined)
+            elif output == "png":
+                spec.validate()  # before web_dpi reads its size
+                (work / name).write_bytes(render_png(spec, dpi=web_dpi(spec, png_px)))
+            else:
+                (work / name).write_text(render_svg(spec), encoding="utf-8")
             if progress is not None:
                 progress(done, len(specs))
         if combined is not None:
@@ -90,6 +105,16 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def _write_pdf(spec: PosterSpec, path: Path, combined: PdfWriter | None) -> None:
+    """Lay the spec out once; draw its pages into its own file and the combined one."""
+    single = PdfWriter(path, _title(spec))
+    for page in layout(spec):
+        single.add(page)
+        if combined is not None:
+            combined.add(page)
+    single.save()
 
 
 def _with_stickers(spec: PosterSpec, stickers: Labels | None) -> PosterSpec:
@@ -115,12 +140,19 @@ def _title(spec: PosterSpec) -> str:
     return " / ".join(text for _, text in spec.lines(spec.title))
 
 
-def _file_names(specs: Sequence[PosterSpec], combined: str | None) -> list[str]:
-    """'<code>-<format>.pdf' for each spec; refuse two alike or one clashing with combined."""
+def _file_names(specs: Sequence[PosterSpec], combined: str | None, output: str = "pdf",
+                stems: Sequence[str] | None = None) -> list[str]:
+    """'<code>-<format>.<output>' (or '<stem>.<output>') for each spec; refuse two alike or
+    one clashing with combined."""
+    if stems is not None and len(stems) != len(specs):
+        raise PosterError(f"{len(stems)} file names given for {len(specs)} posters")
     names: list[str] = []
     for i, spec in enumerate(specs):
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", spec.code).strip("_") or f"poster{i + 1}"
-        name = f"{stem}-{spec.format}.pdf"
+        given = spec.code if stems is None else stems[i]
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", given).strip("_") or f"poster{i + 1}"
+        name = f"{stem}-{spec.format}.{output}" if stems is None else f"{stem}.{output}"
+        if name in names and stems is not None:
+            raise PosterError(f"two posters would both be written to {name}: name them apart")
         if name in names:
             raise PosterError(f"two placements would both be written to {name}: "
                               f"tracking code {spec.code} appears twice for {spec.format}")

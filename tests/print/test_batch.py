@@ -116,3 +116,41 @@ def test_progress_is_called_once_per_placement_of_a_500_batch(make_spec, tmp_pat
     assert calls == [(i, 500) for i in range(1, 501)]
     assert len(paths) == 501
     assert pdfcheck.page_count(paths[-1].read_bytes()) == 500
+
+
+def test_png_and_svg_batches_write_one_image_each_and_no_print_file(make_spec,
+                                                                   tmp_path: Path) -> None:
+    specs = placements(make_spec, 2, "a4")
+
+    pngs = render_batch(specs, tmp_path / "png", output="png", png_px=800)
+    svgs = render_batch(specs, tmp_path / "svg", output="svg")
+
+    assert [p.name for p in pngs] == ["PL0000-a4.png", "PL0001-a4.png"]
+    assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["PL0000-a4.png", "PL0001-a4.png"]
+    for spec, path in zip(specs, pngs, strict=True):
+        image = pdfcheck.png_image(path.read_bytes())
+        assert image.size == (round(800 * 210 / 297), 800)
+        assert pdfcheck.decoded(image) == [spec.url]
+    assert [p.name for p in svgs] == ["PL0000-a4.svg", "PL0001-a4.svg"]
+    assert "hub.example/q/PL0001" in svgs[1].read_text(encoding="utf-8")
+
+
+def test_stems_name_the_files(make_spec, tmp_path: Path) -> None:
+    specs = placements(make_spec, 2)
+
+    paths = render_batch(specs, tmp_path / "out", combined_name="run.pdf",
+                         stems=["sheet-1", "sheet-2"])
+
+    assert [p.name for p in paths] == ["sheet-1.pdf", "sheet-2.pdf", "run.pdf"]
+    with pytest.raises(PosterError, match="2 file names given for 3 posters"):
+        render_batch(placements(make_spec, 3), tmp_path / "other", stems=["a", "b"])
+    with pytest.raises(PosterError, match="both be written to a.pdf"):
+        render_batch(specs, tmp_path / "other", stems=["a", "a"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_unknown_output_is_refused_before_anything_is_written(make_spec,
+                                                                tmp_path: Path) -> None:
+    with pytest.raises(PosterError, match="unknown output 'gif': use one of pdf, png, svg"):
+        render_batch(placements(make_spec, 1), tmp_path / "out", output="gif")
+    assert list(tmp_path.iterdir()) == []

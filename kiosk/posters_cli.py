@@ -1,0 +1,131 @@
+"""CLI for posters: `voxbox posters make|codes|repoint`, thin wrappers over kiosk.placements."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from print.formats import FORMATS, OUTPUTS
+
+from . import consultations, placements
+from .problems import ProblemError
+
+
+@click.group("posters", help="Print QR posters for placements; list and re-point tracking codes.")
+def posters_group() -> None:
+    """Poster and tracking code commands."""
+
+
+@posters_group.command("make")
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help="The consultation the posters' codes point at.")
+@click.option("--placements", "csv_path", required=True, metavar="FILE.csv",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of placements: columns label,kind and optionally code,location.")
+@click.option("--format", "fmt", required=True, type=click.Choice(list(FORMATS)),
+              help="Poster format; stickers puts each placement on its own label.")
+@click.option("--out", "out_dir", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the posters, the combined print file and manifest.csv.")
+@click.option("--output-type", "output", type=click.Choice(OUTPUTS), default="pdf",
+              show_default=True, help="pdf for printing; png or svg for the web and social media.")
+@click.option("--bleed", is_flag=True, help="Add 3 mm bleed with crop marks (PDF only).")
+@click.option("--welsh-first", is_flag=True, help="Put the Welsh text before the English.")
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A PNG, JPEG or SVG logo for the poster.")
+@click.option("--logo-on-qr", is_flag=True,
+              help="Put the logo in the middle of the QR code (error correction H).")
+@click.option("--brand-colour", "primary", default=None, metavar="HEX",
+              help="Brand colour for the title band, e.g. '#1d3557'.")
+@click.option("--qr-size", "qr_size_mm", type=click.FloatRange(min=1), default=None, metavar="MM",
+              help="Width of the QR code in mm (default: the largest that fits).")
+@click.option("--allow-small", is_flag=True,
+              help="Print a QR code smaller than its format's scan distance needs.")
+@click.option("--png-width", "png_px", type=click.IntRange(min=100, max=10000), default=2000,
+              show_default=True, help="PNG only: pixels along the longer side.")
+@with_appcontext
+def make_cmd(slug: str, csv_path: Path, fmt: str, out_dir: Path, output: str, bleed: bool,
+             welsh_first: bool, logo: str | None, logo_on_qr: bool, primary: str | None,
+             qr_size_mm: float | None, allow_small: bool, png_px: int) -> None:
+    """Create missing tracking codes and write a poster per placement, all or nothing."""
+    if consultations.get(slug) is None:
+        raise click.ClickException(f"no consultation {slug!r}")
+    try:
+        rows = placements.read_csv(csv_path.read_text(encoding="utf-8"), csv_path.name)
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{csv_path.name}: not UTF-8 text") from None
+    except ProblemError as exc:
+        _fail(exc)
+    options: dict[str, object] = {"bleed": bleed, "welsh_first": welsh_first, "logo": logo,
+                                  "logo_on_qr": logo_on_qr, "qr_size_mm": qr_size_mm,
+                                  "allow_small": allow_small}
+    if primary:
+        options["primary"] = primary
+    try:
+        with _progress(len(rows), f"posters ({fmt}, {output})") as progress:
+            batch = placements.make_batch(current_app.config["PUBLIC_URL"], slug, rows, fmt,
+                                          out_dir, progress=progress, output=output,
+                                          png_px=png_px, **options)
+    except ProblemError as exc:
+        _fail(exc, csv_path.name)
+    except (LookupError, ValueError) as exc:  # PosterError is a ValueError
+        message = str(exc).replace("allow_small=True", "--allow-small")
+        raise click.ClickException(f"nothing written: {message}") from None
+    click.echo(f"{len(rows)} placements, {batch.created} new tracking codes: "
+               f"{len(batch.files)} files written to {out_dir}")
+    if batch.combined is not None:
+        click.echo(f"print file: {batch.combined}")
+    click.echo(f"manifest: {out_dir / placements.MANIFEST_NAME}")
+
+
+@posters_group.command("codes")
+@click.argument("slug")
+@with_appcontext
+def codes_cmd(slug: str) -> None:
+    """One tracking code a line: code, kind, label, scans."""
+    if consultations.get(slug) is None:
+        raise click.ClickException(f"no consultation {slug!r}")
+    for code, scans in placements.with_scans(slug):
+        retired = "\tretired" if code.retired else ""
+        click.echo(f"{code.code}\t{code.kind}\t{code.label}\t{scans}{retired}")
+
+
+@posters_group.command("repoint")
+@click.argument("code")
+@click.argument("slug")
+@with_appcontext
+def repoint_cmd(code: str, slug: str) -> None:
+    """Send a code's future scans to another consultation (no reprint needed)."""
+    try:
+        row = placements.repoint(code, slug)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{row.code} now points at {row.consultation_slug}")
+
+
+def _fail(exc: ProblemError, source: str = "") -> None:
+    prefix = f"{source}: " if source and not exc.source else ""
+    for line in str(exc).splitlines():
+        click.echo(prefix + line, err=True)
+    raise click.ClickException("nothing written: fix the problems above")
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A click progress bar on stderr; where stderr is no terminal (a log), a line per tenth."""
+    stream = sys.stderr
+    tty = stream.isatty()
+    step = max(1, total // 10)
+    with click.progressbar(length=total, label=label, file=stream, show_pos=True) as bar:
+        def update(done: int, _total: int) -> None:
+            bar.update(done - bar.pos)
+            if not tty and (done % step == 0 or done == total):
+                click.echo(f"{done}/{total}", file=stream)
+
+        yield update

@@ -1,0 +1,34 @@
+"""Error pages: a plain, bilingual page saying what went wrong and what to do next."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+def _message(exc: HTTPException) -> str:
+    """What to tell a person for each status (a view's own description wins where given)."""
+    defaults = {
+        400: _("Something in that request was not right."),
+        403: _("You do not have permission to see this page."),
+        404: _("We could not find that page."),
+        405: _("That page cannot be used that way."),
+        413: _("That upload is too large."),
+        429: _("Too many tries from your connection. Please wait a minute and try again."),
+    }
+    # a view's own words, but never a library's internals (a rate limit's "3 per 1 minute")
+    own = exc.description if exc.description != type(exc).description and exc.code != 429 else None
+    return own or defaults.get(exc.code or 500, _("Something went wrong on our side."))
+
+
+def init_app(app: Flask) -> None:
+    """Answer HTTP errors outside the JSON API with the error page."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
+        if request.path.startswith("/api/") or exc.code is None or exc.code < 400:
+            return exc
+        return render_template("error.html", status=exc.code, title=exc.name,
+                               message=_message(exc)), exc.code
