@@ -38,14 +38,20 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     if test_config:
         app.config.update(test_config)
     default_settings.finalise(app)
+    if app.config["PROXY_HOPS"]:  # behind nginx & co: the client's address, scheme and host
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
-    from . import auth, db, i18n, views
+    from . import auth, db, i18n, limits, views
 
     db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)
     views.init_app(app)
 
     from . import cli

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+from flask_babel import gettext as _
+
+from .i18n import tr
 from .problems import AnswerError
 
 RULES = ("balance", "tolerance", "no_overspend")
@@ -139,12 +142,15 @@ def rule_message(q: dict, t: Totals) -> str | None:
     if rule_holds(q, t):
         return None
     gap = money(abs(t.difference))
-    margin = f" It must be within {money(q['tolerance'])} of balancing." if q["rule"] == "tolerance" else ""
+    margin = (_("It must be within %(amount)s of balancing.", amount=money(q["tolerance"]))
+              if q["rule"] == "tolerance" else "")
     if t.difference < 0:
-        fix = "Cut spending or raise income to balance it." if q["levers"] else "Cut spending to balance it."
-        return f"Your budget is {gap} overspent.{margin} {fix}"
-    fix = "Spend it or lower income to balance it." if q["levers"] else "Spend it to balance it."
-    return f"Your budget has {gap} left unspent.{margin} {fix}"
+        fix = (_("Cut spending or raise income to balance it.") if q["levers"]
+               else _("Cut spending to balance it."))
+        return " ".join(filter(None, [_("Your budget is %(amount)s overspent.", amount=gap), margin, fix]))
+    fix = (_("Spend it or lower income to balance it.") if q["levers"]
+           else _("Spend it to balance it."))
+    return " ".join(filter(None, [_("Your budget has %(amount)s left unspent.", amount=gap), margin, fix]))
 
 
 def current(q: dict) -> tuple[dict[str, int], dict[str, Decimal]]:
@@ -165,28 +171,35 @@ class Issue:
 def allocation_issue(q: dict, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> Issue | None:
     """The first thing wrong with a well-formed allocation (bounds, steps, rule, change), or None."""
     for a in areas(q):
-        amount, name = amounts[a["id"]], a["name"]["en"]
+        amount, name = amounts[a["id"]], tr(a["name"])
         if amount < a["min"]:
-            return Issue("range", a, f"{name}: {money(amount)} is below the minimum of {money(a['min'])}.")
+            return Issue("range", a, _("%(name)s: %(amount)s is below the minimum of %(min)s.",
+                                       name=name, amount=money(amount), min=money(a["min"])))
         if amount > a["max"]:
-            return Issue("range", a, f"{name}: {money(amount)} is above the maximum of {money(a['max'])}.")
+            return Issue("range", a, _("%(name)s: %(amount)s is above the maximum of %(max)s.",
+                                       name=name, amount=money(amount), max=money(a["max"])))
         if (amount - a["min"]) % a["step"]:
-            return Issue("range", a, f"{name}: amounts go up and down in steps of {money(a['step'])}.")
+            return Issue("range", a, _("%(name)s: amounts go up and down in steps of %(step)s.",
+                                       name=name, step=money(a["step"])))
     for lv in q["levers"]:
-        value, name = levers[lv["id"]], lv["name"]["en"]
+        value, name = levers[lv["id"]], tr(lv["name"])
         lo, hi, step = Decimal(lv["min"]), Decimal(lv["max"]), Decimal(lv["step"])
         if value < lo:
-            return Issue("range", lv, f"{name}: {lever_str(value)}% is below the minimum of {lv['min']}%.")
+            return Issue("range", lv, _("%(name)s: %(amount)s is below the minimum of %(min)s.",
+                                        name=name, amount=f"{lever_str(value)}%", min=f"{lv['min']}%"))
         if value > hi:
-            return Issue("range", lv, f"{name}: {lever_str(value)}% is above the maximum of {lv['max']}%.")
+            return Issue("range", lv, _("%(name)s: %(amount)s is above the maximum of %(max)s.",
+                                        name=name, amount=f"{lever_str(value)}%", max=f"{lv['max']}%"))
         if (value - lo) % step:
-            return Issue("range", lv, f"{name}: choose a change in steps of {lv['step']}%.")
+            return Issue("range", lv, _("%(name)s: choose a change in steps of %(step)s.",
+                                        name=name, step=f"{lv['step']}%"))
     t = totals(q, amounts, levers)
     message = rule_message(q, t)
     if message:
         return Issue("over" if t.difference < 0 else "under", None, message)
     if q["require_change"] and (dict(amounts), dict(levers)) == current(q):
-        return Issue("unchanged", None, "Please change at least one amount before you submit your budget.")
+        return Issue("unchanged", None,
+                     _("Please change at least one amount before you submit your budget."))
     return None
 
 
@@ -199,27 +212,27 @@ def allocation_problem(q: dict, amounts: Mapping[str, int], levers: Mapping[str,
 def parse_answer(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
     """The amounts and lever settings of a well-formed answer; AnswerError naming what is wrong."""
     if not isinstance(value, dict) or set(value) != {"areas", "levers"}:
-        raise AnswerError("This budget answer is not in the expected form.")
+        raise AnswerError(_("This budget answer is not in the expected form."))
     got, settings = value["areas"], value["levers"]
     if not isinstance(got, dict) or not isinstance(settings, dict):
-        raise AnswerError("This budget answer is not in the expected form.")
-    known = {a["id"]: a["name"]["en"] for a in areas(q)}
-    levers = {lv["id"]: lv["name"]["en"] for lv in q["levers"]}
+        raise AnswerError(_("This budget answer is not in the expected form."))
+    known = {a["id"]: tr(a["name"]) for a in areas(q)}
+    levers = {lv["id"]: tr(lv["name"]) for lv in q["levers"]}
     extra = [k for k in got if k not in known] + [k for k in settings if k not in levers]
     if extra:
-        raise AnswerError(f"{str(extra[0])[:40]!r} is not part of this budget.")
+        raise AnswerError(_("%(name)s is not part of this budget.", name=repr(str(extra[0])[:40])))
     amounts: dict[str, int] = {}
     for ident, name in known.items():
         amount = got.get(ident)
         if amount is None:
-            raise AnswerError(f"Please set an amount for {name}.")
+            raise AnswerError(_("Please set an amount for %(name)s.", name=name))
         if not isinstance(amount, int) or isinstance(amount, bool):
-            raise AnswerError(f"{name}: the amount must be a whole number of pence.")
+            raise AnswerError(_("%(name)s: the amount must be a whole number of pence.", name=name))
         amounts[ident] = amount
     chosen: dict[str, Decimal] = {}
     for ident, name in levers.items():
         setting = settings.get(ident)
         if not isinstance(setting, str) or not LEVER.match(setting):
-            raise AnswerError(f"Please choose a setting for {name}.")
+            raise AnswerError(_("Please choose a setting for %(name)s.", name=name))
         chosen[ident] = Decimal(setting)
     return amounts, chosen

@@ -40,6 +40,12 @@ UNDRAWN_DRAW_DAYS = 90
 SQLITE_BUSY_TIMEOUT_MS = 5000
 #: Seconds between batched writes of QR scan counts (0: write each scan at once).
 SCAN_FLUSH_SECONDS = 0.2
+#: Reverse proxies in front of the hub whose X-Forwarded-For/-Proto/-Host headers to trust.
+PROXY_HOPS = 0
+#: Staff sign-in and device enrollment attempts allowed per client address (Flask-Limiter syntax).
+LIMIT_SIGN_IN = "10 per minute; 100 per day"
+#: Answers and prize-draw entries allowed per client address from phones.
+LIMIT_SUBMIT = "30 per minute"
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 
@@ -67,5 +73,5 @@ def finalise(app: Flask) -> None:
         cfg[key] = int(cfg[key])
     for key in ("SYNC_TIMEOUT", "SYNC_BACKOFF_MAX"):
         cfg[key] = float(cfg[key])
-    for key in ("IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE", "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS"):
+    for key in ("PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE", "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS"):
         cfg[key] = int(cfg[key])

@@ -117,3 +117,34 @@ def test_kiosk_pages_forbid_caching_and_autocomplete_in_both_roles(make_app, rol
         assert r.headers["Cache-Control"] == "no-store"
     assert 'type="text"' in body or "<textarea" in body
     assert body.count('autocomplete="off"') >= body.count("<textarea") + body.count('type="text"')
+
+
+@pytest.mark.parametrize("leave", ["reset", "start screen"])
+def test_the_next_person_cannot_use_the_last_ones_prize_draw_offer(make_app, leave: str) -> None:
+    import re
+
+    from sqlalchemy import func
+
+    from kiosk.draws import Entry
+
+    from .test_kiosk_offline import draw_kiosk_app
+
+    application = draw_kiosk_app(make_app)
+    client = application.test_client()
+    token, step = begin(client)
+    for i, data in enumerate(STEPS):
+        action = "submit" if i == len(STEPS) - 1 else "next"
+        step = client.post(step, data={"csrf_token": token, "action": action, **data}).location
+    draw = re.search(r'href="(/kiosk/draw/[^"]+)"', client.get(step).get_data(as_text=True)).group(1)
+    assert client.get(draw).status_code == 200  # offered to the person just thanked
+    if leave == "reset":
+        client.post("/kiosk/reset", data={"csrf_token": token})
+    else:
+        client.get("/kiosk/")
+    r = client.get(draw)
+    assert r.status_code == 303 and r.location.endswith("/kiosk/")
+    r = client.post(draw, data={"csrf_token": token, "opt_in": "yes", "name": "Next Person",
+                                "contact": "next@example.org"})
+    assert r.status_code == 403
+    with application.app_context():
+        assert db.session.execute(select(func.count()).select_from(Entry)).scalar_one() == 0

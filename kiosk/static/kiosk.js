@@ -62,11 +62,11 @@
     arm();
   }
 
-  // "Finish" after thank-you forgets the person too, and replaces the page like the idle reset.
-  if (thanks) {
-    var finish = thanks.querySelector("[data-finish]");
-    if (finish) { finish.addEventListener("click", function (e) { e.preventDefault(); reset(); }); }
-  }
+  // "Finish" (after thank-you or the prize draw) forgets the person too, and replaces the page
+  // like the idle reset, so Back cannot return to it.
+  document.querySelectorAll("[data-finish]").forEach(function (finish) {
+    finish.addEventListener("click", function (e) { e.preventDefault(); reset(); });
+  });
 
   // Attract screen: a tap on a card (or anywhere, when one consultation is offered) starts it.
   var attract = document.querySelector(".attract");

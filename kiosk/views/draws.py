@@ -22,7 +22,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from .. import contacts, draw_runs, draws, kiosk_state
+from .. import contacts, draw_runs, draws, kiosk_state, limits
 from ..draws import Draw
 
 bp = Blueprint("draws", __name__)
@@ -70,6 +70,7 @@ def kiosk_enter(draw_id: str) -> ResponseReturnValue:
 
 
 @bp.route("/draw/<draw_id>", methods=["GET", "POST"])
+@limits.submit
 def web_enter(draw_id: str) -> ResponseReturnValue:
     """The phone's entry page (the thank-you page posts its inline form here too)."""
     if current_app.config["ROLE"] != "hub":

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from .. import consultations, events, publishing, responses, scans, tracking
+from .. import consultations, events, limits, publishing, responses, scans, tracking
 from ..answering import read_all
 from ..i18n import current_language
 from ..problems import ProblemError
@@ -36,6 +36,7 @@ def home() -> ResponseReturnValue:
 
 
 @bp.route("/c/<slug>", methods=["GET", "POST"])
+@limits.submit
 def answer(slug: str) -> ResponseReturnValue:
     """The whole consultation on one mobile-first page."""
     c = consultations.get(slug)

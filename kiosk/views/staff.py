@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 
-from .. import auth, consultations, pin_locks, responses
+from .. import auth, consultations, limits, pin_locks, responses
 from ..db import db
 from ..models import Response as ResponseRow
 
@@ -27,6 +27,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.sign_in
 def login() -> ResponseReturnValue:
     """Sign in: email and password on the hub, the staff PIN on a kiosk."""
     kiosk = current_app.config["ROLE"] == "kiosk"
