@@ -10,12 +10,12 @@ import uuid as uuidlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from . import questions
 from .db import db
 from .definitions import canonical
-from .models import Response
+from .models import Draft, Response
 from .problems import Problem, ProblemError
 from .timeutil import iso, utcnow
 
@@ -48,8 +48,13 @@ def content_hash(record: Mapping[str, Any]) -> str:
 
 def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, channel: str,
            device_id: str | None = None, event_id: str | None = None,
-           tracking_code: str | None = None, started_at: dt.datetime | None = None) -> Response:
-    """Validate and durably store a response; raise ProblemError naming each bad field."""
+           tracking_code: str | None = None, started_at: dt.datetime | None = None,
+           draft_token: str | None = None) -> Response:
+    """Validate and durably store a response; raise ProblemError naming each bad field.
+
+    A kiosk passes the draft the answers came from: it is deleted in the same transaction, so
+    one commit both stores the response and forgets the partial answers, whatever crashes when.
+    """
     errors = questions.check_answers(defn, answers)
     if errors:
         raise ProblemError([Problem(k, v) for k, v in errors.items()])
@@ -64,6 +69,8 @@ def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, 
     )
     r.content_hash = content_hash(wire(r))
     db.session.add(r)
+    if draft_token:
+        db.session.execute(delete(Draft).where(Draft.token == draft_token))
     db.session.commit()
     return r
 

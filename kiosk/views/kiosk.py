@@ -85,30 +85,34 @@ def step(slug: str, n: int) -> ResponseReturnValue:
         if action == "back":
             drafts.save(draft, answers if error is None else draft.answers, current_language())
             return redirect(url_for(".step", slug=slug, n=max(n - 1, 0)), 303)
+        if error is None and action == "submit":
+            return _submit(draft, defn, answers)
         drafts.save(draft, answers, current_language())
         if error is None and action == "next" and n + 1 < len(qs):
             return redirect(url_for(".step", slug=slug, n=n + 1), 303)
-        if error is None and action == "submit":
-            return _submit(draft, defn)
     status = 422 if error else 200
     return render_template("kiosk/question.html", defn=defn, q=q, n=n, total=len(qs),
                            value=answers.get(q["id"]), other=answers.get(f"{q['id']}.other"),
                            error=error, checked=request.method == "POST"), status
 
 
-def _submit(draft, defn: dict) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
-    errors = questions.check_answers(defn, draft.answers)
+def _submit(draft, defn: dict, answers: dict) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
+    """Store the response and drop the draft in one commit; else back to the first bad answer."""
+    errors = questions.check_answers(defn, answers)
     if errors:
+        drafts.save(draft, answers, current_language())
         first = next(i for i, q in enumerate(defn["questions"]) if q["id"] in errors)
         return redirect(url_for(".step", slug=defn["slug"], n=first), 303)
     try:
-        r = responses.submit(defn, draft.version, dict(draft.answers), language=current_language(),
+        r = responses.submit(defn, draft.version, answers, language=current_language(),
                              channel="kiosk", device_id=kiosk_state.device_id(),
                              event_id=kiosk_state.current_event_id(),
-                             tracking_code=draft.tracking_code, started_at=draft.started_at)
+                             tracking_code=draft.tracking_code, started_at=draft.started_at,
+                             draft_token=draft.token)
     except ProblemError:
+        drafts.save(draft, answers, current_language())
         return redirect(url_for(".step", slug=defn["slug"], n=0), 303)
-    drafts.discard(session.pop("draft", None))
+    session.pop("draft", None)
     session["thanked"] = r.uuid
     return redirect(url_for(".thanks"), 303)
 
