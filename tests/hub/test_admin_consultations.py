@@ -10,22 +10,9 @@ import yaml
 from kiosk import consultations
 
 from ..conftest import csrf_token
+from ..test_definitions import GOOD
 
-PARK = """
-slug: park-survey
-status: draft
-title: {en: Park survey, cy: Arolwg y parc}
-questions:
-  - id: visit
-    type: single
-    required: true
-    prompt:
-      en: How often do you visit?
-      cy: Pa mor aml ydych chi'n ymweld?
-    options:
-      - {value: weekly, label: {en: Weekly, cy: Yn wythnosol}}
-      - {value: never, label: {en: Never, cy: Byth}}
-"""
+PARK = GOOD.replace("status: open", "status: draft")
 BAD = PARK.replace("park-survey", "bad-survey").replace(
     "      - {value: never, label: {en: Never, cy: Byth}}\n", "")
 IMPORT = "/staff/consultations/import"
