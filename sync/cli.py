@@ -89,16 +89,19 @@ def pull_cmd() -> None:
 
 @sync_group.command("push")
 def push_cmd() -> None:
-    """Send queued responses in gzip'd batches; rows are marked only from the hub's receipt."""
+    """Send queued draw entries, then responses, in gzip'd batches; rows change only from receipts."""
     queued = db.session.execute(
         select(func.count()).select_from(Response).filter_by(sync_state="queued")).scalar_one()
     with _refusals():
         hub = client.connect(_app(), on_retry=_warn)
         try:
+            entry_counts = client.push_entries(_app(), hub)
             with click.progressbar(length=queued, label="pushing", file=sys.stderr) as bar:
                 counts = client.push(_app(), hub, progress=bar.update)
         finally:
             hub.close()
+    if any(entry_counts.values()):
+        _echo_counts("entries", entry_counts)
     _echo_counts("push", counts)
 
 
@@ -115,6 +118,10 @@ def status_cmd(as_json: bool) -> None:
     click.echo(f"queued: {info['queued']}  synced: {info['synced']}  set aside: "
                f"{info['set_aside']} (conflict {info['conflict']}, rejected {info['rejected']})")
     last = info["last_sync"]
+    held = info["entries"]
+    if held:
+        click.echo(f"draw entries: queued {held.get('queued', 0)}  synced {held.get('synced', 0)}"
+                   f"  set aside {held.get('conflict', 0) + held.get('rejected', 0)}")
     click.echo(f"last sync: {last['at'] if last else 'never'}")
     if info["last_error"]:
         click.echo(f"last error: {info['last_error']['at']}: {info['last_error']['message']}")

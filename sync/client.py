@@ -2,6 +2,8 @@
 
 Rows leave the ``queued`` state only through a hub receipt, applied in one transaction: accepted
 and duplicate become ``synced``; conflict and rejected are flagged with the hub's reason and kept.
+Sealed prize-draw entries follow the same rules (``sync.entries``) and go first, so a kiosk that
+loses its link half-way holds as little personal data as possible.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from kiosk.kiosk_state import get_setting, set_setting
 from kiosk.models import Response
 from kiosk.timeutil import iso, utcnow
 
+from . import entries, wire
 from . import pull as pull_mod
-from . import wire
 from .transport import Hub, SyncError
 
 HUB_URL, TOKEN, DEVICE_ID, DEVICE_NAME = "hub_url", "sync_token", "device_id", "device_name"
@@ -35,15 +37,17 @@ def _kiosk_only(app: Flask) -> None:
         raise SyncError("this is a hub: run sync commands on a kiosk (ROLE = 'kiosk')", "not_kiosk")
 
 
-def connect(app: Flask, on_retry: Callable[[str], object] | None = None) -> Hub:
-    """A Hub for this enrolled kiosk; SyncError if it has not been enrolled."""
+def connect(app: Flask, on_retry: Callable[[str], object] | None = None,
+            retries: int | None = None) -> Hub:
+    """A Hub for this enrolled kiosk (``SYNC_RETRIES`` unless given); SyncError if not enrolled."""
     _kiosk_only(app)
     url, token = get_setting(HUB_URL), get_setting(TOKEN)
     if not url or not token:
         raise SyncError("this kiosk is not enrolled: run voxbox sync enroll HUB_URL CODE",
                         "not_enrolled")
     cfg = app.config
-    return Hub(url, token, timeout=float(cfg["SYNC_TIMEOUT"]), retries=int(cfg["SYNC_RETRIES"]),
+    return Hub(url, token, timeout=float(cfg["SYNC_TIMEOUT"]),
+               retries=int(cfg["SYNC_RETRIES"] if retries is None else retries),
                backoff_max=float(cfg["SYNC_BACKOFF_MAX"]), on_retry=on_retry)
 
 
@@ -126,6 +130,20 @@ def push(app: Flask, hub: Hub | None = None,
     return result
 
 
+def push_entries(app: Flask, hub: Hub | None = None) -> dict[str, int]:
+    """Send every queued sealed draw entry; blobs go only on the hub's receipt for them."""
+    own = hub is None
+    hub = hub or connect(app)
+    try:
+        return entries.push(hub, app.config["SYNC_BATCH_SIZE"])
+    except SyncError as exc:
+        set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
+        raise
+    finally:
+        if own:
+            hub.close()
+
+
 def apply_receipt(items: list[Any], expected: set[str] | None = None) -> Counter[str]:
     """Mark queued rows from a hub receipt in one transaction; returns counts by status."""
     now = utcnow()
@@ -156,15 +174,17 @@ def apply_receipt(items: list[Any], expected: set[str] | None = None) -> Counter
 
 
 def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
-             on_retry: Callable[[str], object] | None = None) -> dict[str, Any]:
-    """Pull then push (the CLI's ``voxbox sync`` and the staff panel's "Sync now")."""
-    hub = connect(app, on_retry)
+             on_retry: Callable[[str], object] | None = None,
+             retries: int | None = None) -> dict[str, Any]:
+    """Pull, then push entries and responses (the staff panel's "Sync now")."""
+    hub = connect(app, on_retry, retries)
     try:
         pulled = pull(app, hub)
+        pushed_entries = push_entries(app, hub)
         pushed = push(app, hub, progress)
     finally:
         hub.close()
-    return {"pull": pulled, "push": pushed}
+    return {"pull": pulled, "entries": pushed_entries, "push": pushed}
 
 
 def status(app: Flask) -> dict[str, Any]:
@@ -178,5 +198,5 @@ def status(app: Flask) -> dict[str, Any]:
         "conflict": counts.get("conflict", 0), "rejected": counts.get("rejected", 0),
         "set_aside": counts.get("conflict", 0) + counts.get("rejected", 0),
         "last_sync": get_setting(LAST_SYNC), "last_pull": get_setting(LAST_PULL),
-        "last_error": get_setting(LAST_ERROR),
+        "last_error": get_setting(LAST_ERROR), "entries": entries.status(),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import schema, wire
+from . import entries, schema, wire
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
@@ -38,6 +38,7 @@ PULL = {
     "properties": {
         "consultations": {"type": "array", "items": CONSULTATION},
         "events": {"type": "array", "items": EVENT},
+        "draws": entries.DRAWS_PULLED,
         "hub_public_key": {"type": "object", "required": ["algorithm", "key"], "properties": {
             "algorithm": {"type": "string", "enum": ["X25519"]},
             "key": {"type": "string", "description": "base64 of the 32 raw bytes"}}},
@@ -76,8 +77,9 @@ def document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "voxbox sync API", "version": "1",
-                 "description": "Kiosks enroll, pull definitions and push responses. Request "
-                                "bodies may be sent gzip'd (Content-Encoding: gzip)."},
+                 "description": "Kiosks enroll, pull definitions and push responses and sealed "
+                                "prize-draw entries. Request bodies may be sent gzip'd "
+                                "(Content-Encoding: gzip)."},
         "servers": [{"url": "/api/v1"}],
         "paths": {
             "/enroll": {"post": {
@@ -94,7 +96,8 @@ def document() -> dict[str, Any]:
                               "403": _error("the code is unknown, used or expired"),
                               **body_errors}}},
             "/pull": {"get": {
-                "operationId": "pull", "summary": "Open consultations, events, the hub key",
+                "operationId": "pull",
+                "summary": "Open consultations, events, prize draws, the hub key",
                 "security": [{"device": []}],
                 "parameters": [{"name": "If-None-Match", "in": "header", "required": False,
                                 "schema": {"type": "string"}}],
@@ -107,6 +110,14 @@ def document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/PushRequest"}}}},
                 "responses": {"200": _json(RECEIPT, "a receipt line per item, in order"),
+                              "401": refused, **body_errors}}},
+            "/entries": {"post": {
+                "operationId": "pushEntries", "summary": "Push a batch of sealed draw entries",
+                "security": [{"device": []}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/EntryPushRequest"}}}},
+                "responses": {"200": _json(entries.ENTRY_RECEIPT,
+                                           "a receipt line per item, in order"),
                               "401": refused, **body_errors}}},
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document",

@@ -1,5 +1,5 @@
-"""Pull: what the hub hands a kiosk (open consultations with their versions, events, its public
-key), and how a kiosk applies it without touching its queued responses."""
+"""Pull: what the hub hands a kiosk (open consultations with their versions, events, open prize
+draws, its public key), and how a kiosk applies it without touching its queued responses."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from kiosk.definitions import canonical
 from kiosk.models import Consultation, ConsultationVersion, Event, Setting
 from kiosk.timeutil import iso, parse_iso, utcnow
 
-from . import keys
+from . import entries, keys
 
 #: Events that ended longer ago than this are no longer sent to kiosks.
 EVENT_GRACE = dt.timedelta(days=2)
@@ -44,7 +44,7 @@ def document(app: Flask) -> dict[str, Any]:
                "ends_at": iso(e.ends_at), "description": e.description,
                "consultations": e.consultations} for e in rows]
     key = keys.encode_public(keys.hub_public_key(app))  # type: ignore[arg-type]
-    return {"consultations": out, "events": events,
+    return {"consultations": out, "events": events, "draws": entries.draws_for_pull(),
             "hub_public_key": {"algorithm": "X25519", "key": key}}
 
 
@@ -90,9 +90,12 @@ def apply(doc: dict[str, Any]) -> dict[str, int]:
         row.starts_at, row.ends_at = parse_iso(e["starts_at"]), parse_iso(e["ends_at"])
         row.consultations, row.source = e["consultations"] or [], "hub"
         db.session.add(row)
+    # An older hub sends no "draws": then leave the kiosk's draws as they are.
+    pulled_draws = entries.apply_pulled_draws(doc["draws"]) if "draws" in doc else 0
     _put(keys.SETTING, doc["hub_public_key"]["key"])
     db.session.commit()
-    return {"consultations": len(seen), "versions_changed": versions, "events": len(doc["events"])}
+    return {"consultations": len(seen), "versions_changed": versions, "events": len(doc["events"]),
+            "draws": pulled_draws}
 
 
 def _put(key: str, value: Any) -> None:

@@ -6,8 +6,10 @@ A push item is ``{"record": <wire record>, "hash": <sha256 hex>}``; the record i
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
+import re
 import uuid as uuidlib
 import zlib
 from typing import Any
@@ -21,6 +23,9 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_INFLATED_BYTES = 128 * 1024 * 1024
 MAX_ITEMS = 5000
 STATUSES = ("accepted", "duplicate", "conflict", "rejected")
+#: What str(uuid.UUID(x)) gives, and what iso() gives for a naive UTC datetime.
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z\Z")
 _TEXT_LIMITS = {"language": 5, "device_id": 36, "event_id": 36, "tracking_code": 16,
                 "consultation": 63}
 
@@ -84,11 +89,11 @@ def _check_record(record: dict) -> str | None:
     extra = sorted(set(record) - set(HASHED))
     if extra:
         return f"unknown fields: {', '.join(extra)}"
-    try:
-        parsed = uuidlib.UUID(str(record["uuid"]))
-    except ValueError:
-        return "'uuid' is not a UUID"
-    if str(parsed) != record["uuid"]:
+    if not (isinstance(record["uuid"], str) and CANONICAL_UUID.match(record["uuid"])):
+        try:
+            uuidlib.UUID(str(record["uuid"]))
+        except ValueError:
+            return "'uuid' is not a UUID"
         return "'uuid' must be in lower-case 8-4-4-4-12 form"
     if not isinstance(record["version"], int) or isinstance(record["version"], bool):
         return "'version' must be an integer"
@@ -113,6 +118,12 @@ def _check_record(record: dict) -> str | None:
 
 def _round_trip(value: str) -> str | None:
     """The text iso(parse_iso(value)) gives, so the hub re-hashes exactly what was sent."""
+    if UTC_TIME.match(value) and not value.endswith(".000000Z"):
+        try:  # the exact form iso() writes: only the date itself can still be wrong
+            dt.datetime.fromisoformat(value[:-1])
+        except ValueError:
+            return None
+        return value
     try:
         return iso(parse_iso(value))
     except ValueError:
@@ -126,6 +137,11 @@ def to_row(record: dict, given_hash: str) -> dict[str, Any]:
         "version": record["version"], "answers": record["answers"],
         "language": record["language"], "channel": record["channel"],
         "device_id": record["device_id"], "event_id": record["event_id"],
-        "tracking_code": record["tracking_code"], "started_at": parse_iso(record["started_at"]),
-        "submitted_at": parse_iso(record["submitted_at"]), "content_hash": given_hash,
+        "tracking_code": record["tracking_code"], "started_at": _utc(record["started_at"]),
+        "submitted_at": _utc(record["submitted_at"]), "content_hash": given_hash,
     }
+
+
+def _utc(value: str | None) -> dt.datetime | None:
+    """A checked wire time (``…Z``, as iso() writes it) as a naive UTC datetime."""
+    return dt.datetime.fromisoformat(value[:-1]) if value else None

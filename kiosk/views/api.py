@@ -1,4 +1,7 @@
-"""The hub's sync API under /api/v1: enroll, pull, push. JSON in and out, device tokens, no CSRF."""
+"""The hub's sync API under /api/v1: enroll, pull, push responses and draw entries.
+
+JSON in and out, device tokens, no CSRF.
+"""
 
 from __future__ import annotations
 
@@ -157,6 +160,16 @@ def push(device: devices.Device) -> ResponseReturnValue:
     receipt = ingest.ingest(payload["items"], device_id=device.id,
                             batch_id=payload.get("batch_id"))
     return send(receipt)
+
+
+@bp.post("/entries", provide_automatic_options=False)
+@device_required
+def push_entries(device: devices.Device) -> ResponseReturnValue:
+    """Store a batch of sealed prize-draw entries, each id once; a receipt line per item."""
+    from sync import entries
+
+    payload = read_json("EntryPushRequest")
+    return send(entries.ingest(payload["items"]))
 
 
 @bp.route("/<path:_rest>", methods=METHODS)

@@ -26,6 +26,8 @@ from ..i18n import tr
 from ..problems import ProblemError
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+#: Retries of one request when staff press "Sync now" (they wait at the screen).
+SYNC_NOW_RETRIES = 3
 
 
 def _signed_in() -> bool:
@@ -76,7 +78,17 @@ def panel() -> ResponseReturnValue:
         "kiosk/staff_panel.html", event=kiosk_state.current_event(),
         events=kiosk_state.recent_events(), offers=kiosk_state.offer_choices(),
         bilingual=kiosk_state.bilingual(), language=kiosk_state.default_language(),
-        queue=kiosk_state.queue_status(), today=dt.date.today().isoformat())
+        queue=kiosk_state.queue_status(), today=dt.date.today().isoformat(),
+        sync=_sync_status())
+
+
+def _sync_status() -> dict[str, Any] | None:
+    """What ``voxbox sync status`` shows, on a kiosk (None on the hub, which does not sync)."""
+    if current_app.config["ROLE"] != "kiosk":
+        return None
+    from sync import client
+
+    return client.status(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 @bp.post("/event")
@@ -140,10 +152,32 @@ def language() -> ResponseReturnValue:
     return redirect(url_for(".panel"), 303)
 
 
+@bp.post("/sync")
+@panel_required
+def sync_now() -> ResponseReturnValue:
+    """The "Sync now" button: pull from the hub, then push queued entries and responses."""
+    from sync import client
+    from sync.transport import SyncError
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:  # staff are waiting at the screen: a few retries, not the CLI's patient eight
+        result = client.sync_now(app, retries=min(app.config["SYNC_RETRIES"], SYNC_NOW_RETRIES))
+    except SyncError as exc:
+        flash(_("Sync failed: %(reason)s. Nothing was lost: responses stay queued.",
+                reason=str(exc)), "error")
+    else:
+        pushed = result["push"]
+        flash(_("Synced: %(sent)s sent to the hub, %(aside)s set aside, %(left)s still queued.",
+                sent=pushed["accepted"] + pushed["duplicate"],
+                aside=pushed["conflict"] + pushed["rejected"],
+                left=kiosk_state.queue_status().queued), "success")
+    return redirect(url_for(".panel"), 303)
+
+
 @bp.post("/leave")
 def leave() -> ResponseReturnValue:
     """Sign out of the panel and hand the kiosk back to residents."""
-    for key in ("kiosk_staff", "lang", "draft", "thanked"):
+    for key in ("kiosk_staff", "lang", "draft", "thanked", "draw_offers"):
         session.pop(key, None)
     if getattr(current_user, "key", None) == "pin":
         logout_user()

@@ -226,3 +226,21 @@ def wait_for(url: str, proc: Proc | None = None, timeout: float = 30) -> None:
         except requests.RequestException:
             time.sleep(0.05)
     raise AssertionError(f"{url} did not answer in {timeout}s")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def deploy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """A factory of a real hub (SQLite, or PostgreSQL in a fresh schema) and kiosk deployment;
+    keyword arguments are kiosk settings (``SYNC_BATCH_SIZE=200``…)."""
+    from .deploy import Deployment
+
+    url = request.getfixturevalue("pg_schema") if request.param == "postgresql" else None
+    made: list[Deployment] = []
+
+    def factory(**sync: Any) -> Deployment:
+        made.append(Deployment(tmp_path, url, sync))
+        return made[-1]
+
+    yield factory
+    for d in made:
+        d.stop()

@@ -44,7 +44,7 @@ def test_api_conforms_to_its_openapi_document(case, api_hub) -> None:
     case.call_and_validate(base_url=base, headers={"Authorization": f"Bearer {token}"})
 
 
-@schema.include(operation_id=["pull", "pushResponses"]).parametrize()
+@schema.include(operation_id=["pull", "pushResponses", "pushEntries"]).parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_unauthenticated_calls_are_refused(case, api_hub) -> None:
     base, _token = api_hub
