@@ -94,6 +94,7 @@ def document() -> dict[str, Any]:
                                                 "token": {"type": "string"}}},
                                            "enrolled: keep the token, it is shown once"),
                               "403": _error("the code is unknown, used or expired"),
+                              "429": _error("too many enrollment attempts from this address; wait and retry"),
                               **body_errors}}},
             "/pull": {"get": {
                 "operationId": "pull",

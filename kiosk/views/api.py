@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from .. import devices
+from .. import devices, limits
 from ..auth import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -122,6 +122,7 @@ def openapi() -> ResponseReturnValue:
 
 
 @bp.post("/enroll", provide_automatic_options=False)
+@limits.sign_in
 def enroll() -> ResponseReturnValue:
     """Spend a one-time enrollment code for a device id and token."""
     payload = read_json("EnrollRequest")
