@@ -170,29 +170,33 @@ class Issue:
 
 def allocation_issue(q: dict, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> Issue | None:
     """The first thing wrong with a well-formed allocation (bounds, steps, rule, change), or None."""
+    # Names are looked up (in the reader's language) only once something is wrong: sync ingest
+    # checks thousands of valid answers a second.
     for a in areas(q):
-        amount, name = amounts[a["id"]], tr(a["name"])
+        amount = amounts[a["id"]]
         if amount < a["min"]:
             return Issue("range", a, _("%(name)s: %(amount)s is below the minimum of %(min)s.",
-                                       name=name, amount=money(amount), min=money(a["min"])))
+                                       name=tr(a["name"]), amount=money(amount), min=money(a["min"])))
         if amount > a["max"]:
             return Issue("range", a, _("%(name)s: %(amount)s is above the maximum of %(max)s.",
-                                       name=name, amount=money(amount), max=money(a["max"])))
+                                       name=tr(a["name"]), amount=money(amount), max=money(a["max"])))
         if (amount - a["min"]) % a["step"]:
             return Issue("range", a, _("%(name)s: amounts go up and down in steps of %(step)s.",
-                                       name=name, step=money(a["step"])))
+                                       name=tr(a["name"]), step=money(a["step"])))
     for lv in q["levers"]:
-        value, name = levers[lv["id"]], tr(lv["name"])
+        value = levers[lv["id"]]
         lo, hi, step = Decimal(lv["min"]), Decimal(lv["max"]), Decimal(lv["step"])
         if value < lo:
             return Issue("range", lv, _("%(name)s: %(amount)s is below the minimum of %(min)s.",
-                                        name=name, amount=f"{lever_str(value)}%", min=f"{lv['min']}%"))
+                                        name=tr(lv["name"]), amount=f"{lever_str(value)}%",
+                                        min=f"{lv['min']}%"))
         if value > hi:
             return Issue("range", lv, _("%(name)s: %(amount)s is above the maximum of %(max)s.",
-                                        name=name, amount=f"{lever_str(value)}%", max=f"{lv['max']}%"))
+                                        name=tr(lv["name"]), amount=f"{lever_str(value)}%",
+                                        max=f"{lv['max']}%"))
         if (value - lo) % step:
             return Issue("range", lv, _("%(name)s: choose a change in steps of %(step)s.",
-                                        name=name, step=f"{lv['step']}%"))
+                                        name=tr(lv["name"]), step=f"{lv['step']}%"))
     t = totals(q, amounts, levers)
     message = rule_message(q, t)
     if message:
@@ -216,8 +220,8 @@ def parse_answer(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal
     got, settings = value["areas"], value["levers"]
     if not isinstance(got, dict) or not isinstance(settings, dict):
         raise AnswerError(_("This budget answer is not in the expected form."))
-    known = {a["id"]: tr(a["name"]) for a in areas(q)}
-    levers = {lv["id"]: tr(lv["name"]) for lv in q["levers"]}
+    known = {a["id"]: a["name"] for a in areas(q)}
+    levers = {lv["id"]: lv["name"] for lv in q["levers"]}
     extra = [k for k in got if k not in known] + [k for k in settings if k not in levers]
     if extra:
         raise AnswerError(_("%(name)s is not part of this budget.", name=repr(str(extra[0])[:40])))
@@ -225,14 +229,15 @@ def parse_answer(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal
     for ident, name in known.items():
         amount = got.get(ident)
         if amount is None:
-            raise AnswerError(_("Please set an amount for %(name)s.", name=name))
+            raise AnswerError(_("Please set an amount for %(name)s.", name=tr(name)))
         if not isinstance(amount, int) or isinstance(amount, bool):
-            raise AnswerError(_("%(name)s: the amount must be a whole number of pence.", name=name))
+            raise AnswerError(_("%(name)s: the amount must be a whole number of pence.",
+                                name=tr(name)))
         amounts[ident] = amount
     chosen: dict[str, Decimal] = {}
     for ident, name in levers.items():
         setting = settings.get(ident)
         if not isinstance(setting, str) or not LEVER.match(setting):
-            raise AnswerError(_("Please choose a setting for %(name)s.", name=name))
+            raise AnswerError(_("Please choose a setting for %(name)s.", name=tr(name)))
         chosen[ident] = Decimal(setting)
     return amounts, chosen
