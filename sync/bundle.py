@@ -1,7 +1,8 @@
 """Offline bundles: a kiosk's queue on a USB stick, and the hub's receipt back.
 
-A bundle is gzip'd JSON ``{"format", "manifest", "items", "hmac"}``. The HMAC-SHA256 covers the
-canonical JSON of ``{"manifest", "items"}`` and is keyed with SHA-256(device token) — the raw 32
+A bundle is gzip'd JSON ``{"format", "manifest", "items", "entries", "hmac"}``: the queued
+responses and the sealed prize-draw entries (still sealed: the kiosk cannot read them either).
+The HMAC-SHA256 covers the canonical JSON of ``{"manifest", "items", "entries"}`` and is keyed with SHA-256(device token) — the raw 32
 bytes — because that hash is all the hub keeps of a token. The hub signs its receipt the same way,
 so the kiosk can trust a receipt before it marks anything synced.
 """
@@ -27,6 +28,7 @@ from kiosk.kiosk_state import get_setting
 from kiosk.timeutil import iso, utcnow
 
 from . import client, ingest, wire
+from . import entries as entry_sync
 
 BUNDLE_FORMAT = "voxbox-bundle/1"
 RECEIPT_FORMAT = "voxbox-receipt/1"
@@ -47,13 +49,14 @@ def key_for_token(token: str) -> bytes:
 
 
 def export(app: Flask, path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Write every queued response to one signed, compressed file; return its manifest."""
+    """Write every queued response and entry to one signed, compressed file; return its manifest."""
     client.connect(app).close()  # enrolled kiosks only: the hub must know the signing device
     items = [wire.item(r) for rows in client.queued_batches(5000) for r in rows]
+    entries = entry_sync.pending(limit=None)
     manifest = {"bundle_id": str(uuid.uuid4()), "device_id": get_setting(client.DEVICE_ID),
                 "device_name": get_setting(client.DEVICE_NAME), "created_at": iso(utcnow()),
-                "count": len(items)}
-    content = {"manifest": manifest, "items": items}
+                "count": len(items), "entries": len(entries)}
+    content = {"manifest": manifest, "items": items, "entries": entries}
     doc = {"format": BUNDLE_FORMAT, **content,
            "hmac": sign(key_for_token(get_setting(client.TOKEN)), content)}
     _write_atomically(Path(path), wire.gzip_json(doc))
@@ -72,19 +75,20 @@ def read(data: bytes) -> tuple[dict[str, Any], devices.Device]:
         raise BundleError("the bundle is damaged: its content is not JSON") from None
     if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
         raise BundleError(f"not a voxbox bundle (expected format {BUNDLE_FORMAT})")
-    manifest, items = doc.get("manifest"), doc.get("items")
-    if not isinstance(manifest, dict) or not isinstance(items, list):
-        raise BundleError("the bundle has no manifest or no items")
+    manifest, items, entries = doc.get("manifest"), doc.get("items"), doc.get("entries")
+    if not isinstance(manifest, dict) or not isinstance(items, list) or not isinstance(entries, list):
+        raise BundleError("the bundle has no manifest, items or entries")
     device = devices.get(str(manifest.get("device_id") or ""))
     if device is None or device.token_hash is None:
         raise BundleError(f"the bundle's device {manifest.get('device_id')!r} is not enrolled here")
     if device.revoked_at is not None:
         raise BundleError(f"the bundle's device {device.name!r} has been revoked")
-    expected = sign(bytes.fromhex(device.token_hash), {"manifest": manifest, "items": items})
+    expected = sign(bytes.fromhex(device.token_hash),
+                    {"manifest": manifest, "items": items, "entries": entries})
     if not hmac.compare_digest(expected, str(doc.get("hmac", ""))):
         raise BundleError("the bundle has been altered or was not made by this device "
                           "(HMAC mismatch): nothing imported")
-    if manifest.get("count") != len(items):
+    if manifest.get("count") != len(items) or manifest.get("entries") != len(entries):
         raise BundleError("the bundle's item count does not match its manifest")
     return doc, device
 
@@ -104,9 +108,12 @@ def import_bundle(data: bytes) -> dict[str, Any]:
         items += part["items"]
         for status, n in part["counts"].items():
             counts[status] += n
+    entry_lines: list[dict[str, Any]] = []
+    for start in range(0, len(doc["entries"]), wire.MAX_ITEMS):
+        entry_lines += entry_sync.ingest(doc["entries"][start:start + wire.MAX_ITEMS])["items"]
     content = {"format": RECEIPT_FORMAT, "bundle_id": bundle_id, "device_id": device.id,
                "received_at": iso(utcnow()), "replayed": replayed, "counts": counts,
-               "items": items}
+               "items": items, "entries": entry_lines}
     return {**content, "hmac": sign(bytes.fromhex(device.token_hash or ""), content)}
 
 
@@ -127,7 +134,9 @@ def confirm(app: Flask, data: bytes) -> dict[str, int]:
         raise BundleError("the receipt has been altered or was not signed by the hub "
                           "(HMAC mismatch): nothing changed")
     counts = client.apply_receipt(receipt.get("items") or [])
-    return {s: counts.get(s, 0) for s in wire.STATUSES}
+    entry_counts = entry_sync.apply_receipt(receipt.get("entries") or [])
+    return {**{s: counts.get(s, 0) for s in wire.STATUSES},
+            **{f"entries {s}": entry_counts.get(s, 0) for s in entry_sync.STATUSES}}
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,11 +131,12 @@ def status_cmd(as_json: bool) -> None:
 @sync_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_cmd(file: str) -> None:
-    """Write every queued response to one signed bundle file (e.g. on a USB stick)."""
+    """Write every queued response and prize-draw entry to one signed bundle file (USB stick)."""
     _require("kiosk")
     with _refusals():
         manifest = bundle.export(_app(), file)
-    click.echo(f"wrote {manifest['count']} responses to {file} (bundle {manifest['bundle_id']})")
+    click.echo(f"wrote {manifest['count']} responses and {manifest['entries']} sealed prize-draw "
+               f"entries to {file} (bundle {manifest['bundle_id']})")
     click.echo("rows stay queued until you run: voxbox sync confirm RECEIPT (or sync online)")
 
 
@@ -154,6 +156,9 @@ def import_cmd(file: str, receipt_path: str | None) -> None:
         click.echo(text)
     note = " (a replay: already imported before)" if receipt["replayed"] else ""
     _warn(", ".join(f"{k} {v}" for k, v in receipt["counts"].items()) + note)
+    if receipt["entries"]:
+        entry_counts = Counter(line["status"] for line in receipt["entries"])
+        _warn("entries: " + ", ".join(f"{k} {v}" for k, v in sorted(entry_counts.items())))
 
 
 @sync_group.command("confirm")

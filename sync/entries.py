@@ -115,8 +115,8 @@ def apply_pulled_draws(items: list[dict[str, Any]]) -> int:
 # --- push: kiosk side ----------------------------------------------------------------------------
 
 
-def pending(limit: int = 500) -> list[dict[str, Any]]:
-    """Queued entries (sealed blob still here) as push items, in id order."""
+def pending(limit: int | None = 500) -> list[dict[str, Any]]:
+    """Queued entries (sealed blob still here) as push items, in id order (all if no limit)."""
     rows = db.session.execute(select(Entry).where(Entry.sync_state == "queued",
                                                   Entry.sealed.is_not(None))
                               .order_by(Entry.id).limit(limit)).scalars()

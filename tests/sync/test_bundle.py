@@ -118,3 +118,63 @@ def test_an_altered_receipt_is_refused_and_marks_nothing(live_hub, exported, tmp
     result = kiosk.test_cli_runner().invoke(args=["sync", "confirm", str(forged)])
     assert result.exit_code == 1 and "HMAC mismatch" in result.output
     assert states(kiosk)["queued"] == 25
+
+
+def test_sealed_prize_draw_entries_travel_in_the_bundle_exactly_once(live_hub, make_kiosk,
+                                                                    tmp_path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from kiosk import draws
+    from kiosk.db import db
+    from kiosk.draws import Entry
+    from kiosk.timeutil import utcnow
+    from sync import keys
+
+    with live_hub.app.app_context():
+        draw_id = draws.define({
+            "prize": {"en": "A voucher", "cy": "Taleb"}, "rules": {"en": "One each", "cy": "Un"},
+            "consultations": ["policing-priorities"], "winners": 1, "reserves": 0,
+            "claim_days": 28, "closes_at": utcnow() + dt.timedelta(days=7)}).id
+    kiosk = make_kiosk(live_hub)
+    assert kiosk.test_cli_runner().invoke(args=["sync", "pull"]).exit_code == 0
+    queue(kiosk, 3)
+    with kiosk.app_context():
+        key, kdraw = keys.hub_public_key(kiosk), draws.get(draw_id)
+        for i in range(4):
+            draws.enter(kdraw, "Resident", f"resident{i}@example.org", key, "kiosk",
+                        sync_state="queued")
+    path = tmp_path / "kiosk.vxb"
+    out = kiosk.test_cli_runner().invoke(args=["sync", "export", str(path)]).output
+    assert "wrote 3 responses and 4 sealed prize-draw entries" in out
+    assert b"resident0@example.org" not in gzip.decompress(path.read_bytes())  # still sealed
+
+    receipt = tmp_path / "receipt.json"
+    seen = []
+    for _ in range(2):  # a replay answers every entry as a duplicate and stores nothing more
+        result = live_hub.app.test_cli_runner().invoke(
+            args=["sync", "import", str(path), "--receipt", str(receipt)])
+        assert result.exit_code == 0, result.output
+        seen.append([line["status"] for line in json.loads(receipt.read_text())["entries"]])
+    assert seen == [["accepted"] * 4, ["duplicate"] * 4]
+    with live_hub.app.app_context():
+        assert draws.count_entries(draws.get(draw_id)) == 4
+
+    result = kiosk.test_cli_runner().invoke(args=["sync", "confirm", str(receipt)])
+    assert result.exit_code == 0 and "entries duplicate 4" in result.output, result.output
+    with kiosk.app_context():
+        rows = db.session.execute(select(Entry)).scalars().all()
+        assert [(e.sync_state, e.sealed) for e in rows] == [("synced", None)] * 4
+
+
+def test_an_altered_entry_makes_the_bundle_refused(live_hub, exported, tmp_path) -> None:
+    kiosk, path = exported
+    doc = json.loads(gzip.decompress(path.read_bytes()))
+    doc["entries"].append({"record": {"id": "x"}, "hash": "0" * 64})
+    doc["manifest"]["entries"] = 1
+    forged = tmp_path / "forged.vxb"
+    forged.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    result = _import(live_hub.app, forged)
+    assert result.exit_code != 0 and "HMAC mismatch" in result.output
+    assert hub_hashes(live_hub.app) == {}
