@@ -15,6 +15,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import Index, String, create_engine, event, insert, make_url
@@ -127,14 +128,63 @@ _LIVE_CODE = "SELECT consultation_slug FROM tracking_codes WHERE code = {} AND N
 def count_scan(code: str, device: str, first: bool) -> str | None:
     """Count a scan of a live code and return the consultation it points at, or None for an
     unknown or retired code (nothing counted). The target comes only from the hub's own table."""
-    engine = counter_engine()
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    with engine.connect() as conn:  # driver SQL: no statement to compile on the hot path
-        slug = conn.exec_driver_sql(_LIVE_CODE.format(mark), (code,)).scalar()
+    slug = live_codes().target(code)
     if slug is not None:
         buffer().add({"at": utcnow(), "stage": "scan", "code": code, "consultation_slug": slug,
                       "device": device if device in DEVICE_CLASSES else "other", "first": first})
     return slug
+
+
+def _lookup(code: str) -> str | None:
+    engine = counter_engine()
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    with engine.connect() as conn:  # driver SQL: no statement to compile on the hot path
+        return conn.exec_driver_sql(_LIVE_CODE.format(mark), (code,)).scalar()
+
+
+class LiveCodes:
+    """Where each live code points, remembered for a few seconds in each process.
+
+    A poster's code is scanned again and again; its target changes only when staff re-point it.
+    So a scan reads the table once per code every ``seconds`` (re-pointing in this process
+    forgets at once; other worker processes follow within ``seconds``). Unknown codes are never
+    remembered, so a flood of made-up codes cannot fill the memory.
+    """
+
+    LIMIT = 10_000
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds, self.clock = seconds, clock
+        self.known: dict[str, tuple[str, float]] = {}
+
+    def target(self, code: str) -> str | None:
+        """The slug a live code points at, or None for an unknown or retired code."""
+        now = self.clock()
+        hit = self.known.get(code)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        slug = _lookup(code)
+        if slug is None:
+            self.known.pop(code, None)
+        elif self.seconds > 0:
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            self.known[code] = (slug, now + self.seconds)
+        return slug
+
+    def forget(self, code: str) -> None:
+        """Drop what this process remembers of a code (after it is re-pointed or retired)."""
+        self.known.pop(code, None)
+
+
+def live_codes() -> LiveCodes:
+    """This app's remembered code targets."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get("voxbox.live_codes")
+    if found is None:
+        found = app.extensions.setdefault(
+            "voxbox.live_codes", LiveCodes(float(app.config["SCAN_CACHE_SECONDS"])))
+    return found
 
 
 class ScanBuffer:

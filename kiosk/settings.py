@@ -46,6 +46,8 @@ PROXY_HOPS = 0
 LIMIT_SIGN_IN = "10 per minute; 100 per day"
 #: Answers and prize-draw entries allowed per client address from phones.
 LIMIT_SUBMIT = "30 per minute"
+#: Seconds a hub process remembers where a QR code points (0: look it up on every scan).
+SCAN_CACHE_SECONDS = 5.0
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 

@@ -13,6 +13,7 @@ from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import scans
 from .db import db
 from .timeutil import utcnow
 
@@ -107,6 +108,7 @@ def repoint(code: str, consultation_slug: str) -> TrackingCode:
         raise ValueError(f"no tracking code {code!r}")
     row.consultation_slug = consultation_slug
     db.session.commit()
+    scans.live_codes().forget(row.code)
     return row
 
 

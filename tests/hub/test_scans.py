@@ -172,3 +172,34 @@ def test_scans_are_stored_on_postgresql(make_app, pg_url) -> None:
         [row] = [p for p in reports.build("policing-priorities").placements if p.code == code]
         assert (row.scans, row.visitors, row.started, row.completed) == (1, 1, 1, 0)
         scans.counter_engine().dispose()
+
+
+def test_other_processes_follow_a_repointed_code_within_the_cache_time(app, resident,
+                                                                       make_code) -> None:
+    from sqlalchemy import update
+
+    from kiosk.tracking import TrackingCode
+
+    code = make_code()
+    now = [1000.0]
+    with app.app_context():
+        cache = scans.live_codes()
+        cache.clock = lambda: now[0]
+    assert resident.get(f"/q/{code}").headers["Location"].startswith("/c/policing-priorities")
+    with app.app_context():  # as another worker process would: the table changes, not this cache
+        db.session.execute(update(TrackingCode).filter_by(code=code)
+                           .values(consultation_slug="police-budget-2027"))
+        db.session.commit()
+    assert resident.get(f"/q/{code}").headers["Location"].startswith("/c/policing-priorities")
+    now[0] += app.config["SCAN_CACHE_SECONDS"] + 0.1
+    assert resident.get(f"/q/{code}").headers["Location"].startswith("/c/police-budget-2027")
+    assert [s.consultation_slug for s in scan_rows(app)] == [
+        "policing-priorities", "policing-priorities", "police-budget-2027"]
+
+
+def test_unknown_codes_are_never_remembered(app, resident) -> None:
+    body = "ABCDE"
+    code = body + tracking.check_char(body)  # well formed, but no placement has it
+    assert resident.get(f"/q/{code}").status_code == 404
+    with app.app_context():
+        assert scans.live_codes().known == {}
