@@ -20,7 +20,6 @@ import argparse
 import http.client
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
+
+from benchlib import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = "/bench/trivial"
@@ -118,23 +119,6 @@ def percentile(samples: list[float], p: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[round(p) - 1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 30) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
-
-
 def stored(instance: Path) -> tuple[int, int]:
     """(responses, drafts) in the instance's database."""
     from sqlalchemy import func, select
@@ -173,7 +157,7 @@ def main() -> None:
                                    "--threads", str(args.threads)], env=env, cwd=ROOT)
         times: dict[str, list[float]] = {"trivial": [], "submission": [], "post": []}
         try:
-            wait_for(port)
+            wait_for_port(port)
             resident = Resident(port)
             for i in range(args.warmup + args.submissions):
                 step = resident.begin()

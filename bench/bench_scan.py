@@ -18,7 +18,6 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from benchlib import free_port, fresh_schema, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = "/bench/trivial"
@@ -96,23 +97,6 @@ def measure(pool, port: int, path: str, seconds: float, procs: int, threads: int
     return done / elapsed, done
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 30) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
-
-
 def main() -> None:
     """Run the benchmark and print req/s for each route and their ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -122,6 +106,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="keep-alive connections in all")
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL (default SQLite)")
     args = parser.parse_args()
+    drop = None
+    if args.database_url:  # a schema of its own, so earlier runs' scans are not counted
+        args.database_url, drop = fresh_schema(args.database_url, "bench_scan")
+    try:
+        run(args)
+    finally:
+        if drop:
+            drop()
+
+
+def run(args: argparse.Namespace) -> None:
+    """Serve the hub, load both routes in alternating rounds, print the rates and their ratio."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "VOXBOX_INSTANCE": tmp, "VOXBOX_SECRET_KEY": "bench",
                "VOXBOX_RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT / "bench")}
@@ -137,7 +133,7 @@ def main() -> None:
              "gthread", "--threads", "4", "--keep-alive", "30", "--bind", f"127.0.0.1:{port}",
              "--log-level", "warning", "bench_scan:wsgi_app()"], env=env, cwd=ROOT)
         try:
-            wait_for(port)
+            wait_for_port(port, alive=lambda: server.poll() is None)
             procs = 2
             threads = max(1, args.clients // procs)
             routes = {"trivial": TRIVIAL, "scan": f"/q/{code}"}

@@ -29,7 +29,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,8 @@ from sqlalchemy import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchlib import free_port, fresh_schema  # noqa: E402
 
 from kiosk import create_app, demo, devices  # noqa: E402
 from kiosk.db import db  # noqa: E402
@@ -190,12 +191,6 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
     end = time.time() + timeout
     while time.time() < end:
@@ -207,23 +202,6 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
         except requests.RequestException:
             time.sleep(0.1)
     raise SystemExit("the hub did not answer")
-
-
-def fresh_schema(database_url: str) -> tuple[str, Callable[[], None]]:
-    """A new schema in the given PostgreSQL database: (URL that uses it, drop function)."""
-    import psycopg
-
-    name = f"bench_sync_{uuid.uuid4().hex[:10]}"
-    base = database_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {name}")
-
-    def drop() -> None:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {name} CASCADE")
-
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{name}", drop
 
 
 def main() -> None:
@@ -239,7 +217,7 @@ def main() -> None:
     drop: Callable[[], None] = lambda: None  # noqa: E731
     url = ""
     if args.database_url:
-        url, drop = fresh_schema(args.database_url)
+        url, drop = fresh_schema(args.database_url, "bench_sync")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             run(args, Path(tmp), url)

@@ -104,9 +104,11 @@ def counter_engine() -> Engine:
             if url.get_backend_name() == "sqlite":
                 engine = create_engine(url)
                 event.listen(engine, "connect", _relaxed_sqlite)
-            else:
-                engine = create_engine(url, pool_pre_ping=True,
-                                       connect_args={"options": "-c synchronous_commit=off"})
+            else:  # keep the URL's own options (a search_path, say) and add the relaxed commit
+                options = " ".join(filter(None, [url.query.get("options") or "",
+                                                 "-c synchronous_commit=off"]))
+                engine = create_engine(url.update_query_dict({"options": options}),
+                                       pool_pre_ping=True)
             app.extensions["voxbox.scans"] = engine
     return app.extensions["voxbox.scans"]
 

@@ -203,3 +203,25 @@ def test_unknown_codes_are_never_remembered(app, resident) -> None:
     assert resident.get(f"/q/{code}").status_code == 404
     with app.app_context():
         assert scans.live_codes().known == {}
+
+
+@pytest.mark.postgres
+def test_scans_land_in_the_schema_the_database_url_names(make_app, pg_url) -> None:
+    import psycopg
+
+    from kiosk import demo
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA hub_here")
+    app = make_app("hub", DATABASE_URL=f"{pg_url}?options=-csearch_path%3Dhub_here")
+    with app.app_context():
+        list(demo.load(app))
+        code = tracking.create("policing-priorities", "bus_stop", "Stop").code
+    assert app.test_client().get(f"/q/{code}").status_code == 302
+    with app.app_context():
+        scans.flush()
+        scans.counter_engine().dispose()
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM hub_here.scans").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                            ).fetchone()[0] == 0
