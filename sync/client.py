@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
@@ -51,6 +52,22 @@ def connect(app: Flask, on_retry: Callable[[str], object] | None = None,
                backoff_max=float(cfg["SYNC_BACKOFF_MAX"]), on_retry=on_retry)
 
 
+@contextmanager
+def _calling(app: Flask, hub: Hub | None) -> Iterator[Hub]:
+    """The hub to call (connected here, and closed after, unless given); a failure is kept as the
+    last sync error for ``sync status`` and the staff panel."""
+    own = hub is None
+    hub = hub or connect(app)
+    try:
+        yield hub
+    except SyncError as exc:
+        set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
+        raise
+    finally:
+        if own:
+            hub.close()
+
+
 def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
     """Spend an enrollment code at the hub and keep the device id and token it returns."""
     _kiosk_only(app)
@@ -69,17 +86,9 @@ def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
 
 def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
     """Fetch consultations, events and the hub key; a 304 (nothing changed) costs one round trip."""
-    own = hub is None
-    hub = hub or connect(app)
-    try:
+    with _calling(app, hub) as hub:
         etag = get_setting(ETAG)
         reply = hub.call("GET", "/api/v1/pull", headers={"If-None-Match": etag} if etag else None)
-    except SyncError as exc:
-        set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
-        raise
-    finally:
-        if own:
-            hub.close()
     if reply.status == 304:
         result: dict[str, Any] = {"changed": False}
     else:
@@ -107,10 +116,8 @@ def queued_batches(size: int) -> Iterable[list[Any]]:
 def push(app: Flask, hub: Hub | None = None,
          progress: Callable[[int], object] | None = None) -> dict[str, int]:
     """Send every queued response in gzip'd batches and settle each batch from its receipt."""
-    own = hub is None
-    hub = hub or connect(app)
     totals: Counter[str] = Counter()
-    try:
+    with _calling(app, hub) as hub:
         for rows in queued_batches(app.config["SYNC_BATCH_SIZE"]):
             body = wire.gzip_json({"batch_id": str(uuid.uuid4()),
                                    "items": [wire.item(r) for r in rows]})
@@ -118,12 +125,6 @@ def push(app: Flask, hub: Hub | None = None,
             totals.update(apply_receipt(reply.body.get("items", []), {r.uuid for r in rows}))
             if progress:
                 progress(len(rows))
-    except SyncError as exc:
-        set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
-        raise
-    finally:
-        if own:
-            hub.close()
     result = {s: totals.get(s, 0) for s in (*wire.STATUSES, "unanswered")}
     set_setting(LAST_SYNC, {"at": iso(utcnow()), **result})
     set_setting(LAST_ERROR, None)
@@ -132,16 +133,8 @@ def push(app: Flask, hub: Hub | None = None,
 
 def push_entries(app: Flask, hub: Hub | None = None) -> dict[str, int]:
     """Send every queued sealed draw entry; blobs go only on the hub's receipt for them."""
-    own = hub is None
-    hub = hub or connect(app)
-    try:
+    with _calling(app, hub) as hub:
         return entries.push(hub, app.config["SYNC_BATCH_SIZE"])
-    except SyncError as exc:
-        set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
-        raise
-    finally:
-        if own:
-            hub.close()
 
 
 def apply_receipt(items: list[Any], expected: set[str] | None = None) -> Counter[str]:
