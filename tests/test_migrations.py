@@ -48,3 +48,12 @@ def test_sqlite_pragmas_are_set(app) -> None:
 def test_db_upgrade_command_is_idempotent(app) -> None:
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_migrations_build_exactly_the_models(app) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"render_as_batch": True})
+        assert compare_metadata(context, db.metadata) == []  # a model changed without a migration
