@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +24,6 @@ if TYPE_CHECKING:
 COLUMNS = ("label", "kind", "code", "location")
 MANIFEST = ("code", "label", "kind", "url", "file")
 MANIFEST_NAME = "manifest.csv"
-MAX_LABEL, MAX_LOCATION = 200, 300  # the tracking_codes column sizes
 MIMETYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
 Progress = Callable[[int, int], object]
 
@@ -87,11 +82,11 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
         code, location = row.get("code") or None, row.get("location") or None
         if not label:
             problems.append(Problem(f"line {line}", "label is empty"))
-        elif len(label) > MAX_LABEL:
-            problems.append(Problem(f"line {line}", f"label is longer than {MAX_LABEL} characters"))
-        if location and len(location) > MAX_LOCATION:
+        elif len(label) > tracking.MAX_LABEL:
+            problems.append(Problem(f"line {line}", f"label is longer than {tracking.MAX_LABEL} characters"))
+        if location and len(location) > tracking.MAX_LOCATION:
             problems.append(Problem(f"line {line}",
-                                    f"location is longer than {MAX_LOCATION} characters"))
+                                    f"location is longer than {tracking.MAX_LOCATION} characters"))
         if kind not in tracking.KINDS:
             problems.append(Problem(f"line {line}", f"kind {row.get('kind')!r} is not one of "
                                     f"{', '.join(tracking.KINDS)}"))
@@ -151,22 +146,6 @@ def _consultation(slug: str) -> None:
         raise LookupError(f"no consultation {slug!r}")
 
 
-def create(slug: str, kind: str, label: str, location: str | None = None) -> TrackingCode:
-    """Create a placement (and its tracking code) for an existing consultation."""
-    _consultation(slug)
-    if len(label.strip()) > MAX_LABEL or len((location or "").strip()) > MAX_LOCATION:
-        raise ValueError(f"a label has at most {MAX_LABEL} characters, a location {MAX_LOCATION}")
-    return tracking.create(slug, kind, label, location)
-
-
-def repoint(code: str, slug: str) -> TrackingCode:
-    """Send a code's future scans to another existing consultation."""
-    _consultation(slug)
-    if tracking.get(code) is None:
-        raise LookupError(f"no tracking code {code!r}")
-    return tracking.repoint(code, slug)
-
-
 def scan_counts(codes: Iterable[str]) -> dict[str, int]:
     """Counted scans (every scan, not only first ones) per code; codes never scanned are absent."""
     wanted = list(codes)
@@ -204,29 +183,13 @@ def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: obje
 def poster(public_url: str, code: str, fmt: str, output: str = "pdf",
            png_px: int | None = None, **options: object) -> Download:
     """One placement's poster as PDF, PNG or SVG (a sticker sheet repeats its code)."""
-    from print.posters import (
-        OUTPUTS,
-        WEB_PX,
-        PosterError,
-        render_pdf,
-        render_png,
-        render_svg,
-        web_dpi,
-    )
+    from print.posters import WEB_PX, render
 
     row = tracking.get(code)
     if row is None:
         raise LookupError(f"no tracking code {code!r}")
-    if output not in OUTPUTS:
-        raise PosterError(f"unknown output {output!r}: use one of {', '.join(OUTPUTS)}")
     spec = poster_spec(public_url, row.consultation_slug, row.code, fmt, **options)
-    if output == "pdf":
-        data = render_pdf(spec)
-    elif output == "png":
-        spec.validate()
-        data = render_png(spec, dpi=web_dpi(spec, png_px or WEB_PX))
-    else:
-        data = render_svg(spec).encode("utf-8")
+    data = render(spec, output, png_px or WEB_PX)
     return Download(data, MIMETYPES[output], f"{row.code}-{fmt}.{output}")
 
 
@@ -251,20 +214,24 @@ def make_batch(public_url: str, slug: str, rows: list[Placement], fmt: str, out_
         specs, stems, sheet_of, report = _plan(public_url, slug, fmt, codes, urls, progress,
                                                options)
         combined = f"{slug}-{fmt}-all.pdf"
-        with _staging(Path(out_dir)) as work:
-            files = render_batch(specs, work, combined_name=combined, progress=report,
-                                 output=output, stems=stems, png_px=png_px or WEB_PX)
-            manifest = [{"code": tc.code, "label": tc.label, "kind": tc.kind, "url": url,
-                         "file": files[sheet_of(i)].name}
-                        for i, (tc, url) in enumerate(zip(codes, urls, strict=True))]
+        manifest: list[dict[str, str]] = []
+
+        def finish(work: Path, files: list[Path]) -> None:
+            manifest.extend({"code": tc.code, "label": tc.label, "kind": tc.kind, "url": url,
+                             "file": files[sheet_of(i)].name}
+                            for i, (tc, url) in enumerate(zip(codes, urls, strict=True)))
             _write_manifest(work / MANIFEST_NAME, manifest)
             # Commit before the files move in: a commit can fail (a locked database), a rename
             # within one folder cannot, short of the disk going away.
             db.session.commit()
+
+        files = render_batch(specs, out_dir, combined_name=combined, progress=report,
+                             output=output, stems=stems, png_px=png_px or WEB_PX,
+                             before_move=finish)
     except BaseException:
         db.session.rollback()
         raise
-    written = [Path(out_dir) / f.name for f in files] + [Path(out_dir) / MANIFEST_NAME]
+    written = files + [Path(out_dir) / MANIFEST_NAME]
     has_combined = output == "pdf"
     return Batch(manifest, written, Path(out_dir) / combined if has_combined else None,
                  len(rows) - len(known))
@@ -292,26 +259,6 @@ def _plan(public_url: str, slug: str, fmt: str, codes: list[TrackingCode], urls:
             progress(min(done * per, len(labels)), len(labels))
 
     return specs, stems, lambda i: i // per, report
-
-
-@contextlib.contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
-    """A folder beside out_dir to write into; its files join out_dir only if the block succeeds."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
-        yield work / "batch"
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    batch = work / "batch"
-    if not out_dir.exists():
-        os.replace(batch, out_dir)  # one rename: the folder appears complete
-    else:
-        for path in sorted(batch.iterdir()):
-            os.replace(path, out_dir / path.name)
-        batch.rmdir()
-    work.rmdir()
 
 
 def _write_manifest(path: Path, rows: list[dict[str, str]]) -> None:

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from print.formats import FORMATS, OUTPUTS
 
-from . import consultations, placements
+from . import consultations, placements, tracking
 from .problems import ProblemError
 
 
@@ -103,7 +103,7 @@ def codes_cmd(slug: str) -> None:
 def repoint_cmd(code: str, slug: str) -> None:
     """Send a code's future scans to another consultation (no reprint needed)."""
     try:
-        row = placements.repoint(code, slug)
+        row = tracking.repoint(code, slug)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{row.code} now points at {row.consultation_slug}")

@@ -13,13 +13,14 @@ from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import scans
+from . import consultations, scans
 from .db import db
 from .timeutil import utcnow
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 KINDS = ("bus_stop", "cutout", "leaflet", "event", "other")
 BODY_LENGTH = 5
+MAX_LABEL, MAX_LOCATION = 200, 300  # the column sizes below
 
 
 class TrackingCode(db.Model):
@@ -69,11 +70,15 @@ def new_code() -> str:
 
 def create(consultation_slug: str, kind: str, label: str, location: str | None = None,
            code: str | None = None) -> TrackingCode:
-    """Create a placement's tracking code (a given code must be valid and unused)."""
+    """Create a placement's tracking code for an existing consultation (a given code must be
+    valid and unused); LookupError for an unknown consultation, ValueError for bad input."""
+    _consultation(consultation_slug)
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if not label.strip():
         raise ValueError("a placement needs a label")
+    if len(label.strip()) > MAX_LABEL or len((location or "").strip()) > MAX_LOCATION:
+        raise ValueError(f"a label has at most {MAX_LABEL} characters, a location {MAX_LOCATION}")
     if code is not None:
         if not is_valid(code):
             raise ValueError(f"{code!r} is not a valid tracking code (check character wrong?)")
@@ -94,6 +99,11 @@ def create(consultation_slug: str, kind: str, label: str, location: str | None =
     raise RuntimeError("could not find an unused tracking code")
 
 
+def _consultation(slug: str) -> None:
+    if consultations.get(slug) is None:
+        raise LookupError(f"no consultation {slug!r}")
+
+
 def get(code: str | None) -> TrackingCode | None:
     """The tracking code row for a typed or scanned code, if valid and known."""
     if not is_valid(code):
@@ -102,10 +112,12 @@ def get(code: str | None) -> TrackingCode | None:
 
 
 def repoint(code: str, consultation_slug: str) -> TrackingCode:
-    """Send a code's future scans to another consultation."""
+    """Send a code's future scans to another existing consultation (LookupError if either the
+    code or the consultation is unknown)."""
+    _consultation(consultation_slug)
     row = get(code)
     if row is None:
-        raise ValueError(f"no tracking code {code!r}")
+        raise LookupError(f"no tracking code {code!r}")
     row.consultation_slug = consultation_slug
     db.session.commit()
     scans.live_codes().forget(row.code)

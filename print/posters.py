@@ -23,8 +23,8 @@ from .pdf import PdfWriter
 from .spec import PosterError, PosterSpec
 from .stickers import compose_sheets
 
-__all__ = ["FORMATS", "OUTPUTS", "Format", "PosterError", "PosterSpec", "layout", "render_batch",
-           "render_pdf", "render_png", "render_svg", "web_dpi"]
+__all__ = ["FORMATS", "OUTPUTS", "Format", "PosterError", "PosterSpec", "layout", "render",
+           "render_batch", "render_pdf", "render_png", "render_svg", "web_dpi"]
 
 Labels = Iterable[tuple[str, str]]
 Progress = Callable[[int, int], object]
@@ -66,10 +66,23 @@ def web_dpi(spec: PosterSpec, longest_px: int = WEB_PX) -> float:
     return longest_px / max(spec.trim_mm()) * 25.4
 
 
+def render(spec: PosterSpec, output: str = "pdf", png_px: int = WEB_PX) -> bytes:
+    """One poster as a PDF, a PNG (png_px on its longer side) or an SVG."""
+    if output == "pdf":
+        return render_pdf(spec)
+    if output == "png":
+        spec.validate()  # before web_dpi reads its size
+        return render_png(spec, dpi=web_dpi(spec, png_px))
+    if output == "svg":
+        return render_svg(spec).encode("utf-8")
+    raise PosterError(f"unknown output {output!r}: use one of {', '.join(OUTPUTS)}")
+
+
 def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
                  combined_name: str | None = "all.pdf",
                  progress: Progress | None = None, output: str = "pdf",
-                 stems: Sequence[str] | None = None, png_px: int = WEB_PX) -> list[Path]:
+                 stems: Sequence[str] | None = None, png_px: int = WEB_PX,
+                 before_move: Callable[[Path, list[Path]], object] | None = None) -> list[Path]:
     """Write one file per spec (and, for PDF, a combined print file) into out_dir, all or nothing.
 
     output is "pdf", "png" (png_px on the longer side) or "svg"; PNG and SVG are trimmed and
@@ -77,7 +90,9 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
     when stems are given. Returns the per-spec paths in the order given, then the combined
     file's path (when written). Files are rendered into a temporary folder beside out_dir and
     moved in only when every one is written, so a failure leaves out_dir as it was.
-    progress(done, total) follows each spec.
+    progress(done, total) follows each spec. before_move(work, paths), if given, runs last,
+    before anything moves: what it writes into the work folder moves in too, and if it raises,
+    nothing does (the caller's manifest and database commit ride on the same all-or-nothing).
     """
     if output not in OUTPUTS:
         raise PosterError(f"unknown output {output!r}: use one of {', '.join(OUTPUTS)}")
@@ -92,16 +107,17 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
         for done, (spec, name) in enumerate(zip(specs, names, strict=False), start=1):
             if output == "pdf":
                 _write_pdf(spec, work / name, combined)
-            elif output == "png":
-                spec.validate()  # before web_dpi reads its size
-                (work / name).write_bytes(render_png(spec, dpi=web_dpi(spec, png_px)))
             else:
-                (work / name).write_text(render_svg(spec), encoding="utf-8")
+                (work / name).write_bytes(render(spec, output, png_px))
             if progress is not None:
                 progress(done, len(specs))
         if combined is not None:
             combined.save()
-        return _move_into_place(work, out_dir, names + ([combined_name] if combined_name else []))
+        names += [combined_name] if combined_name else []
+        if before_move is not None:
+            before_move(work, [work / name for name in names])
+        _move_into_place(work, out_dir)
+        return [out_dir / name for name in names]
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -163,11 +179,11 @@ def _file_names(specs: Sequence[PosterSpec], combined: str | None, output: str =
     return names
 
 
-def _move_into_place(work: Path, out_dir: Path, names: list[str]) -> list[Path]:
+def _move_into_place(work: Path, out_dir: Path) -> None:
+    """Everything in work into out_dir: one rename when out_dir is new, else file by file."""
     if not out_dir.exists():
         os.replace(work, out_dir)  # one rename: the folder appears complete
     else:
-        for name in names:
-            os.replace(work / name, out_dir / name)
+        for path in sorted(work.iterdir()):
+            os.replace(path, out_dir / path.name)
         work.rmdir()
-    return [out_dir / name for name in names]

@@ -44,12 +44,19 @@ def test_create_and_repoint(app) -> None:
     with app.app_context():
         row = tracking.create("policing-priorities", "bus_stop", "Stop 14, High St")
         assert tracking.get(row.code.lower()).label == "Stop 14, High St"
-        tracking.repoint(row.code, "other-consultation")
-        assert tracking.get(row.code).consultation_slug == "other-consultation"
+        tracking.repoint(row.code, "police-budget-2027")
+        assert tracking.get(row.code).consultation_slug == "police-budget-2027"
         with pytest.raises(ValueError, match="kind must be one of"):
-            tracking.create("x", "lamp_post", "Lamp")
+            tracking.create("policing-priorities", "lamp_post", "Lamp")
         with pytest.raises(ValueError, match="already in use"):
-            tracking.create("x", "cutout", "Again", code=row.code)
+            tracking.create("policing-priorities", "cutout", "Again", code=row.code)
+        with pytest.raises(ValueError, match="at most 200 characters"):
+            tracking.create("policing-priorities", "cutout", "x" * 201)
+        with pytest.raises(LookupError, match="no consultation 'nowhere'"):
+            tracking.create("nowhere", "cutout", "Lost")
+        with pytest.raises(LookupError, match="no consultation 'nowhere'"):
+            tracking.repoint(row.code, "nowhere")
+        assert tracking.get(row.code).consultation_slug == "police-budget-2027"
 
 
 def test_a_known_code_on_the_link_is_recorded_on_the_response(app, client) -> None:

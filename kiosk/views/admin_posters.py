@@ -58,7 +58,7 @@ def create() -> ResponseReturnValue:
     errors = _placement_problems(form)
     if not errors:
         try:
-            row = placements.create(form["consultation"], form["kind"], form["label"],
+            row = tracking.create(form["consultation"], form["kind"], form["label"],
                                     form["location"] or None)
         except (LookupError, ValueError) as exc:
             errors = {"label": str(exc)}
@@ -83,7 +83,7 @@ def repoint(code: str) -> ResponseReturnValue:
     row = _row(code)
     slug = request.form.get("consultation", "").strip()
     try:
-        placements.repoint(row.code, slug)
+        tracking.repoint(row.code, slug)
     except LookupError:
         return _placement(row, {"repoint": _("Choose a consultation from the list.")}, {}), 422
     flash(_("Tracking code %(code)s now sends residents to %(slug)s.", code=row.code, slug=slug),
@@ -131,11 +131,11 @@ def _placement_problems(form: dict[str, str]) -> dict[str, str]:
         errors["kind"] = _("Choose what kind of placement this is.")
     if not form["label"]:
         errors["label"] = _("Give the placement a label, e.g. “Bus stop 14, High Street”.")
-    elif len(form["label"]) > placements.MAX_LABEL:
-        errors["label"] = _("A label has at most %(n)s characters.", n=placements.MAX_LABEL)
-    if len(form["location"]) > placements.MAX_LOCATION:
+    elif len(form["label"]) > tracking.MAX_LABEL:
+        errors["label"] = _("A label has at most %(n)s characters.", n=tracking.MAX_LABEL)
+    if len(form["location"]) > tracking.MAX_LOCATION:
         errors["location"] = _("A location has at most %(n)s characters.",
-                               n=placements.MAX_LOCATION)
+                               n=tracking.MAX_LOCATION)
     return errors
 
 
