@@ -74,7 +74,7 @@ def check(schema: dict[str, Any], value: Any, path: str = "$") -> str | None:
 
     Each schema is compiled once into nested closures (the hub checks every pushed item, so a
     walk that re-reads the schema dicts and builds a path string per element would cost more
-    than storing the item); the messages are those of :func:`check_slowly`.
+    than storing the item). tests/sync/test_schema.py checks it against a plain walk.
     """
     found = _compiled(schema)(value)
     if found is None:
@@ -189,51 +189,3 @@ def _compile_object(schema: dict[str, Any]) -> Checker:
         return None
 
     return obj
-
-
-def check_slowly(schema: dict[str, Any], value: Any, path: str = "$") -> str | None:
-    """The reference walk :func:`check` is compiled from (tests compare the two)."""
-    if "$ref" in schema:
-        return check_slowly(COMPONENTS[schema["$ref"].rsplit("/", 1)[1]], value, path)
-    if value is None:
-        return None if schema.get("nullable") else f"{path}: must not be null"
-    kind = schema.get("type")
-    if kind == "integer":
-        if isinstance(value, bool) or not (isinstance(value, int) or (
-                isinstance(value, float) and value.is_integer())):
-            return f"{path}: must be an integer"
-    elif kind and (not isinstance(value, _TYPES[kind]) or
-                   (kind == "number" and isinstance(value, bool))):
-        return f"{path}: must be of type {kind}"
-    if "enum" in schema and value not in schema["enum"]:
-        return f"{path}: must be one of {', '.join(map(str, schema['enum']))}"
-    if isinstance(value, str):
-        if len(value) > schema.get("maxLength", len(value)):
-            return f"{path}: longer than {schema['maxLength']} characters"
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            return f"{path}: must match {schema['pattern']}"
-    if isinstance(value, list):
-        if len(value) > schema.get("maxItems", len(value)):
-            return f"{path}: more than {schema['maxItems']} items"
-        for i, element in enumerate(value):
-            problem = check_slowly(schema.get("items", {}), element, f"{path}[{i}]")
-            if problem:
-                return problem
-    if isinstance(value, dict) and kind == "object":
-        return _check_object_slowly(schema, value, path)
-    return None
-
-
-def _check_object_slowly(schema: dict[str, Any], value: dict, path: str) -> str | None:
-    props = schema.get("properties", {})
-    for key in schema.get("required", []):
-        if key not in value:
-            return f"{path}: '{key}' is required"
-    for key, element in value.items():
-        if key in props:
-            problem = check_slowly(props[key], element, f"{path}.{key}")
-            if problem:
-                return problem
-        elif schema.get("additionalProperties") is False:
-            return f"{path}: unknown field '{key}'"
-    return None

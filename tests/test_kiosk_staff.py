@@ -216,3 +216,18 @@ def test_an_idle_reset_also_signs_staff_out(kiosk_app) -> None:
     token = sign_in(staff)
     staff.post("/kiosk/reset", data={"csrf_token": token})
     assert staff.get(PANEL).status_code == 303
+
+
+def test_leaving_the_panel_deletes_a_draft_left_in_the_session(kiosk_app) -> None:
+    from sqlalchemy import func, select
+
+    from kiosk.models import Draft
+
+    staff = kiosk_app.test_client()
+    token = sign_in(staff)
+    begin(staff)  # staff try the survey out, then go back to the panel
+    with kiosk_app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Draft)).scalar_one() == 1
+    staff.post(f"{PANEL}leave", data={"csrf_token": token})
+    with kiosk_app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Draft)).scalar_one() == 0

@@ -14,18 +14,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, logout_user
 
 from .. import consultations, drafts, kiosk_state, questions, responses
 from ..answering import read_question
 from ..i18n import current_language
 from ..problems import ProblemError
-from . import kiosk_staff
+from . import kiosk_staff, visits
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
-#: What a resident's visit leaves in the session besides the draft: the thank-you they may see
-#: once and the prize draws they may enter (the language is kept: it is chosen on the start screen).
-RESIDENT_KEYS = ("thanked", "draw_offers")
 bp.register_blueprint(kiosk_staff.bp)  # the staff panel lives under /kiosk/staff/
 
 
@@ -38,9 +34,7 @@ def load_kiosk_state() -> None:
 @bp.get("/")
 def start() -> ResponseReturnValue:
     """Attract/start screen listing the consultations this kiosk offers."""
-    drafts.discard(session.pop("draft", None))
-    for key in RESIDENT_KEYS:  # reaching the start screen ends the previous person's visit
-        session.pop(key, None)
+    visits.end(everything=False)  # reaching the start screen ends the previous person's visit
     drafts.purge_expired(current_app.config["DRAFT_MAX_AGE"])
     # Nothing to lose here, so no "Still there?": only a language left changed is quietly reset.
     changed = session.get("lang") not in (None, g.default_language)
@@ -130,9 +124,5 @@ def thanks() -> ResponseReturnValue:
 @bp.post("/reset")
 def reset() -> ResponseReturnValue:
     """Idle reset or "start again": forget this person (draft, language, staff PIN sign-in)."""
-    drafts.discard(session.pop("draft", None))
-    for key in (*RESIDENT_KEYS, "lang", "kiosk_staff"):
-        session.pop(key, None)
-    if getattr(current_user, "key", None) == "pin":
-        logout_user()
+    visits.end()
     return redirect(url_for(".start"), 303)

@@ -19,11 +19,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
-from .. import auth, consultations, drafts, kiosk_state, pin_locks
+from .. import auth, consultations, kiosk_state, pin_locks
 from ..i18n import tr
 from ..problems import ProblemError
+from . import visits
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 #: Retries of one request when staff press "Sync now" (they wait at the screen).
@@ -56,7 +57,7 @@ def pin() -> ResponseReturnValue:
     if request.method == "POST":
         result = pin_locks.attempt(current_app, request.form.get("pin", ""))
         if result.ok:
-            drafts.discard(session.pop("draft", None))
+            visits.end(everything=False)  # a resident's half-finished answers go
             session["kiosk_staff"] = True
             if current_app.config["ROLE"] == "kiosk":
                 login_user(auth.Account("pin", "Kiosk staff", "staff"))
@@ -177,8 +178,5 @@ def sync_now() -> ResponseReturnValue:
 @bp.post("/leave")
 def leave() -> ResponseReturnValue:
     """Sign out of the panel and hand the kiosk back to residents."""
-    for key in ("kiosk_staff", "lang", "draft", "thanked", "draw_offers"):
-        session.pop(key, None)
-    if getattr(current_user, "key", None) == "pin":
-        logout_user()
+    visits.end()  # the draft too (it used to stay in the database until it expired)
     return redirect(url_for("kiosk.start"), 303)
