@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import free_port, fresh_schema, wait_for_port
+from benchlib import database, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = "/bench/trivial"
@@ -106,14 +106,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="keep-alive connections in all")
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL (default SQLite)")
     args = parser.parse_args()
-    drop = None
-    if args.database_url:  # a schema of its own, so earlier runs' scans are not counted
-        args.database_url, drop = fresh_schema(args.database_url, "bench_scan")
-    try:
+    with database(args.database_url, "bench_scan") as args.database_url:
         run(args)
-    finally:
-        if drop:
-            drop()
 
 
 def run(args: argparse.Namespace) -> None:

@@ -45,7 +45,7 @@ from sqlalchemy import create_engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import free_port, fresh_schema  # noqa: E402
+from benchlib import database, free_port  # noqa: E402
 
 from kiosk import create_app, demo, devices  # noqa: E402
 from kiosk.db import db  # noqa: E402
@@ -214,15 +214,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL (default SQLite)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic answers")
     args = parser.parse_args()
-    drop: Callable[[], None] = lambda: None  # noqa: E731
-    url = ""
-    if args.database_url:
-        url, drop = fresh_schema(args.database_url, "bench_sync")
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            run(args, Path(tmp), url)
-    finally:
-        drop()
+    with database(args.database_url, "bench_sync") as url, tempfile.TemporaryDirectory() as tmp:
+        run(args, Path(tmp), url)
 
 
 def run(args: argparse.Namespace, tmp: Path, database_url: str) -> None:

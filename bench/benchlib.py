@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 
 def free_port() -> int:
@@ -29,18 +30,22 @@ def wait_for_port(port: int, timeout: float = 30, alive: Callable[[], bool] = la
     raise SystemExit(f"nothing answered on port {port} within {timeout:g} s")
 
 
-def fresh_schema(database_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
-    """A new schema in the given PostgreSQL database: (URL that uses it, drop function)."""
+@contextlib.contextmanager
+def database(url: str, prefix: str) -> Iterator[str]:
+    """The URL to run against: empty (SQLite in the instance) stays empty; a PostgreSQL URL gets
+    a fresh schema of its own for the run, dropped afterwards, so no earlier run's rows count."""
+    if not url:
+        yield ""
+        return
     import psycopg
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    base = database_url.replace("postgresql+psycopg://", "postgresql://")
+    base = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {name}")
-
-    def drop() -> None:
+    try:
+        sep = "&" if "?" in base else "?"
+        yield f"{base}{sep}options=-csearch_path%3D{name}"
+    finally:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {name} CASCADE")
-
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{name}", drop
