@@ -19,6 +19,7 @@ from .. import consultations, drafts, kiosk_state, questions, responses
 from ..answering import read_question
 from ..i18n import current_language
 from ..problems import ProblemError
+from . import draws as draw_views
 from . import kiosk_staff, visits
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -108,6 +109,7 @@ def _submit(draft, defn: dict, answers: dict) -> ResponseReturnValue:  # type: i
         return redirect(url_for(".step", slug=defn["slug"], n=0), 303)
     session.pop("draft", None)
     session["thanked"] = r.uuid
+    draw_views.grant(defn["slug"])  # one prize-draw entry for this committed response
     return redirect(url_for(".thanks"), 303)
 
 

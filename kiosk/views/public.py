@@ -20,6 +20,7 @@ from ..answering import read_all
 from ..i18n import current_language
 from ..problems import ProblemError
 from ..timeutil import parse_iso, utcnow
+from . import draws as draw_views
 
 bp = Blueprint("public", __name__)
 
@@ -61,6 +62,7 @@ def answer(slug: str) -> ResponseReturnValue:
                 errors = {p.path: p.message for p in exc.problems}
             else:
                 session["thanked"] = r.uuid
+                draw_views.grant(slug)  # one prize-draw entry for this committed response
                 return redirect(url_for(".thanks", slug=slug), 303)
     status = 422 if errors else 200
     page = make_response(render_template(
