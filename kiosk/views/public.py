@@ -58,6 +58,7 @@ def answer(slug: str) -> ResponseReturnValue:
     if request.method == "POST":
         answers, errors = read_all(defn, request.form)
         if not errors and request.form.get("action") != "check":
+            resent = responses.by_uuid(response_id) is not None  # its entry was offered once
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
@@ -66,7 +67,8 @@ def answer(slug: str) -> ResponseReturnValue:
                 errors = {p.path: p.message for p in exc.problems}
             else:
                 session["thanked"] = r.uuid
-                draw_views.grant(slug)  # one prize-draw entry for this committed response
+                if not resent:  # one prize-draw entry per committed response
+                    draw_views.grant(slug)
                 return redirect(url_for(".thanks", slug=slug), 303)
     status = 422 if errors else 200
     page = make_response(render_template(
