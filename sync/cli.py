@@ -66,10 +66,12 @@ def sync_group(ctx: click.Context) -> None:
 @sync_group.command("enroll")
 @click.argument("hub_url")
 @click.argument("code")
-def enroll_cmd(hub_url: str, code: str) -> None:
+@click.option("--allow-http", is_flag=True,
+              help="Allow a plain http:// hub that is not this machine (a lab hub only).")
+def enroll_cmd(hub_url: str, code: str, allow_http: bool) -> None:
     """Enroll this kiosk with the hub using a one-time code from the hub's Devices page."""
     with _refusals():
-        device = client.enroll(_app(), hub_url, code)
+        device = client.enroll(_app(), hub_url, code, allow_http=allow_http)
     click.echo(f"enrolled as {device['name']} ({device['id']}) with {hub_url}")
 
 

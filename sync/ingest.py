@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Boolean, String, any_, bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -22,6 +23,7 @@ from kiosk.models import Response
 from kiosk.timeutil import iso, utcnow
 
 from . import set_aside, wire
+from .claims import Claims
 
 CONFLICT = "a different response with this UUID is already stored (409); the original is kept"
 
@@ -44,8 +46,11 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
     pending: list[tuple[int, str, str, dict]] = []
     aside: list[dict[str, Any]] = []
     definitions: dict[tuple[str, int], dict | None] = {}
+    claims = Claims(device_id, current_app.config["LANGUAGES"], now) if device_id else None
     for i, raw in enumerate(items):
         uid, given, record, problem = wire.check_item(raw)
+        if problem is None and claims is not None:
+            problem = claims.problem(record)  # type: ignore[arg-type]
         if problem is None:
             problem = _check_answers(record, definitions)  # type: ignore[arg-type]
         if problem is not None:

@@ -131,7 +131,11 @@ def enroll() -> ResponseReturnValue:
         raise ApiError(403, "invalid_enrollment_code",
                        "this enrollment code is unknown, already used or expired")
     device, token = result
-    return send({"device": {"id": device.id, "name": device.name}, "token": token}, 201)
+    from sync import keys
+
+    key = keys.encode_public(keys.hub_public_key(current_app._get_current_object()))  # type: ignore
+    return send({"device": {"id": device.id, "name": device.name}, "token": token,
+                 "hub_public_key": {"algorithm": "X25519", "key": key}}, 201)
 
 
 @bp.get("/pull", provide_automatic_options=False)
