@@ -54,6 +54,9 @@ SCAN_CACHE_SECONDS = 5.0
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 
+#: Largest request body the app reads at all, in bytes (sync bodies have smaller caps of their own).
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -78,5 +81,6 @@ def finalise(app: Flask) -> None:
         cfg[key] = int(cfg[key])
     for key in ("SYNC_TIMEOUT", "SYNC_BACKOFF_MAX"):
         cfg[key] = float(cfg[key])
-    for key in ("PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE", "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS", "DRAW_ENTRY_BATCH"):
+    for key in ("PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE",
+                "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS", "DRAW_ENTRY_BATCH", "MAX_CONTENT_LENGTH"):
         cfg[key] = int(cfg[key])
