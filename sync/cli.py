@@ -149,6 +149,11 @@ def export_cmd(file: str) -> None:
 def import_cmd(file: str, receipt_path: str | None) -> None:
     """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
     _require("hub")
+    from . import bundle_seal
+
+    if Path(file).stat().st_size > bundle_seal.MAX_FILE_BYTES:  # not even read
+        raise click.ClickException(f"{file} is larger than {bundle_seal.MAX_FILE_BYTES} bytes:"
+                                   " not a voxbox bundle")
     with _refusals():
         receipt = bundle.import_bundle(Path(file).read_bytes())
     text = json.dumps(receipt, indent=1)

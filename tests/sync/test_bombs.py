@@ -76,3 +76,41 @@ def test_bombs_get_413_or_400_and_the_hub_stays_small(tmp_path: Path) -> None:
         assert ok.status_code == 200 and json.loads(ok.content)["counts"]["accepted"] == 0
     finally:
         proc.stop()
+
+
+def test_an_unsigned_bundle_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import VOXBOX
+
+    hub_dir = tmp_path / "hub"
+    added = run(hub_dir, "hub", "devices", "add", "k1").stdout
+    device_id = re.search(r"device k1 \(([0-9a-f-]+)\)", added).group(1)
+    proc, port = serve(hub_dir, "hub")
+    try:  # an enrolled device: the forged bundle below gets as far as its HMAC
+        code = re.search(r"enrollment code: (\S+)", added).group(1)
+        assert requests.post(f"http://127.0.0.1:{port}/api/v1/enroll", json={"code": code},
+                             timeout=30).status_code == 201
+    finally:
+        proc.stop()
+    bomb = gzip_bomb(b'{"format":"voxbox-bundle/1","items":["', b"x", 128 * MB, b'"]}')
+    forged = bytearray(bomb)  # the same bomb claiming to be the device's, with a made-up HMAC
+    comment = f"voxbox-bundle/2 device={device_id} hmac={'0' * 64}".encode() + b"\x00"
+    forged[3] |= 0x10
+    forged[10:10] = comment
+    for name, data in (("plain.vxb", bomb), ("forged.vxb", bytes(forged))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert len(data) < 200 * 1024
+        probe = ("import resource, subprocess, sys; "
+                 "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+                 "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+                 "print(done.stderr)")
+        out = subprocess.run([sys.executable, "-c", probe, VOXBOX, "--instance", str(hub_dir),
+                              "sync", "import", str(path)], capture_output=True, text=True,
+                             timeout=120, env={**__import__("os").environ, "VOXBOX_ROLE": "hub"})
+        first, _, message = out.stdout.partition("\n")
+        code, peak_kb = (int(x) for x in first.split())
+        assert code == 1 and "HMAC mismatch" in message, out.stdout + out.stderr
+        assert peak_kb * 1024 < 200 * MB, f"{name}: sync import peaked at {peak_kb // 1024} MB"
