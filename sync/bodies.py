@@ -3,9 +3,10 @@ elements and in nesting depth before any of it is turned into Python objects.
 
 The caps per endpoint: an enrollment is a code (``ENROLL_BYTES``); a push of responses or entries
 is at most the hub's ``SYNC_BATCH_SIZE`` items of ``RESPONSE_ITEM_BYTES`` / ``ENTRY_ITEM_BYTES``
-each on average, with ``ELEMENTS_PER_ITEM`` JSON values an item. A body over a cap is refused with
-413, one nested deeper than ``MAX_DEPTH`` with 400, so one request cannot make the hub build
-gigabytes of objects (a gzip bomb, ``[[[[…`` or a million empty objects).
+each on average, with ``ELEMENTS_PER_ITEM`` JSON values an item. A body over a byte cap is refused
+with 413, one with too many JSON values or nested deeper than ``MAX_DEPTH`` with 400, so one
+request cannot make the hub build gigabytes of objects (a gzip bomb, ``[[[[…`` or a million empty
+objects).
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def parse(raw: bytes, encoding: str, max_bytes: int, max_elements: int) -> Any:
     # every JSON value but a scalar at the top needs one of these bytes: an upper bound, in C
     elements = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
     if elements > max_elements:
-        raise BodyError(413, "payload_too_large",
-                        f"this body is limited to {max_elements} JSON values")
+        raise BodyError(400, "invalid_json",
+                        f"this body may hold at most {max_elements} JSON values")
     try:
         value = json.loads(raw)
     except RecursionError:
