@@ -121,7 +121,8 @@ def import_bundle(data: bytes) -> dict[str, Any]:
             counts[status] += n
     entry_lines: list[dict[str, Any]] = []
     for start in range(0, len(doc["entries"]), wire.MAX_ITEMS):
-        entry_lines += entry_sync.ingest(doc["entries"][start:start + wire.MAX_ITEMS])["items"]
+        entry_lines += entry_sync.ingest(doc["entries"][start:start + wire.MAX_ITEMS],
+                                         device_id=device.id)["items"]
     content = {"format": RECEIPT_FORMAT, "bundle_id": bundle_id, "device_id": device.id,
                "received_at": iso(utcnow()), "replayed": replayed, "counts": counts,
                "items": items, "entries": entry_lines}

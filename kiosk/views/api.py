@@ -175,7 +175,7 @@ def push_entries(device: devices.Device) -> ResponseReturnValue:
     from sync import entries
 
     payload = read_json("EntryPushRequest")
-    return send(entries.ingest(payload["items"]))
+    return send(entries.ingest(payload["items"], device_id=device.id))
 
 
 @bp.route("/<path:_rest>", methods=METHODS)
