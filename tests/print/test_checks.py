@@ -99,3 +99,21 @@ def test_the_proof_sheet_gives_the_figures_and_the_preflight_result(make_spec,
     assert re.search(r"logo logo\.png: \d+ ppi", text)
     assert "contrast with white: brand #1d3557 12.4:1" in text
     assert "preflight: passed" in text
+
+
+def test_a_contractor_trim_and_visible_area_hold_the_text_and_code(make_spec) -> None:
+    spec = make_spec("six-sheet", trim_size_mm=(1185, 1750), visible_size_mm=(1160, 1720),
+                     bleed=True)
+    [page] = layout(spec)
+
+    t = page.trim
+    assert (t.w, t.h) == (1185, 1750)
+    left, bottom = t.x + (1185 - 1160) / 2, t.y + (1750 - 1720) / 2
+    for item in page.items:
+        if isinstance(item, Code):
+            assert left <= item.x and item.x + item.side <= left + 1160
+            assert bottom <= item.y and item.y + item.side <= bottom + 1720
+    with pytest.raises(PosterError, match="larger than the trim"):
+        layout(make_spec("six-sheet", trim_size_mm=(1185, 1750), visible_size_mm=(1200, 1720)))
+    with pytest.raises(PosterError, match="a trim size is for posters"):
+        layout(make_spec("cutout", trim_size_mm=(300, 300)))
