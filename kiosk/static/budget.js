@@ -306,6 +306,7 @@
     });
     Array.prototype.forEach.call(root.querySelectorAll("[data-js-only]"), function (el) { el.hidden = false; });
     q("[data-budget-check]").hidden = true;
+    root.classList.add("budget-live");
     update();
   }
 

@@ -89,7 +89,8 @@ def tab_stops(page, key: str, limit: int = 200) -> list[dict]:  # type: ignore[n
     seen = []
     for _ in range(limit):
         page.keyboard.press(key)
-        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        # Two frames: the browser's own scroll to the focus, and budget.js's, are done by then.
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         got = page.evaluate(COVER)
         seen.append(got)
         if not page.evaluate("() => !!document.activeElement.closest('.budget, fieldset')"):
