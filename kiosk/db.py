@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     global _busy_timeout_ms
     _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    from . import devices, draws, models, pin_locks, scans, tracking  # noqa: F401  (register tables with the metadata)
+    from . import db_waits, devices, draws, models, pin_locks, scans, tracking  # noqa: F401  (tables; PostgreSQL bounds)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)

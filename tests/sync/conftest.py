@@ -25,6 +25,14 @@ from tests.conftest import LiveServer, free_port, load_demo
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 VOXBOX = str(Path(sys.executable).with_name("voxbox"))
+#: Multiplies every deadline in these tests: raise it on a slow or busy machine (CI uses 1, or
+#: what the environment says), so a wait fails only when something is really stuck.
+SLOWDOWN = max(1.0, float(os.environ.get("VOXBOX_TEST_SLOWDOWN") or 1))
+
+
+def deadline(seconds: float) -> float:
+    """A wait of ``seconds`` on a quiet machine, scaled by VOXBOX_TEST_SLOWDOWN."""
+    return seconds * SLOWDOWN
 
 
 def postgres_or_skip() -> None:
