@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -57,6 +60,39 @@ def init_app(app: Flask) -> None:
 
 
 def upgrade_in_place(app: Flask, revision: str = "head") -> None:
-    """Apply pending migrations so a kiosk upgrades with its queue intact."""
-    with app.app_context():
+    """Apply pending migrations so a kiosk upgrades with its queue intact; one process at a time,
+    so every worker of a multi-worker hub may start on a fresh instance (the first migrates, the
+    others wait, then find nothing to do)."""
+    with app.app_context(), migration_lock(app):
         upgrade(directory=MIGRATIONS, revision=revision)
+
+
+#: Any fixed number: the PostgreSQL advisory lock that serialises migrations across processes.
+MIGRATION_LOCK_ID = 0x766F78626F78  # "voxbox"
+
+
+@contextmanager
+def migration_lock(app: Flask) -> Iterator[None]:
+    """Hold a lock shared by every process of this instance (a lock file in the instance folder)
+    and, on PostgreSQL, of every machine using its database (an advisory lock)."""
+    path = Path(app.instance_path) / "migrate.lock"
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if db.engine.dialect.name != "postgresql":
+                yield
+                return
+            with db.engine.connect() as conn:
+                # another process may migrate for longer than the usual statement/lock bounds
+                conn.execute(text("SET statement_timeout = 0"))
+                conn.execute(text("SET lock_timeout = 0"))
+                conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
+                    conn.execute(text("RESET statement_timeout"))
+                    conn.execute(text("RESET lock_timeout"))
+                    conn.commit()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
