@@ -61,6 +61,8 @@ DB_LOCK_TIMEOUT_MS = 5000
 DB_POOL_TIMEOUT = 5
 #: Seconds ``voxbox serve`` keeps an idle or stuck client connection open (waitress ``channel_timeout``).
 SERVER_CHANNEL_TIMEOUT = 30
+#: Kiosk: below this many MB free on its disk it takes no new residents (room is kept for sync).
+KIOSK_MIN_FREE_MB = 5.0
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 
@@ -86,7 +88,7 @@ def finalise(app: Flask) -> None:
     for key in ("DB_CONNECT_TIMEOUT", "DB_TCP_USER_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS",
                 "DB_LOCK_TIMEOUT_MS"):
         cfg[key] = int(cfg[key])
-    for key in ("DB_POOL_TIMEOUT", "SERVER_CHANNEL_TIMEOUT"):
+    for key in ("DB_POOL_TIMEOUT", "SERVER_CHANNEL_TIMEOUT", "KIOSK_MIN_FREE_MB"):
         cfg[key] = float(cfg[key])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(cfg), **cfg["SQLALCHEMY_ENGINE_OPTIONS"]}
     cfg["PUBLIC_URL"] = cfg["PUBLIC_URL"].rstrip("/")

@@ -8,6 +8,7 @@ loses its link half-way holds as little personal data as possible.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,7 @@ from flask import Flask
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from kiosk import clock, retention
 from kiosk.db import db
 from kiosk.kiosk_state import get_setting, set_setting
 from kiosk.models import Response
@@ -93,7 +95,10 @@ def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
         # An ETag stored by an older release (or schema) says "you have all of this that *it*
         # understood": after an upgrade, fetch the whole document again.
         etag = get_setting(ETAG) if get_setting(ETAG_FOR) == understands() else None
+        sent = utcnow_precise()
         reply = hub.call("GET", "/api/v1/pull", headers={"If-None-Match": etag} if etag else None)
+        # the hub's clock, measured at every pull: dates on this kiosk follow it, not its own
+        clock.record_pull(clock.skew_from(reply.headers.get("Date"), sent, utcnow_precise()))
     if reply.status == 304:
         result: dict[str, Any] = {"changed": False}
     else:
@@ -102,6 +107,11 @@ def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
         set_setting(ETAG_FOR, understands())
     set_setting(LAST_PULL, iso(utcnow()))
     return result
+
+
+def utcnow_precise() -> dt.datetime:
+    """Now in UTC (naive), to the microsecond, for timing a round trip."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def understands() -> str:
@@ -199,7 +209,9 @@ def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
         pushed = push(app, hub, progress)
     finally:
         hub.close()
-    return {"pull": pulled, "entries": pushed_entries, "push": pushed}
+    # the queue is handed over: only now the space-hungry clean-up, and only if there is room
+    return {"pull": pulled, "entries": pushed_entries, "push": pushed,
+            "cleanup_deferred": retention.wipe_if_room(app)}
 
 
 def status(app: Flask) -> dict[str, Any]:

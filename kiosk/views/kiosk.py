@@ -16,7 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 
-from .. import consultations, drafts, kiosk_state, questions, responses
+from .. import consultations, drafts, health, kiosk_state, questions, responses
 from ..answering import read_question
 from ..db import db
 from ..i18n import current_language
@@ -50,6 +50,9 @@ def begin(slug: str) -> ResponseReturnValue:
     c = consultations.get(slug)
     if c is None or not consultations.is_open(c):
         abort(404)
+    if not health.can_store(current_app._get_current_object()):  # type: ignore[attr-defined]
+        # no room to keep answers durably (and still hand the queue over): say so before they start
+        return render_template("kiosk/unavailable.html", idle=False), 503
     drafts.discard(session.pop("draft", None))
     draft = drafts.start(slug, c.version, current_language())
     session["draft"] = draft.token
