@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from . import questions
+from . import questions, versioning
 from .db import db
 from .definitions import canonical
 from .models import Draft, Response
@@ -128,12 +128,18 @@ def for_consultation(slug: str) -> Iterator[Response]:
 
 
 def tallies(defn: dict, rows: Iterable[Response]) -> dict[str, dict]:
-    """Per-question summaries of the responses (only those answering this definition's ids)."""
-    values: dict[str, list[Any]] = {q["id"]: [] for q in defn["questions"]}
+    """Per-question summaries keyed by question key; a merged definition (see versioning.merge)
+    counts each question over the versions that asked it, and says how many were not asked."""
+    keys = {q.get("key", q["id"]): q for q in defn["questions"]}
+    values: dict[str, list[Any]] = {k: [] for k in keys}
+    not_asked = dict.fromkeys(keys, 0)
     for r in rows:
-        for qid, bucket in values.items():
-            bucket.append(r.answers.get(qid))
-    return {q["id"]: questions.tally(q, values[q["id"]]) for q in defn["questions"]}
+        for key, q in keys.items():
+            if versioning.asked(q, r.version):
+                values[key].append(r.answers.get(q["id"]))
+            else:
+                not_asked[key] += 1
+    return {k: {**questions.tally(q, values[k]), "not_asked": not_asked[k]} for k, q in keys.items()}
 
 
 def safe_cell(value: Any) -> str:
@@ -160,5 +166,7 @@ def export_csv(defn: dict, rows: Iterable[Response], extra: Sequence[Any] = ()) 
         meta = [r.uuid, r.consultation_slug, r.version, r.channel, r.language, r.device_id,
                 r.event_id, r.tracking_code, iso(r.started_at), iso(r.submitted_at)]
         meta += [x.value(r) for x in extra]
-        writer.writerow([safe_cell(v) for v in meta + [c.value(r.answers) for c in columns]])
+        cells = [c.value(r.answers) if versioning.asked(c.question, r.version) else None
+                 for c in columns]
+        writer.writerow([safe_cell(v) for v in meta + cells])
         yield buf.getvalue()

@@ -16,6 +16,15 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Ghostscript, an independent reader for the PDF/X preflight tests (ink coverage per plate).
+if ! command -v gs >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ghostscript >/dev/null
+  else
+    echo "note: no gs; the Ghostscript preflight checks will skip (sudo apt-get install ghostscript)" >&2
+  fi
+fi
+
 # Real PostgreSQL for the hub's scale path (127.0.0.1:5432, database test).
 if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   if command -v pg_ctlcluster >/dev/null; then
