@@ -37,7 +37,10 @@ N, ENTRIES, BATCH = 10_000, 600, 100
 TOTAL = N + ENTRIES
 KILLS = 22  # of each: the client and the hub
 BLIND = 0.3  # share of kills of a process just restarted that ignore the push (start-up…)
-SYNC = {"SYNC_BATCH_SIZE": BATCH, "SYNC_BACKOFF_MAX": 0.3, "SYNC_RETRIES": 100, "SYNC_TIMEOUT": 5}
+# The client's patience scales with the machine: on a loaded one a killed hub takes longer to come
+# back than 100 quick retries last, and the client must outwait it, not give up.
+SYNC = {"SYNC_BATCH_SIZE": BATCH, "SYNC_BACKOFF_MAX": 0.3, "SYNC_RETRIES": int(deadline(100)),
+        "SYNC_TIMEOUT": deadline(5)}
 
 
 def fault_seed() -> int:
@@ -248,8 +251,8 @@ def cut_plan(rng: random.Random) -> list[Cut]:
 def test_connections_cut_mid_request_and_mid_response_lose_and_double_nothing(deploy) -> None:
     seed = fault_seed()
     rng = random.Random(seed)
-    d, entry_ids, proxy = prepared(deploy, via_proxy=True, SYNC_BATCH_SIZE=200, SYNC_TIMEOUT=3,
-                                   SYNC_RETRIES=12)
+    d, entry_ids, proxy = prepared(deploy, via_proxy=True, SYNC_BATCH_SIZE=200,
+                                   SYNC_TIMEOUT=deadline(3), SYNC_RETRIES=int(deadline(12)))
     assert proxy is not None
     try:
         plan = cut_plan(rng)
