@@ -1,7 +1,7 @@
 """prize-draw privacy: no public salt, an inbox for the hub's web entries, one-time entry tokens
 
 Revision ID: 0007_i11a
-Revises: 0007_i18
+Revises: 0008_i18
 
 Drafts no longer carry a public salt (contacts are de-duplicated on the hub under a secret key kept
 outside the database); the hub's own web entries wait in ``draw_entry_inbox`` for a shuffled batch;
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0007_i11a'
-down_revision = '0007_i18'
+down_revision = '0008_i18'
 branch_labels = None
 depends_on = None
 
