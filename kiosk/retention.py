@@ -11,8 +11,9 @@ from flask import Flask
 from sqlalchemy import delete, false, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from . import clock, drafts
+from . import clock, drafts, draw_inbox, entry_tokens
 from .db import db
+from .draw_inbox import InboxEntry
 from .draws import Draw, Entry
 from .timeutil import utcnow
 
@@ -24,6 +25,8 @@ def purge(app: Flask, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     counts = _hub(now, app) if app.config["ROLE"] == "hub" else _kiosk(now, app)
     counts["expired drafts"] = drafts.purge_expired(app.config["DRAFT_MAX_AGE"])
+    counts["unspent prize-draw entry tokens"] = entry_tokens.purge_expired()
+    db.session.commit()
     for rule, n in counts.items():
         if n:
             log.info("purge: %s: %d", rule, n)
@@ -33,6 +36,11 @@ def purge(app: Flask, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _hub(now: dt.datetime, app: Flask) -> dict[str, int]:
+    # a closed draw takes no more entries: its inbox would never fill a batch
+    closed = select(Draw.id).where(Draw.closes_at <= now)
+    if db.session.execute(select(InboxEntry.id).where(InboxEntry.draw_id.in_(closed))
+                          .limit(1)).first():
+        draw_inbox.flush()
     ended = select(Draw.id).where(Draw.claim_until < now)
     undrawn = select(Draw.id).where(
         Draw.drawn_at.is_(None),
@@ -49,7 +57,8 @@ def _hub(now: dt.datetime, app: Flask) -> dict[str, int]:
                                     Entry.outcome.not_in(("winner", "reserve"))))
             .values(sealed=None, contact_hash=None)).rowcount,
         "entries in draws never made": db.session.execute(
-            delete(Entry).where(Entry.draw_id.in_(undrawn))).rowcount,
+            delete(Entry).where(Entry.draw_id.in_(undrawn))).rowcount
+        + db.session.execute(delete(InboxEntry).where(InboxEntry.draw_id.in_(undrawn))).rowcount,
     }
     db.session.commit()
     return counts
@@ -77,6 +86,30 @@ def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
     }
     db.session.commit()
     return counts
+
+
+def scrub_order(rewrite: tuple[str, ...] = ()) -> None:
+    """Leave no log of the order of recent writes (called after every prize-draw entry write).
+
+    SQLite's write-ahead log holds pages in commit order, so an entry's page would sit right
+    after its resident's response: checkpoint it into the database and truncate it to nothing.
+    On PostgreSQL the tables named in ``rewrite`` (the inbox and tokens, whose dead rows carry
+    ordered transaction ids) are rewritten; a table busy for more than 2 s is left for the next
+    scrub.
+    """
+    engine = db.engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "sqlite":
+            busy, _log, _done = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+            if busy:
+                log.warning("the write-ahead log is in use; it will be truncated later")
+        elif engine.dialect.name == "postgresql" and rewrite:
+            conn.execute(text("SET lock_timeout = '2s'"))
+            for table in rewrite:
+                try:
+                    conn.execute(text(f"VACUUM FULL {table}"))
+                except OperationalError:
+                    log.warning("%s is busy; it will be rewritten at the next scrub", table)
 
 
 #: Where a deferred clean-up is remembered (a flag file: it costs no database write on a full disk).
@@ -146,7 +179,8 @@ def wipe_free_space() -> None:
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("SET lock_timeout = '10s'"))
-            conn.execute(text("VACUUM FULL draw_entries"))
+            for table in ("draw_entries", "draw_entry_inbox", "draw_entry_tokens"):
+                conn.execute(text(f"VACUUM FULL {table}"))
 
 
 def purge_at_startup(app: Flask) -> None:

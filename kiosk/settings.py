@@ -34,6 +34,9 @@ SYNC_BACKOFF_MAX = 30
 ENROLLMENT_CODE_TTL = 86400
 #: Kiosk partial answers older than this many seconds are discarded.
 DRAFT_MAX_AGE = 1800
+#: Hub: prize-draw entries made on its own pages wait until this many can move to the draw together,
+#: in a random order (each is then one of this many to anyone reading the database).
+DRAW_ENTRY_BATCH = 20
 #: Days after a prize draw closes before its entries are deleted if it was never made.
 UNDRAWN_DRAW_DAYS = 90
 #: Milliseconds SQLite waits on a locked database before failing.
@@ -66,6 +69,9 @@ KIOSK_MIN_FREE_MB = 5.0
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 
+#: Largest request body the app reads at all, in bytes (sync bodies have smaller caps of their own).
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -96,7 +102,8 @@ def finalise(app: Flask) -> None:
         cfg[key] = int(cfg[key])
     for key in ("SYNC_TIMEOUT", "SYNC_BACKOFF_MAX"):
         cfg[key] = float(cfg[key])
-    for key in ("PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE", "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS"):
+    for key in ("PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE",
+                "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS", "DRAW_ENTRY_BATCH", "MAX_CONTENT_LENGTH"):
         cfg[key] = int(cfg[key])
 
 

@@ -73,10 +73,12 @@ def sync_group(ctx: click.Context) -> None:
 @sync_group.command("enroll")
 @click.argument("hub_url")
 @click.argument("code")
-def enroll_cmd(hub_url: str, code: str) -> None:
+@click.option("--allow-http", is_flag=True,
+              help="Allow a plain http:// hub that is not this machine (a lab hub only).")
+def enroll_cmd(hub_url: str, code: str, allow_http: bool) -> None:
     """Enroll this kiosk with the hub using a one-time code from the hub's Devices page."""
     with _refusals():
-        device = client.enroll(_app(), hub_url, code)
+        device = client.enroll(_app(), hub_url, code, allow_http=allow_http)
     click.echo(f"enrolled as {device['name']} ({device['id']}) with {hub_url}")
 
 
@@ -157,6 +159,11 @@ def export_cmd(file: str) -> None:
 def import_cmd(file: str, receipt_path: str | None) -> None:
     """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
     _require("hub")
+    from . import bundle_seal
+
+    if Path(file).stat().st_size > bundle_seal.MAX_FILE_BYTES:  # not even read
+        raise click.ClickException(f"{file} is larger than {bundle_seal.MAX_FILE_BYTES} bytes:"
+                                   " not a voxbox bundle")
     with _refusals():
         receipt = bundle.import_bundle(Path(file).read_bytes())
     text = json.dumps(receipt, indent=1)

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import bindparam, func, select, text, update
@@ -30,6 +31,9 @@ from . import pull as pull_mod
 from .transport import Hub, SyncError
 
 HUB_URL, TOKEN, DEVICE_ID, DEVICE_NAME = "hub_url", "sync_token", "device_id", "device_name"
+#: The hub's public key as enrollment gave it: a pull that brings another key is refused.
+PINNED_KEY = "hub_public_key_pinned"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 ETAG, LAST_PULL, LAST_SYNC, LAST_ERROR = "pull_etag", "last_pull", "last_sync", "last_sync_error"
 #: What this kiosk's code and schema were when it stored the pull ETag (see ``understands``).
 ETAG_FOR = "pull_etag_for"
@@ -73,9 +77,23 @@ def _calling(app: Flask, hub: Hub | None) -> Iterator[Hub]:
             hub.close()
 
 
-def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
-    """Spend an enrollment code at the hub and keep the device id and token it returns."""
+def check_hub_url(hub_url: str, allow_http: bool = False) -> None:
+    """SyncError unless the URL is https, or http to this machine, or allow_http (a lab hub)."""
+    parts = urlsplit(hub_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise SyncError(f"not a hub URL: {hub_url!r}", "bad_hub_url")
+    loopback = host in LOOPBACK or host.startswith("127.")
+    if parts.scheme == "http" and not (loopback or allow_http):
+        raise SyncError("enroll over https:// (the token and the hub's key travel in the reply);"
+                        " plain http is allowed only to this machine, or with --allow-http for a"
+                        " lab hub on a network you control", "https_required")
+
+
+def enroll(app: Flask, hub_url: str, code: str, allow_http: bool = False) -> dict[str, Any]:
+    """Spend an enrollment code at the hub; keep the device id, token and the hub's key (pinned)."""
     _kiosk_only(app)
+    check_hub_url(hub_url, allow_http)
     hub = Hub(hub_url, timeout=float(app.config["SYNC_TIMEOUT"]), retries=2)
     try:
         reply = hub.call("POST", "/api/v1/enroll", body=wire.gzip_json({"code": code}),
@@ -83,8 +101,10 @@ def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
     finally:
         hub.close()
     device = reply.body["device"]
+    pinned = (reply.body.get("hub_public_key") or {}).get("key")
     for key, value in ((HUB_URL, hub.url), (TOKEN, reply.body["token"]),
-                       (DEVICE_ID, device["id"]), (DEVICE_NAME, device["name"]), (ETAG, None)):
+                       (DEVICE_ID, device["id"]), (DEVICE_NAME, device["name"]), (ETAG, None),
+                       (PINNED_KEY, pinned)):
         set_setting(key, value)
     return device
 
@@ -102,7 +122,17 @@ def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
     if reply.status == 304:
         result: dict[str, Any] = {"changed": False}
     else:
+        offered = (reply.body.get("hub_public_key") or {}).get("key")
+        pinned = get_setting(PINNED_KEY)
+        if pinned and offered != pinned:
+            exc = SyncError("the hub's public key has changed since this kiosk enrolled: nothing"
+                            " applied; if the hub's key was replaced on purpose, enroll again"
+                            " (voxbox sync enroll)", "hub_key_changed")
+            set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
+            raise exc
         result = {"changed": True, **pull_mod.apply(reply.body)}
+        if not pinned:  # enrolled before keys were pinned: pin the first one seen
+            set_setting(PINNED_KEY, offered)
         set_setting(ETAG, reply.headers.get("ETag"))
         set_setting(ETAG_FOR, understands())
     set_setting(LAST_PULL, iso(utcnow()))

@@ -21,6 +21,7 @@ from ..answering import read_question
 from ..db import db
 from ..i18n import current_language
 from ..problems import ProblemError
+from . import draws as draw_views
 from . import kiosk_staff, visits
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -139,6 +140,7 @@ def _submit(draft, defn: dict, answers: dict) -> ResponseReturnValue:  # type: i
         return not_saved()
     session.pop("draft", None)
     session["thanked"] = r.uuid
+    draw_views.grant(defn["slug"])  # one prize-draw entry for this committed response
     return redirect(url_for(".thanks"), 303)
 
 

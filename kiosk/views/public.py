@@ -20,6 +20,7 @@ from ..answering import read_all
 from ..i18n import current_language
 from ..problems import ProblemError
 from ..timeutil import parse_iso, utcnow
+from . import draws as draw_views
 
 bp = Blueprint("public", __name__)
 
@@ -59,6 +60,7 @@ def answer(slug: str) -> ResponseReturnValue:
         if request.form.get("action") == "route":  # without JavaScript: show what answers lead to
             errors = {}
         elif not errors and request.form.get("action") != "check":
+            resent = responses.by_uuid(response_id) is not None  # its entry was offered once
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
@@ -67,6 +69,8 @@ def answer(slug: str) -> ResponseReturnValue:
                 errors = {p.path: p.message for p in exc.problems}
             else:
                 session["thanked"] = r.uuid
+                if not resent:  # one prize-draw entry per committed response
+                    draw_views.grant(slug)
                 return redirect(url_for(".thanks", slug=slug), 303)
     status = 422 if errors else 200
     page = make_response(render_template(
