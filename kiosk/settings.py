@@ -51,6 +51,12 @@ SCAN_CACHE_SECONDS = 5.0
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 
+#: Set by ``voxbox serve --demo``: the hub then serves the kiosk pages to anyone, as a
+#: demonstration. Otherwise a hub serves them only to signed-in staff (assisted entry).
+DEMO = False
+#: Seconds a sign-in (and any session cookie) lasts; sign-out ends it at once.
+PERMANENT_SESSION_LIFETIME = 12 * 3600
+
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -71,6 +77,9 @@ def finalise(app: Flask) -> None:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = url
     cfg["PUBLIC_URL"] = cfg["PUBLIC_URL"].rstrip("/")
+    if cfg["PUBLIC_URL"].startswith("https://"):  # cookies never travel over plain HTTP
+        cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = True
+    cfg["REMEMBER_COOKIE_HTTPONLY"] = True
     for key in ("SYNC_RETRIES", "ENROLLMENT_CODE_TTL"):
         cfg[key] = int(cfg[key])
     for key in ("SYNC_TIMEOUT", "SYNC_BACKOFF_MAX"):

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from .. import devices, limits
+from .. import devices, limits, safe_json
 from ..auth import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -104,7 +104,9 @@ def read_json(schema_name: str) -> Any:
     elif encoding not in ("identity", ""):
         raise ApiError(415, "unsupported_encoding", "Content-Encoding must be gzip or absent")
     try:
-        payload = json.loads(raw)
+        payload = safe_json.loads(raw)
+    except safe_json.TooDeep as exc:
+        raise ApiError(400, "invalid_json", f"the body is {exc}") from None
     except ValueError:
         raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
     problem = schema.check(schema.COMPONENTS[schema_name], payload)
