@@ -50,13 +50,17 @@ def answer(slug: str) -> ResponseReturnValue:
     answers: dict = {}
     errors: dict[str, str] = {}
     started = request.form.get("started") or utcnow().isoformat()
+    # Minted when the form is served, so every post of this form names the same response.
+    response_id = request.form.get("response_id")
+    if not responses.is_response_id(response_id):
+        response_id = responses.new_response_id()
     if request.method == "POST":
         answers, errors = read_all(defn, request.form)
         if not errors and request.form.get("action") != "check":
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
-                                     started_at=_started(started))
+                                     started_at=_started(started), uuid=response_id)
             except ProblemError as exc:
                 errors = {p.path: p.message for p in exc.problems}
             else:
@@ -65,7 +69,7 @@ def answer(slug: str) -> ResponseReturnValue:
     status = 422 if errors else 200
     page = make_response(render_template(
         "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
-        started=started, checked=request.form.get("action") == "check",
+        started=started, response_id=response_id, checked=request.form.get("action") == "check",
         events=events.upcoming(slug=slug)), status)
     if request.method == "GET" and current_app.config["ROLE"] == "hub":
         _count_start(page, slug, code)
