@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy import delete, false, or_, select, text, update
+from sqlalchemy.exc import OperationalError
 
-from . import drafts
+from . import clock, drafts
 from .db import db
 from .draws import Draw, Entry
 from .timeutil import utcnow
@@ -53,9 +56,15 @@ def _hub(now: dt.datetime, app: Flask) -> dict[str, int]:
 
 
 def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
+    # Never by the kiosk's own clock alone (it may be months out): entries the hub holds go by the
+    # hub's corrected time; unsent ones only by the hub's own time at the last pull, so a kiosk
+    # that never heard from the hub deletes none of them.
+    now = min(now, clock.hub_now())
+    heard = clock.hub_time_at_last_pull()
     closed = select(Draw.id).where(Draw.closes_at <= now)
     abandoned = select(Draw.id).where(
-        Draw.closes_at < now - dt.timedelta(days=app.config["UNDRAWN_DRAW_DAYS"]))
+        Draw.closes_at < heard - dt.timedelta(days=app.config["UNDRAWN_DRAW_DAYS"]) if heard
+        else false())
     counts = {
         # the hub holds these now; the hash was kept only to refuse a second entry here
         "synced entries of closed draws": db.session.execute(
@@ -68,6 +77,53 @@ def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
     }
     db.session.commit()
     return counts
+
+
+#: Where a deferred clean-up is remembered (a flag file: it costs no database write on a full disk).
+PENDING = "wipe.pending"
+
+
+def wipe_soon(app: Flask) -> None:
+    """Ask for the free-space wipe after the sync run, not now: on a kiosk the queue is handed
+    over first, so a space-hungry VACUUM never stands between a full disk and the hub."""
+    try:
+        (Path(app.instance_path) / PENDING).touch()
+    except OSError:  # no room even for an empty file: the next purge or sync still wipes
+        log.warning("purge: could not note the deferred clean-up (disk full)")
+
+
+def wipe_if_room(app: Flask) -> str | None:
+    """Run a deferred wipe when the disk has room for it; else leave it pending and return a
+    warning to show (None when nothing was pending or it ran)."""
+    flag = Path(app.instance_path) / PENDING
+    if not flag.exists():
+        return None
+    needed = _wipe_needs(app)
+    free = shutil.disk_usage(app.instance_path).free
+    if free < needed:
+        message = (f"clean-up deferred: deleted prize-draw contact bytes stay in the database file "
+                   f"until it can be rebuilt ({free // 1048576} MB free, "
+                   f"{needed // 1048576 + 1} MB needed); free some space and sync again")
+        log.warning("purge: %s", message)
+        return message
+    try:
+        wipe_free_space()
+    except OperationalError as exc:
+        db.session.rollback()
+        message = f"clean-up deferred: {exc.orig}; free some space and sync again"
+        log.warning("purge: %s", message)
+        return message
+    flag.unlink(missing_ok=True)
+    return None
+
+
+def _wipe_needs(app: Flask) -> int:
+    """Bytes a VACUUM may need: a full copy of the database, its WAL, and a margin."""
+    if db.engine.dialect.name != "sqlite" or not db.engine.url.database:
+        return 0
+    base = Path(db.engine.url.database)
+    sizes = [p.stat().st_size for p in (base, Path(f"{base}-wal")) if p.exists()]
+    return 2 * sum(sizes) + 1024 * 1024
 
 
 def wipe_free_space() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from kiosk import devices
+from kiosk import devices, retention
 from kiosk.db import db
 from kiosk.definitions import canonical
 from kiosk.devices import SyncReceipt
@@ -135,6 +135,7 @@ def confirm(app: Flask, data: bytes) -> dict[str, int]:
                           "(HMAC mismatch): nothing changed")
     counts = client.apply_receipt(receipt.get("items") or [])
     entry_counts = entry_sync.apply_receipt(receipt.get("entries") or [])
+    retention.wipe_if_room(app)  # marked: now the deferred clean-up, when there is room for it
     return {**{s: counts.get(s, 0) for s in wire.STATUSES},
             **{f"entries {s}": entry_counts.get(s, 0) for s in entry_sync.STATUSES}}
 

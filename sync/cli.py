@@ -15,8 +15,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from kiosk import devices
+from kiosk import devices, retention
 from kiosk.db import db
 from kiosk.models import Response
 
@@ -39,6 +40,12 @@ def _refusals() -> Iterator[None]:
         yield
     except (SyncError, bundle.BundleError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:  # e.g. "database or disk is full" while marking a receipt
+        db.session.rollback()
+        raise click.ClickException(
+            f"this machine's database refused a write ({exc.orig}). Nothing is lost: rows stay "
+            "queued until the hub's receipt is stored, and the hub answers a resend as "
+            "duplicates. Free some space and run it again.") from None
 
 
 def _require(role: str) -> None:
@@ -104,6 +111,9 @@ def push_cmd() -> None:
     if any(entry_counts.values()):
         _echo_counts("entries", entry_counts)
     _echo_counts("push", counts)
+    deferred = retention.wipe_if_room(_app())  # the queue is handed over: now clean up, if room
+    if deferred:
+        _warn(deferred)
 
 
 @sync_group.command("status")

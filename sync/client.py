@@ -8,6 +8,7 @@ loses its link half-way holds as little personal data as possible.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -15,8 +16,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
+from kiosk import clock, retention
 from kiosk.db import db
 from kiosk.kiosk_state import get_setting, set_setting
 from kiosk.models import Response
@@ -28,6 +31,8 @@ from .transport import Hub, SyncError
 
 HUB_URL, TOKEN, DEVICE_ID, DEVICE_NAME = "hub_url", "sync_token", "device_id", "device_name"
 ETAG, LAST_PULL, LAST_SYNC, LAST_ERROR = "pull_etag", "last_pull", "last_sync", "last_sync_error"
+#: What this kiosk's code and schema were when it stored the pull ETag (see ``understands``).
+ETAG_FOR = "pull_etag_for"
 STATE_FOR = {"accepted": "synced", "duplicate": "synced", "conflict": "conflict",
              "rejected": "rejected"}
 JSON_GZIP = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
@@ -87,15 +92,42 @@ def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
 def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
     """Fetch consultations, events and the hub key; a 304 (nothing changed) costs one round trip."""
     with _calling(app, hub) as hub:
-        etag = get_setting(ETAG)
+        # An ETag stored by an older release (or schema) says "you have all of this that *it*
+        # understood": after an upgrade, fetch the whole document again.
+        etag = get_setting(ETAG) if get_setting(ETAG_FOR) == understands() else None
+        sent = utcnow_precise()
         reply = hub.call("GET", "/api/v1/pull", headers={"If-None-Match": etag} if etag else None)
+        # the hub's clock, measured at every pull: dates on this kiosk follow it, not its own
+        clock.record_pull(clock.skew_from(reply.headers.get("Date"), sent, utcnow_precise()))
     if reply.status == 304:
         result: dict[str, Any] = {"changed": False}
     else:
         result = {"changed": True, **pull_mod.apply(reply.body)}
         set_setting(ETAG, reply.headers.get("ETag"))
+        set_setting(ETAG_FOR, understands())
     set_setting(LAST_PULL, iso(utcnow()))
     return result
+
+
+def utcnow_precise() -> dt.datetime:
+    """Now in UTC (naive), to the microsecond, for timing a round trip."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def understands() -> str:
+    """This kiosk's release and database schema revision: what it can make of a pull."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("voxbox")
+    except PackageNotFoundError:  # run from a source tree
+        release = "source"
+    try:
+        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # tables made without migrations (a test's create_all)
+        revision = None
+    db.session.rollback()
+    return f"{release}/{revision}"
 
 
 def queued_batches(size: int) -> Iterable[list[Any]]:
@@ -177,7 +209,9 @@ def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
         pushed = push(app, hub, progress)
     finally:
         hub.close()
-    return {"pull": pulled, "entries": pushed_entries, "push": pushed}
+    # the queue is handed over: only now the space-hungry clean-up, and only if there is room
+    return {"pull": pulled, "entries": pushed_entries, "push": pushed,
+            "cleanup_deferred": retention.wipe_if_room(app)}
 
 
 def status(app: Flask) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import uuid as uuidlib
 from collections import Counter
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from kiosk import draws, retention, sealing
@@ -178,7 +179,8 @@ def apply_receipt(receipt_items: list[Any], expected: set[str] | None = None) ->
     if expected is not None:
         counts["unanswered"] = len(expected - answered)
     if counts["accepted"] or counts["duplicate"]:
-        retention.wipe_free_space()
+        # after the whole sync run, and only when there is room (a full disk must not stop it)
+        retention.wipe_soon(current_app)
     return counts
 
 

@@ -28,10 +28,19 @@ def init_app(app: Flask) -> None:
 
         app.register_blueprint(draw_admin.bp)
     if app.config["ROLE"] == "hub":
-        from . import admin_consultations, admin_events, admin_posters, feeds, reports, scans
+        from . import (
+            admin_consultations,
+            admin_events,
+            admin_posters,
+            feeds,
+            paper,
+            preview,
+            reports,
+            scans,
+        )
 
         for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp, admin_posters.bp,
-                       admin_consultations.bp):
+                       admin_consultations.bp, paper.bp, preview.bp):
             app.register_blueprint(hub_bp)
     from .. import budget
 

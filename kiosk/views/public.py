@@ -15,7 +15,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from .. import consultations, events, limits, publishing, responses, scans, tracking
+from .. import consultations, events, limits, publishing, responses, routing, scans, tracking
 from ..answering import read_all
 from ..i18n import current_language
 from ..problems import ProblemError
@@ -56,7 +56,9 @@ def answer(slug: str) -> ResponseReturnValue:
         response_id = responses.new_response_id()
     if request.method == "POST":
         answers, errors = read_all(defn, request.form)
-        if not errors and request.form.get("action") != "check":
+        if request.form.get("action") == "route":  # without JavaScript: show what answers lead to
+            errors = {}
+        elif not errors and request.form.get("action") != "check":
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
@@ -70,6 +72,7 @@ def answer(slug: str) -> ResponseReturnValue:
     page = make_response(render_template(
         "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
         started=started, response_id=response_id, checked=request.form.get("action") == "check",
+        shown={q["id"] for q in routing.shown(defn, answers)}, routed=routing.is_routed(defn),
         events=events.upcoming(slug=slug)), status)
     if request.method == "GET" and current_app.config["ROLE"] == "hub":
         _count_start(page, slug, code)

@@ -1,7 +1,7 @@
 """session version per user
 
 Revision ID: 0007_i11b
-Revises: 0007_i18
+Revises: 0008_i18
 
 A counter bumped by sign-out, a password change or disabling the account: every session cookie
 carries the version it was signed in under, and one with an older version no longer signs anyone in.
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0007_i11b'
-down_revision = '0007_i18'
+down_revision = '0008_i18'
 branch_labels = None
 depends_on = None
 
