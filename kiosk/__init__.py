@@ -15,12 +15,9 @@ from . import settings as default_settings
 
 def _secret_key(instance: Path) -> str:
     """Read the instance's secret key, creating it on first run."""
-    path = instance / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    from .private_files import read_or_create_text
+
+    return read_or_create_text(instance / "secret_key", lambda: secrets.token_hex(32))
 
 
 def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -46,9 +43,10 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
-    from . import auth, db, i18n, limits, views
+    from . import auth, db, headers, i18n, limits, views
 
     db.init_app(app)
+    headers.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     limits.init_app(app)

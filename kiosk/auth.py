@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hmac
-import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import private_files
 from .db import db
 from .models import User
 
@@ -51,11 +51,33 @@ def init_app(app: Flask) -> None:
 def _load(key: str) -> Account | None:
     if key == "pin" and current_app.config["ROLE"] == "kiosk":
         return Account("pin", "Kiosk staff", "staff")
-    if key.startswith("u:") and key[2:].isdigit():
-        user = db.session.get(User, int(key[2:]))
-        if user and user.active:
-            return Account(key, user.name, user.role)
+    user_id, version = _parse_key(key)
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    # A cookie signed in under an older session version was ended by sign-out, a password
+    # change or disabling the account, even if someone kept a copy of it.
+    if user and user.active and user.session_version == version:
+        return Account(key, user.name, user.role)
     return None
+
+
+def _account_key(user: User) -> str:
+    return f"u:{user.id}:{user.session_version}"
+
+
+def _parse_key(key: str) -> tuple[int | None, int | None]:
+    """(user id, session version) from a session key like ``u:12:3``; (None, None) otherwise."""
+    kind, _, rest = key.partition(":")
+    user_id, _, version = rest.partition(":")
+    if kind != "u" or not user_id.isdigit() or not version.isdigit():
+        return None, None
+    return int(user_id), int(version)
+
+
+def user_id_of(account: Any) -> int | None:
+    """The hub user id behind a signed-in account (None for the kiosk PIN or anonymous)."""
+    return _parse_key(getattr(account, "key", ""))[0]
 
 
 def role_required(*roles: str) -> Callable:
@@ -96,25 +118,61 @@ def create_user(email: str, name: str, password: str, role: str = "staff") -> Us
 
 
 def authenticate(email: str, password: str) -> Account | None:
-    """The account for these credentials, or None."""
+    """The account for these credentials, or None; as slow for an unknown email as a wrong password."""
     user = db.session.execute(
         select(User).filter_by(email=email.strip().lower(), active=True)
     ).scalar_one_or_none()
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None:
+        # Hash the typed password anyway, so the answer's timing does not say who has an account.
+        check_password_hash(_dummy_hash(), password)
         return None
-    return Account(f"u:{user.id}", user.name, user.role)
+    if not check_password_hash(user.password_hash, password):
+        return None
+    return Account(_account_key(user), user.name, user.role)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made with the same method and cost as real ones."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def end_sessions(user_id: int) -> None:
+    """End every session of a user, on every browser (a copied cookie included)."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        user.session_version += 1
+        db.session.commit()
+
+
+def change_password(user_id: int, password: str) -> None:
+    """Set a new password and end every session of the user; ValueError if it is too short."""
+    if len(password) < 10:
+        raise ValueError("password must be at least 10 characters")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ValueError(f"no user with id {user_id}")
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    db.session.commit()
+
+
+def set_active(user_id: int, active: bool) -> None:
+    """Enable or disable an account; disabling ends every session of the user at once."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ValueError(f"no user with id {user_id}")
+    user.active = active
+    user.session_version += 1
+    db.session.commit()
 
 
 def staff_pin(app: Flask) -> str:
     """The kiosk staff PIN: from config, or generated once into the instance folder."""
     if app.config.get("STAFF_PIN"):
         return str(app.config["STAFF_PIN"])
-    path = Path(app.instance_path) / "staff_pin"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(f"{secrets.randbelow(10**6):06d}")
-    return path.read_text().strip()
+    return private_files.read_or_create_text(Path(app.instance_path) / "staff_pin",
+                                             lambda: f"{secrets.randbelow(10**6):06d}")
 
 
 def check_pin(app: Flask, pin: str) -> bool:

@@ -160,6 +160,7 @@ def serve_cmd(host: str, port: int, threads: int, demo: bool) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if demo:
+        app.config["DEMO"] = True  # the demo shows the kiosk pages from the hub to anyone
         for line in demo_mod.load(app, history=True):
             click.echo(line)
     base = f"http://{host}:{port}"

@@ -10,6 +10,8 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from . import private_files
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 PHONE_NOISE = re.compile(r"[\s\-().]")
 SECRET_FILE = "draw_dedupe.key"
@@ -73,17 +75,7 @@ def dedupe_hash(secret: bytes, draw_id: str, kind: str, normalised: str) -> str:
 def secret_key(instance_path: str | os.PathLike[str]) -> bytes:
     """The hub's de-duplication key: 32 random bytes made once into the instance folder (0600)."""
     path = Path(instance_path) / SECRET_FILE
-    if not path.exists():
-        try:  # written private from the first byte, not chmod'ed after
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(secrets.token_bytes(32))
-                fh.flush()
-                os.fsync(fh.fileno())
-    key = path.read_bytes()
+    key = private_files.read_or_create(path, lambda: secrets.token_bytes(32))
     if len(key) != 32:
         raise ValueError(f"{path} must hold exactly 32 bytes")
     return key

@@ -59,8 +59,20 @@ def init_app(app: Flask) -> None:
     _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
     from . import db_waits, devices, draws, models, pin_locks, scans, tracking  # noqa: F401  (tables; PostgreSQL bounds)
 
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """An SQLite database holds residents' answers: create it (and so its WAL) mode 0600."""
+    from sqlalchemy.engine import make_url
+
+    from .private_files import prepare_sqlite
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        prepare_sqlite(Path(parsed.database))
 
 
 def upgrade_in_place(app: Flask, revision: str = "head") -> None:

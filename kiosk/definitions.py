@@ -11,12 +11,19 @@ from typing import Any
 
 import yaml
 
-from . import questions, routing
+from . import questions, routing, safe_json, safe_yaml
 from .problems import Problem, ProblemError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 STATUSES = ("draft", "open", "closed")
 LANGS = ("en", "cy")
+#: Caps on one definition, far above any real consultation, so an import cannot exhaust the hub.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_QUESTIONS = 200
+#: Options, service areas, levers or any other list inside a definition.
+MAX_ITEMS = 200
+MAX_TEXT = 20_000
+MAX_NODES = 50_000
 
 
 def text(value: Any, path: str, problems: list[Problem], required: bool = True) -> dict | None:
@@ -58,11 +65,44 @@ def _date(value: Any, path: str, problems: list[Problem]) -> str | None:
         return None
 
 
+def size_problems(raw: Any) -> list[Problem]:
+    """Problems for a definition over the caps (questions, list items, text, values, depth)."""
+    problems: list[Problem] = []
+    depth = safe_json.depth_problem(raw)
+    if depth:
+        return [Problem("", depth)]
+    qs = raw.get("questions") if isinstance(raw, dict) else None
+    if isinstance(qs, list) and len(qs) > MAX_QUESTIONS:
+        problems.append(Problem("questions", f"more than {MAX_QUESTIONS} questions"))
+    stack: list[tuple[Any, str]] = [(raw, "")]
+    nodes = 0
+    while stack and len(problems) < 10:
+        node, path = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            problems.append(Problem("", f"more than {MAX_NODES} values in one definition"))
+            break
+        if isinstance(node, str) and len(node) > MAX_TEXT:
+            problems.append(Problem(path, f"text longer than {MAX_TEXT} characters"))
+        elif isinstance(node, list):
+            if len(node) > MAX_ITEMS and path != "questions":
+                problems.append(Problem(path, f"more than {MAX_ITEMS} items"))
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node))
+        elif isinstance(node, dict):
+            if len(node) > MAX_ITEMS:
+                problems.append(Problem(path, f"more than {MAX_ITEMS} keys"))
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in node.items())
+    return problems
+
+
 def validate(raw: Any) -> dict:
     """Validate a raw definition and return its normalised form, or raise ProblemError."""
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise ProblemError([Problem("", "a consultation definition must be a mapping")])
+    too_big = size_problems(raw)
+    if too_big:  # refuse before walking anything large
+        raise ProblemError(too_big)
     known = {"slug", "title", "summary", "status", "opens", "closes", "questions", "results"}
     for key in sorted(set(raw) - known):
         problems.append(Problem(key, "unknown field"))
@@ -125,9 +165,16 @@ def load_file(path: str | Path) -> dict:
     """Read and validate a YAML or JSON definition; errors name the file and the path."""
     path = Path(path)
     try:
-        body = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ProblemError([Problem("", f"cannot read file: {exc.strerror}")], str(path)) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise ProblemError([Problem("", f"larger than {MAX_FILE_BYTES // 1024} KB")], str(path))
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProblemError([Problem("", "not UTF-8 text")], str(path)) from None
     return load_text(body, str(path))
 
 
@@ -135,9 +182,11 @@ def load_text(body: str, name: str) -> dict:
     """Parse and validate a definition's text (JSON when name ends in .json, else YAML);
     errors name the file and the path in the document."""
     try:
-        raw = json.loads(body) if name.lower().endswith(".json") else yaml.safe_load(body)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ProblemError([Problem("", f"not valid YAML/JSON: {exc}")], name) from exc
+        raw = safe_json.loads(body) if name.lower().endswith(".json") else safe_yaml.load(body)
+    except (safe_yaml.Refused, safe_json.TooDeep) as exc:
+        raise ProblemError([Problem("", f"refused: {exc}")], name) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ProblemError([Problem("", f"not valid YAML/JSON: {exc}")], name) from None
     try:
         return validate(raw)
     except ProblemError as exc:

@@ -48,10 +48,10 @@ def load(app: Flask, history: bool = False) -> Iterator[str]:
 
 
 def _demo_password(app: Flask) -> str:
-    path = Path(app.instance_path) / "demo_password"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(9))
-    return path.read_text().strip()
+    from .private_files import read_or_create_text
+
+    return read_or_create_text(Path(app.instance_path) / "demo_password",
+                               lambda: secrets.token_urlsafe(9))
 
 
 def synthetic_responses(app: Flask, count: int, seed: int | None = None,

@@ -6,16 +6,21 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from .clock import boot_seconds
 from .db import db
 from .models import Draft
 from .timeutil import utcnow
 
+#: Live drafts kept at once. A tablet has one resident at a time and a hub a few staff entering
+#: answers; a replayed cookie that starts draft after draft only pushes out its own oldest.
+MAX_LIVE = 50
+
 
 def start(slug: str, version: int, language: str, tracking_code: str | None = None) -> Draft:
-    """Begin a draft with a fresh unguessable token."""
+    """Begin a draft with a fresh unguessable token (the oldest go beyond MAX_LIVE)."""
+    _make_room(MAX_LIVE - 1)
     draft = Draft(token=secrets.token_urlsafe(32), consultation_slug=slug, version=version,
                   answers={}, language=language, tracking_code=tracking_code,
                   touched_boot=boot_seconds())
@@ -71,3 +76,12 @@ def purge_expired(max_age: int) -> int:
         | (~fresh_boot & (Draft.updated_at < cutoff))))
     db.session.commit()
     return result.rowcount or 0
+
+
+def _make_room(keep: int) -> None:
+    """Delete the least recently used drafts so that at most keep remain."""
+    stale = select(Draft.token).order_by(Draft.updated_at.desc()).offset(keep)
+    tokens = list(db.session.execute(stale).scalars())
+    if tokens:
+        db.session.execute(delete(Draft).where(Draft.token.in_(tokens)))
+        db.session.commit()

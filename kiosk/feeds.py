@@ -7,6 +7,7 @@ results published), so feed readers never show an item twice.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -91,7 +92,8 @@ def _summary(item: Item, lang: str) -> str:
     return tr(c.summary, lang) or tr(c.title, lang)
 
 
-def _generator(base_url: str, lang: str, self_url: str, today: dt.date | None) -> FeedGenerator:
+def _generator(base_url: str, lang: str, self_url: str, today: dt.date | None,
+               rss: bool = False) -> FeedGenerator:
     with force_locale(lang):
         fg = FeedGenerator()
         fg.id(f"tag:{host(base_url)},2026:consultations/{lang}")
@@ -110,7 +112,10 @@ def _generator(base_url: str, lang: str, self_url: str, today: dt.date | None) -
             fe.guid(item_id(base_url, item), permalink=False)
             fe.title(_title(item, lang))
             fe.link(href=_link(base_url, item), rel="alternate")
-            fe.summary(_summary(item, lang))
+            summary = _summary(item, lang)
+            # RSS readers render <description> as HTML; escaping makes it show as the plain text
+            # it is. Atom's summary is declared type="text", so it goes as it is.
+            fe.summary(html.escape(summary) if rss else summary)
             fe.published(item.when)
             fe.updated(item.when)
     return fg
@@ -119,7 +124,7 @@ def _generator(base_url: str, lang: str, self_url: str, today: dt.date | None) -
 def rss(base_url: str, lang: str, today: dt.date | None = None) -> bytes:
     """The consultations feed as RSS 2.0."""
     self_url = f"{base_url}/feeds/consultations.rss?lang={lang}"
-    return _generator(base_url, lang, self_url, today).rss_str(pretty=True)
+    return _generator(base_url, lang, self_url, today, rss=True).rss_str(pretty=True)
 
 
 def atom(base_url: str, lang: str, today: dt.date | None = None) -> bytes:
@@ -145,7 +150,7 @@ def _vevent(base_url: str, event: Event, lang: str) -> icalendar.Event:
     lines = [tr(event.description, lang)] if event.description else []
     for slug in event.consultations or []:
         c = consultations.get(slug)
-        if c is not None:
+        if c is not None and c.status != "draft":  # a draft's title is not public yet
             lines.append(f"{tr(c.title, lang)}: {base_url}/c/{slug}")
     if lines:
         ve.add("description", "\n".join(lines))

@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
-from . import consultations, definitions
+from . import consultations, definitions, private_files
 from .db import db
 from .models import Consultation, Event, Response, Setting
 from .problems import Problem, ProblemError
@@ -40,10 +40,8 @@ def device_id() -> str | None:
     enrolled = get_setting("device_id")
     if enrolled:
         return enrolled
-    path = Path(current_app.instance_path) / "device_id"
-    if not path.exists():
-        path.write_text(str(uuid.uuid4()))
-    return path.read_text().strip()
+    return private_files.read_or_create_text(Path(current_app.instance_path) / "device_id",
+                                             lambda: str(uuid.uuid4()))
 
 
 def current_event_id() -> str | None:

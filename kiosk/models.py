@@ -96,6 +96,8 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(10), default="staff")
     active: Mapped[bool] = mapped_column(default=True)
+    #: Bumped to end every session of this user (sign-out, password change, disabling).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from sqlalchemy import String
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import auth
@@ -61,6 +62,16 @@ def wait_seconds(scope: str = SCOPE, now: dt.datetime | None = None) -> int:
 
 def attempt(app: Flask, pin: str, scope: str = SCOPE) -> PinResult:
     """Check a typed PIN unless locked out; a wrong one extends the lock, a right one clears it."""
+    try:
+        return _attempt(app, pin, scope)
+    except IntegrityError:
+        # Two wrong PINs at once both found no lock row and both inserted one; the loser tries
+        # again and now counts on the winner's row.
+        db.session.rollback()
+        return _attempt(app, pin, scope)
+
+
+def _attempt(app: Flask, pin: str, scope: str) -> PinResult:
     now = utcnow()
     wait = wait_seconds(scope, now)
     row = db.session.get(PinLock, scope)

@@ -46,6 +46,10 @@ class Filters:
         return self.channel in (None, "web") and self.event is None
 
 
+#: The dates a report filter may name (responses exist only between these).
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
 def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
     """Filters from query arguments, and a message for each one that could not be read."""
     problems: list[str] = []
@@ -55,10 +59,14 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
         if not value:
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             problems.append(f"{key}: {value!r} is not a date (YYYY-MM-DD)")
             return None
+        if not EARLIEST <= day <= LATEST:  # the day after 9999-12-31 cannot be computed
+            problems.append(f"{key}: {value!r} is not between {EARLIEST} and {LATEST}")
+            return None
+        return day
 
     channel = (args.get("channel") or "").strip() or None
     if channel and channel not in CHANNELS:

@@ -71,6 +71,11 @@ RATELIMIT_STORAGE_URI = "memory://"
 
 #: Largest request body the app reads at all, in bytes (sync bodies have smaller caps of their own).
 MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+#: Set by ``voxbox serve --demo``: the hub then serves the kiosk pages to anyone, as a
+#: demonstration. Otherwise a hub serves them only to signed-in staff (assisted entry).
+DEMO = False
+#: Seconds a sign-in (and any session cookie) lasts; sign-out ends it at once.
+PERMANENT_SESSION_LIFETIME = 12 * 3600
 
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 WTF_CSRF_TIME_LIMIT = None
@@ -98,6 +103,9 @@ def finalise(app: Flask) -> None:
         cfg[key] = float(cfg[key])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(cfg), **cfg["SQLALCHEMY_ENGINE_OPTIONS"]}
     cfg["PUBLIC_URL"] = cfg["PUBLIC_URL"].rstrip("/")
+    if cfg["PUBLIC_URL"].startswith("https://"):  # cookies never travel over plain HTTP
+        cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = True
+    cfg["REMEMBER_COOKIE_HTTPONLY"] = True
     for key in ("SYNC_RETRIES", "ENROLLMENT_CODE_TTL"):
         cfg[key] = int(cfg[key])
     for key in ("SYNC_TIMEOUT", "SYNC_BACKOFF_MAX"):

@@ -7,12 +7,13 @@ public key from its pull and keeps it in its settings.
 from __future__ import annotations
 
 import base64
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from flask import Flask
+
+from kiosk import private_files
 
 KEY_FILE = "hub_x25519.pem"
 SETTING = "hub_public_key"
@@ -27,20 +28,10 @@ def hub_private_key(app: Flask) -> X25519PrivateKey:
     if app.config["ROLE"] != "hub":
         raise RuntimeError("only the hub has the hub's private key")
     path = _key_path(app)
-    if not path.exists():
-        pem = X25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption())
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pem)
-                fh.flush()
-                os.fsync(fh.fileno())
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    pem = private_files.read_or_create(path, lambda: X25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, X25519PrivateKey):
         raise ValueError(f"{path} does not hold an X25519 private key")
     return key

@@ -26,6 +26,8 @@ STATUSES = ("accepted", "duplicate", "conflict", "rejected")
 #: What str(uuid.UUID(x)) gives, and what iso() gives for a naive UTC datetime.
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z\Z")
+#: The largest definition version a record may name (a signed 32-bit database integer).
+MAX_VERSION = 2**31 - 1
 _TEXT_LIMITS = {"language": 5, "device_id": 36, "event_id": 36, "tracking_code": 16,
                 "consultation": 63}
 
@@ -97,6 +99,8 @@ def _check_record(record: dict) -> str | None:
         return "'uuid' must be in lower-case 8-4-4-4-12 form"
     if not isinstance(record["version"], int) or isinstance(record["version"], bool):
         return "'version' must be an integer"
+    if not 1 <= record["version"] <= MAX_VERSION:  # a database integer column holds no more
+        return f"'version' must be between 1 and {MAX_VERSION}"
     if not isinstance(record["answers"], dict):
         return "'answers' must be an object"
     if record["channel"] not in CHANNELS:

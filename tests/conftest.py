@@ -199,25 +199,42 @@ def browser():  # type: ignore[no-untyped-def]
         chromium.close()
 
 
+def csp_violations(pg) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect what the page's Content-Security-Policy blocked (Chromium reports each one on the
+    console as an error); the list fills as the page runs."""
+    found: list[str] = []
+
+    def seen(message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error" and "Content Security Policy" in message.text:
+            found.append(f"{pg.url}: {message.text}")
+
+    pg.on("console", seen)
+    return found
+
+
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    """A fresh tablet-sized browser page."""
+    """A fresh tablet-sized browser page; the test fails if the CSP blocked anything on it."""
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     pg = context.new_page()
     pg.set_default_timeout(10_000)
+    blocked = csp_violations(pg)
     yield pg
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something: " + "; ".join(blocked)
 
 
 @pytest.fixture
 def phone(browser):  # type: ignore[no-untyped-def]
-    """A fresh phone-sized browser page."""
+    """A fresh phone-sized browser page; the test fails if the CSP blocked anything on it."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
+    blocked = csp_violations(pg)
     yield pg
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something: " + "; ".join(blocked)
 
 
 def rows(application: Flask, **filters: object) -> list:

@@ -115,6 +115,8 @@ def test_voxbox_kiosk_refuses_a_hub_instance_unless_forced(tmp_path: Path, extra
         else:
             r = wait_for(f"http://127.0.0.1:{port}/kiosk/", proc)
             assert r.status_code == 200 and r.headers["Server"] == "voxbox"
+            # even forced, a hub shows its kiosk pages only to signed-in staff (assisted entry)
+            assert "/staff/login" in r.url
     finally:
         if proc.poll() is None:
             proc.terminate()

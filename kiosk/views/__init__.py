@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from . import errors, kiosk, public, staff
 
     errors.init_app(app)
+    app.before_request(kiosk.gate)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
@@ -51,20 +52,24 @@ def init_app(app: Flask) -> None:
         lang = request.form.get("lang", "")
         if lang in app.config["LANGUAGES"]:
             session["lang"] = lang
-        return redirect(_local(request.form.get("next")) or url_for("public.home"), 303)
+        return redirect(same_site_path(request.form.get("next")) or url_for("public.home"), 303)
 
     @app.after_request
     def no_store(response):  # type: ignore[no-untyped-def]
         """Pages may hold a resident's answers: never let a cache or Back bring them back."""
         if response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
 
-def _local(target: str | None) -> str | None:
-    """Only same-site paths may be redirect targets."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+def same_site_path(target: str | None) -> str | None:
+    """Only same-site paths may be redirect targets.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/", a tab,
+    "/evil" would become "//evil" (another site): any control character or backslash is refused.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         return None
     return target

@@ -43,7 +43,8 @@ def officer_required(view: Callable) -> Callable:
 
 
 def _actor() -> str:
-    return f"{current_user.name} ({current_user.get_id()})"
+    # the account's stable id, not the session key (which changes with every sign-out)
+    return f"{current_user.name} (u:{auth.user_id_of(current_user)})"
 
 
 def _draw(draw_id: str) -> Draw:

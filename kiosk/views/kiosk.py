@@ -14,10 +14,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
 from .. import consultations, drafts, health, kiosk_state, questions, responses, routing
 from ..answering import read_question
+from ..auth import login_manager
 from ..db import db
 from ..i18n import current_language
 from ..problems import ProblemError
@@ -26,6 +28,21 @@ from . import kiosk_staff, visits
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 bp.register_blueprint(kiosk_staff.bp)  # the staff panel lives under /kiosk/staff/
+
+
+def gate() -> ResponseReturnValue | None:
+    """Serve the kiosk pages (under /kiosk/, prize-draw entry included) only where they belong:
+    on a kiosk, in the demo, or on the hub to signed-in staff entering answers for a resident.
+
+    A hub answering them to anyone would take unlimited anonymous "kiosk" responses.
+    """
+    if request.path != "/kiosk" and not request.path.startswith("/kiosk/"):
+        return None
+    if current_app.config["ROLE"] == "kiosk" or current_app.config["DEMO"]:
+        return None
+    if current_user.is_authenticated and current_user.has_role("staff"):
+        return None
+    return login_manager.unauthorized()
 
 
 @bp.before_request

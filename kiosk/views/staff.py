@@ -11,17 +11,19 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from .. import auth, consultations, limits, pin_locks, responses
 from ..db import db
 from ..models import Response as ResponseRow
+from . import same_site_path
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -44,14 +46,19 @@ def login() -> ResponseReturnValue:
                   "error")
             return render_template("staff/login.html", kiosk=kiosk), 401
         login_user(account)
-        return redirect(url_for(".dashboard"), 303)
+        # back to the page that asked for a sign-in (e.g. the hub's kiosk pages), if it is ours
+        return redirect(same_site_path(request.args.get("next")) or url_for(".dashboard"), 303)
     return render_template("staff/login.html", kiosk=kiosk)
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out."""
+    """Sign out, ending this account's sessions on the server too (a copied cookie dies)."""
+    user_id = auth.user_id_of(current_user)
+    if user_id is not None:
+        auth.end_sessions(user_id)
     logout_user()
+    session.clear()
     return redirect(url_for("public.home"), 303)
 
 
