@@ -49,7 +49,8 @@ def import_cmd(files: tuple[str, ...]) -> None:
     for name in files:
         try:
             loaded.append(definitions.load_file(name))
-        except ProblemError as exc:
+            consultations.check_publishable(loaded[-1], current_app.config["LANGUAGES"])
+        except (ProblemError, consultations.EnglishOnlyError) as exc:
             click.echo(str(exc), err=True)
             failed = True
     if failed:

@@ -8,9 +8,10 @@ from flask.typing import ResponseReturnValue
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the shared routes."""
-    from . import errors, kiosk, public, staff
+    from . import errors, info, kiosk, public, staff
 
     errors.init_app(app)
+    info.init_app(app)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
@@ -27,10 +28,18 @@ def init_app(app: Flask) -> None:
 
         app.register_blueprint(draw_admin.bp)
     if app.config["ROLE"] == "hub":
-        from . import admin_consultations, admin_events, admin_posters, feeds, reports, scans
+        from . import (
+            admin_consultations,
+            admin_events,
+            admin_posters,
+            feeds,
+            reports,
+            resume,
+            scans,
+        )
 
         for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp, admin_posters.bp,
-                       admin_consultations.bp):
+                       admin_consultations.bp, resume.bp):
             app.register_blueprint(hub_bp)
     from .. import budget
 

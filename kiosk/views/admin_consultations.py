@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 
 import yaml
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -34,6 +44,9 @@ def import_files() -> ResponseReturnValue:
             continue
         try:
             loaded.append(definitions.load_text(body.decode("utf-8"), upload.filename or ""))
+            consultations.check_publishable(loaded[-1], current_app.config["LANGUAGES"])
+        except consultations.EnglishOnlyError as exc:
+            problems.append(str(exc))
         except UnicodeDecodeError:
             problems.append(_("%(name)s: not UTF-8 text", name=upload.filename))
         except ProblemError as exc:
@@ -56,7 +69,13 @@ def set_status(slug: str) -> ResponseReturnValue:
     status = request.form.get("status", "")
     if status not in consultations.STATUSES:
         abort(400, _("Status must be draft, open or closed."))
-    consultations.set_status(slug, status)
+    try:
+        consultations.set_status(slug, status, current_app.config["LANGUAGES"],
+                                 english_only=request.form.get("english_only") == "yes")
+    except consultations.EnglishOnlyError:
+        flash(_("This consultation has no Welsh text. Add the Welsh, or tick “Publish in English"
+                " only” to open it anyway."), "error")
+        return redirect(url_for("staff.consultation", slug=slug), 303)
     flash(_("Status set to %(status)s.", status=status), "ok")
     return redirect(url_for("staff.consultation", slug=slug), 303)
 
