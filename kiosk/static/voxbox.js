@@ -24,7 +24,6 @@
     other.setAttribute("aria-controls", box.id);
     var update = function () {
       box.hidden = !other.checked;
-      other.setAttribute("aria-expanded", String(other.checked));
       if (text) { text.disabled = other.disabled; }
     };
     form.querySelectorAll('input[name="' + name + '"]').forEach(function (input) {
