@@ -42,22 +42,46 @@ def consultations_group() -> None:
 
 @consultations_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--status", type=click.Choice(["draft", "open", "closed", "file"]), default=None,
+              help="Set this status (or 'file': the status written in each file). Without it, "
+                   "a new consultation takes its file's status and an existing one keeps its own.")
+@click.option("--confirm-breaking", is_flag=True,
+              help="Make a new version even though it removes or retypes a question or removes an "
+                   "option of a consultation that already has answers.")
 @with_appcontext
-def import_cmd(files: tuple[str, ...]) -> None:
-    """Validate and import YAML/JSON definitions; nothing is stored if any file is invalid."""
+def import_cmd(files: tuple[str, ...], status: str | None, confirm_breaking: bool) -> None:
+    """Validate and import YAML/JSON definitions; nothing is stored if any file is invalid or
+    makes an unconfirmed breaking change."""
     loaded, failed = [], False
     for name in files:
         try:
             loaded.append(definitions.load_file(name))
-            consultations.check_publishable(loaded[-1], current_app.config["LANGUAGES"])
+            consultations.check_publishable(loaded[-1], current_app.config["LANGUAGES"], status)
         except (ProblemError, consultations.EnglishOnlyError) as exc:
             click.echo(str(exc), err=True)
             failed = True
     if failed:
         raise click.ClickException("nothing imported: fix the problems above")
     for defn in loaded:
-        result = consultations.import_definition(defn)
+        todo = consultations.plan(defn, _status_for(defn, status))
+        if todo.needs_confirmation and not confirm_breaking:
+            click.echo(f"{todo.slug}: breaking changes to a consultation with answers:", err=True)
+            for change in todo.changes:
+                click.echo(f"  {'!' if change.breaking else ' '} {change.text}", err=True)
+            failed = True
+    if failed:
+        raise click.ClickException("nothing imported: check the changes above, then run again "
+                                   "with --confirm-breaking to make the new version")
+    for defn in loaded:
+        result = consultations.import_definition(defn, status=_status_for(defn, status),
+                                                 confirm_breaking=confirm_breaking)
         click.echo(f"{result.slug}: {result.action} (version {result.version})")
+        for change in result.changes:
+            click.echo(f"  {change}")
+
+
+def _status_for(defn: dict, option: str | None) -> str | None:
+    return defn["status"] if option == "file" else option
 
 
 @consultations_group.command("export")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from . import versioning
 from .db import db
 from .definitions import missing_welsh, questions_hash
 from .models import Consultation, ConsultationVersion, Response
@@ -14,26 +15,77 @@ from .models import Consultation, ConsultationVersion, Response
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What importing one definition did."""
+    """What importing one definition did, and each thing it changed."""
 
     slug: str
     version: int
     action: str  # created | updated | new version | unchanged
+    changes: tuple[str, ...] = ()
 
 
-def import_definition(defn: dict) -> ImportResult:
-    """Store a validated definition; a question change after responses gives a new version."""
-    c = db.session.execute(select(Consultation).filter_by(slug=defn["slug"])).scalar_one_or_none()
-    qhash = questions_hash(defn)
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing a definition would do, worked out before anything is stored."""
+
+    slug: str
+    exists: bool
+    changes: tuple[versioning.Change, ...]
+    #: breaking changes to a consultation that already has answers: ask before storing
+    needs_confirmation: bool
+
+
+class BreakingChange(Exception):
+    """A breaking version was not confirmed; nothing was stored."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__(f"{plan.slug}: breaking changes need confirmation")
+        self.plan = plan
+
+
+STATUSES = ("draft", "open", "closed")
+
+
+def plan(defn: dict, status: str | None = None) -> ImportPlan:
+    """Compare a validated definition with the stored one; stores nothing."""
+    c = get(defn["slug"])
     if c is None:
+        return ImportPlan(defn["slug"], False, (), False)
+    current = _version_row(c.id, c.version).definition
+    changes = versioning.diff(current, defn)
+    new_status = status or c.status
+    if new_status != c.status:
+        changes.append(versioning.Change(f"status {c.status} → {new_status}"))
+    needs = any(ch.breaking for ch in changes) and _has_responses(c.slug)
+    return ImportPlan(c.slug, True, tuple(changes), needs)
+
+
+def import_definition(defn: dict, *, status: str | None = None,
+                      confirm_breaking: bool = False) -> ImportResult:
+    """Store a validated definition; a question change after responses gives a new version.
+
+    The status written in the file applies only when the consultation is created; after that it
+    changes only when ``status`` is given. A breaking change to a consultation with answers
+    raises BreakingChange unless ``confirm_breaking``.
+    """
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    c = get(defn["slug"])
+    if c is None:
+        defn = {**defn, "status": status or defn["status"]}
         c = Consultation(slug=defn["slug"], version=1)
         db.session.add(c)
         _apply(c, defn)
         db.session.flush()
         db.session.add(ConsultationVersion(consultation_id=c.id, version=1, definition=defn,
-                                           questions_hash=qhash))
+                                           questions_hash=questions_hash(defn)))
         db.session.commit()
-        return ImportResult(c.slug, 1, "created")
+        return ImportResult(c.slug, 1, "created", (f"status {c.status}",))
+    todo = plan(defn, status)
+    if todo.needs_confirmation and not confirm_breaking:
+        raise BreakingChange(todo)
+    defn = {**defn, "status": status or c.status}
+    qhash = questions_hash(defn)
+    changes = tuple(ch.text for ch in todo.changes)
     current = _version_row(c.id, c.version)
     if current.definition == defn and _meta_matches(c, defn):
         return ImportResult(c.slug, c.version, "unchanged")
@@ -48,19 +100,24 @@ def import_definition(defn: dict) -> ImportResult:
         current.questions_hash = qhash
         action = "updated"
     db.session.commit()
-    return ImportResult(c.slug, c.version, action)
-
-
-STATUSES = ("draft", "open", "closed")
+    return ImportResult(c.slug, c.version, action, changes)
 
 
 class EnglishOnlyError(ValueError):
     """An English-only consultation may not open on a bilingual site without the explicit override."""
 
 
-def check_publishable(defn: dict, languages: list[str] | tuple[str, ...]) -> None:
-    """Refuse to open a consultation lacking Welsh on a bilingual site unless marked english_only."""
-    if defn.get("status") != "open" or "cy" not in languages or defn.get("english_only"):
+def check_publishable(defn: dict, languages: list[str] | tuple[str, ...],
+                      status: str | None = None) -> None:
+    """Refuse to open a consultation lacking Welsh on a bilingual site unless marked english_only.
+
+    Without ``status`` (an import) the file's status counts only for a new consultation, as in
+    import_definition; an existing one keeps its own.
+    """
+    if status is None:
+        known = get(defn["slug"])
+        status = known.status if known is not None else defn.get("status")
+    if status != "open" or "cy" not in languages or defn.get("english_only"):
         return
     gaps = missing_welsh(defn)
     if gaps:
@@ -77,11 +134,9 @@ def set_status(slug: str, status: str, languages: list[str] | tuple[str, ...] = 
     defn = definition(slug)
     if defn is None:
         raise ValueError(f"no consultation {slug!r}")
-    changed = {**defn, "status": status}
-    if english_only:
-        changed["english_only"] = True
-    check_publishable(changed, languages)
-    return import_definition(changed)
+    changed = {**defn, "english_only": True} if english_only else defn
+    check_publishable(changed, languages, status)
+    return import_definition(changed, status=status)
 
 
 def _apply(c: Consultation, defn: dict) -> None:
@@ -100,8 +155,10 @@ def _meta_matches(c: Consultation, defn: dict) -> bool:
                for k in ("status", "title", "summary", "opens", "closes", "results"))
 
 
-def _has_responses(slug: str, version: int) -> bool:
-    q = select(func.count()).select_from(Response).filter_by(consultation_slug=slug, version=version)
+def _has_responses(slug: str, version: int | None = None) -> bool:
+    q = select(func.count()).select_from(Response).filter_by(consultation_slug=slug)
+    if version is not None:
+        q = q.filter_by(version=version)
     return db.session.execute(q).scalar_one() > 0
 
 
@@ -152,3 +209,11 @@ def versions(slug: str) -> list[ConsultationVersion]:
         return []
     q = select(ConsultationVersion).filter_by(consultation_id=c.id).order_by(ConsultationVersion.version)
     return list(db.session.execute(q).scalars())
+
+
+def merged_definition(slug: str) -> dict | None:
+    """A consultation's questions across all its versions (see versioning.merge), or None."""
+    c = get(slug)
+    if c is None:
+        return None
+    return versioning.merge([(v.version, v.definition) for v in versions(slug)], c.version)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 META = ["uuid", "consultation", "version", "channel", "language", "device_id", "event_id",
@@ -12,24 +12,30 @@ META = ["uuid", "consultation", "version", "channel", "language", "device_id", "
 
 @dataclass(frozen=True)
 class Column:
+    """One export column: its name, how to read it from answers, and the question it is for
+    (a merged question's ``asked_in`` says which versions' responses have it)."""
+
     name: str
     value: Callable[[dict[str, Any]], Any]
+    question: dict = field(default_factory=dict)
 
 
 def columns(defn: dict) -> list[Column]:
     """Export columns for a definition's questions."""
     out: list[Column] = []
     for q in defn["questions"]:
-        qid = q["id"]
+        qid, name = q["id"], q.get("key", q["id"])
         if q["type"] == "budget":
             from . import budget
 
             names = budget.csv_columns(q)
-            out += [Column(n, _budget_cell(q, i)) for i, n in enumerate(names)]
+            if name != qid:  # an older type's answers under their own names
+                names = [name + n[len(qid):] for n in names]
+            out += [Column(n, _budget_cell(q, i), q) for i, n in enumerate(names)]
             continue
-        out.append(Column(qid, _plain(qid)))
+        out.append(Column(name, _plain(qid), q))
         if q.get("other"):
-            out.append(Column(f"{qid}.other", _plain(f"{qid}.other")))
+            out.append(Column(f"{name}.other", _plain(f"{qid}.other"), q))
     return out
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from . import consultations, questions
+from . import consultations, questions, versioning
 from .db import db
 from .models import Consultation, Response
 
@@ -60,8 +60,9 @@ class Headline:
 
 
 def headline(c: Consultation) -> Headline:
-    """Responses, channels, places and each choice question's most chosen answer."""
-    defn = consultations.definition(c.slug) or {"questions": []}
+    """Responses, channels, places and each choice question's most chosen answer, counting every
+    version that asked it."""
+    defn = consultations.merged_definition(c.slug) or {"questions": []}
     q = select(Response.channel, Response.event_id, Response.tracking_code, Response.answers,
                Response.version).filter_by(consultation_slug=c.slug)
     rows = db.session.execute(q).all()
@@ -69,11 +70,11 @@ def headline(c: Consultation) -> Headline:
     out.channels = dict(Counter(r.channel for r in rows).most_common())
     out.places = len({r.event_id for r in rows if r.event_id}
                      | {r.tracking_code for r in rows if r.tracking_code})
-    current = [r.answers for r in rows if r.version == c.version]
     for question in defn["questions"]:
         if question["type"] not in ("single", "multiple"):
             continue
-        counts = questions.tally(question, [a.get(question["id"]) for a in current])
+        counts = questions.tally(question, [r.answers.get(question["id"]) for r in rows
+                                            if versioning.asked(question, r.version)])
         if not counts["answered"] or not counts["counts"]:
             continue
         value, n = max(counts["counts"].items(), key=lambda kv: kv[1])

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from . import questions
+from . import questions, versioning
 from .db import db
 from .definitions import canonical
 from .models import Draft, Response
@@ -49,12 +50,19 @@ def content_hash(record: Mapping[str, Any]) -> str:
 def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, channel: str,
            device_id: str | None = None, event_id: str | None = None,
            tracking_code: str | None = None, started_at: dt.datetime | None = None,
-           draft_token: str | None = None) -> Response:
+           draft_token: str | None = None, uuid: str | None = None) -> Response:
     """Validate and durably store a response; raise ProblemError naming each bad field.
 
     A kiosk passes the draft the answers came from: it is deleted in the same transaction, so
     one commit both stores the response and forgets the partial answers, whatever crashes when.
+    A phone passes the uuid minted when its form was served: the response is stored once under
+    it (the same unique-constraint rule as sync), so a resubmission, or a retry after a COMMIT
+    whose answer was lost, returns the stored response instead of storing a second one.
     """
+    if uuid is not None:
+        stored = _stored_once(uuid, defn["slug"])
+        if stored is not None:
+            return stored
     errors = questions.check_answers(defn, answers)
     if errors:
         raise ProblemError([Problem(k, v) for k, v in errors.items()])
@@ -62,7 +70,7 @@ def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, 
         raise ProblemError([Problem("channel", f"must be one of {', '.join(CHANNELS)}")])
     answers = {k: v for k, v in answers.items() if v not in (None, "", [])}
     r = Response(
-        uuid=str(uuidlib.uuid4()), consultation_slug=defn["slug"], version=version,
+        uuid=uuid or str(uuidlib.uuid4()), consultation_slug=defn["slug"], version=version,
         answers=answers, language=language, channel=channel, device_id=device_id,
         event_id=event_id, tracking_code=tracking_code, started_at=started_at,
         submitted_at=utcnow(),
@@ -71,8 +79,41 @@ def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, 
     db.session.add(r)
     if draft_token:
         db.session.execute(delete(Draft).where(Draft.token == draft_token))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except DBAPIError as exc:
+        # A unique violation (the same form posted twice at once), or an error after COMMIT
+        # was sent (the connection dropped before its answer came back): ask what is stored.
+        db.session.rollback()
+        if uuid is None and not isinstance(exc, IntegrityError):
+            raise
+        stored = _stored_once(r.uuid, defn["slug"])
+        if stored is None:
+            raise
+        return stored
     return r
+
+
+def _stored_once(uuid: str, slug: str) -> Response | None:
+    """The response already stored under uuid for this consultation, or None; a uuid taken by
+    another consultation's response is a client error, not a thank-you."""
+    stored = by_uuid(uuid)
+    if stored is not None and stored.consultation_slug != slug:
+        raise ProblemError([Problem("response_id", "belongs to another consultation")])
+    return stored
+
+
+def is_response_id(value: str | None) -> bool:
+    """Whether value is a well-formed response id (a UUID in its canonical text form)."""
+    try:
+        return value is not None and str(uuidlib.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def new_response_id() -> str:
+    """A fresh response id, minted when a phone's form is served."""
+    return str(uuidlib.uuid4())
 
 
 def by_uuid(value: str) -> Response | None:
@@ -87,12 +128,18 @@ def for_consultation(slug: str) -> Iterator[Response]:
 
 
 def tallies(defn: dict, rows: Iterable[Response]) -> dict[str, dict]:
-    """Per-question summaries of the responses (only those answering this definition's ids)."""
-    values: dict[str, list[Any]] = {q["id"]: [] for q in defn["questions"]}
+    """Per-question summaries keyed by question key; a merged definition (see versioning.merge)
+    counts each question over the versions that asked it, and says how many were not asked."""
+    keys = {q.get("key", q["id"]): q for q in defn["questions"]}
+    values: dict[str, list[Any]] = {k: [] for k in keys}
+    not_asked = dict.fromkeys(keys, 0)
     for r in rows:
-        for qid, bucket in values.items():
-            bucket.append(r.answers.get(qid))
-    return {q["id"]: questions.tally(q, values[q["id"]]) for q in defn["questions"]}
+        for key, q in keys.items():
+            if versioning.asked(q, r.version):
+                values[key].append(r.answers.get(q["id"]))
+            else:
+                not_asked[key] += 1
+    return {k: {**questions.tally(q, values[k]), "not_asked": not_asked[k]} for k, q in keys.items()}
 
 
 def safe_cell(value: Any) -> str:
@@ -119,5 +166,7 @@ def export_csv(defn: dict, rows: Iterable[Response], extra: Sequence[Any] = ()) 
         meta = [r.uuid, r.consultation_slug, r.version, r.channel, r.language, r.device_id,
                 r.event_id, r.tracking_code, iso(r.started_at), iso(r.submitted_at)]
         meta += [x.value(r) for x in extra]
-        writer.writerow([safe_cell(v) for v in meta + [c.value(r.answers) for c in columns]])
+        cells = [c.value(r.answers) if versioning.asked(c.question, r.version) else None
+                 for c in columns]
+        writer.writerow([safe_cell(v) for v in meta + cells])
         yield buf.getvalue()

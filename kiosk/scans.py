@@ -15,10 +15,12 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 
 from flask import current_app
-from sqlalchemy import Index, String, create_engine, event, insert, make_url
+from sqlalchemy import Index, String, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,6 +59,8 @@ class Scan(db.Model):
     consultation_slug: Mapped[str] = mapped_column(String(63))
     device: Mapped[str] = mapped_column(String(7))
     first: Mapped[bool] = mapped_column(default=True)
+    #: Made when the scan is counted: a batch written twice (its COMMIT's answer lost) stores it once.
+    key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 def device_class(user_agent: str | None) -> str:
@@ -117,11 +121,24 @@ def record(stage: str, consultation_slug: str, code: str | None, device: str, fi
     """Store one scan or start: a single INSERT, committed at once on the counter engine."""
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(STAGES)}")
-    with counter_engine().begin() as conn:
-        conn.execute(insert(Scan), [{
-            "at": utcnow(), "stage": stage, "code": code, "consultation_slug": consultation_slug,
-            "device": device if device in DEVICE_CLASSES else "other", "first": first,
-        }])
+    _insert_once(counter_engine(), [{
+        "at": utcnow(), "stage": stage, "code": code, "consultation_slug": consultation_slug,
+        "device": device if device in DEVICE_CLASSES else "other", "first": first,
+        "key": new_key(),
+    }])
+
+
+def new_key() -> str:
+    """A unique key for one counted scan or start."""
+    return uuid.uuid4().hex
+
+
+def _insert_once(engine: Engine, rows: list[dict]) -> None:
+    """Insert scan rows in one transaction, skipping any whose key is already stored: a retry
+    after a lost COMMIT acknowledgement adds nothing twice."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    with engine.begin() as conn:
+        conn.execute(dialect.insert(Scan).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
 _LIVE_CODE = "SELECT consultation_slug FROM tracking_codes WHERE code = {} AND NOT retired"
@@ -133,7 +150,8 @@ def count_scan(code: str, device: str, first: bool) -> str | None:
     slug = live_codes().target(code)
     if slug is not None:
         buffer().add({"at": utcnow(), "stage": "scan", "code": code, "consultation_slug": slug,
-                      "device": device if device in DEVICE_CLASSES else "other", "first": first})
+                      "device": device if device in DEVICE_CLASSES else "other", "first": first,
+                      "key": new_key()})
     return slug
 
 
@@ -194,7 +212,9 @@ class ScanBuffer:
 
     A scan is a counter, not a resident's answer, so the redirect does not wait for its write:
     scans are stored every ``interval`` seconds in one transaction (at once when the interval is
-    0), and at exit. A crash loses at most the last interval's scans; nothing else waits on them.
+    0), and at exit. A crash loses at most the scans of the last ``interval`` (plus any batch kept
+    for a retry while the database was away); nothing else waits on them. Each scan carries its
+    own key, so a batch retried after its COMMIT's answer was lost is stored once.
     """
 
     def __init__(self, engine: Engine, interval: float) -> None:
@@ -234,8 +254,7 @@ class ScanBuffer:
             return len(rows)
 
     def _write(self, rows: list[dict]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(insert(Scan), rows)
+        _insert_once(self.engine, rows)
 
     def _run(self) -> None:
         while True:

@@ -20,6 +20,7 @@ from .layout import (
     crop_marks,
     fit_box,
     logo_on_code,
+    paper_edge,
     pt,
     smallest_side,
 )
@@ -151,7 +152,8 @@ def _code(spec: PosterSpec, symbol: Symbol, cx: float, cy: float, block: float) 
 
 def _rect(page: Page, spec: PosterSpec, symbol: Symbol, logo: Logo | None, s: float) -> Plan:
     """A rectangular page: title band across the top, code in the middle, fallbacks below."""
-    safe = page.trim.inset(spec.visible_inset + spec.fmt.margin_mm)
+    t, (ix, iy), m = page.trim, spec.visible_inset, spec.fmt.margin_mm
+    safe = Box(t.x + ix + m, t.y + iy + m, t.w - 2 * (ix + m), t.h - 2 * (iy + m))
     u = min(safe.w, safe.h / 2 ** 0.5) / 100 * s  # text sized as on an A-series page
     gap, pad = 3 * u, 2.5 * u
     title, cta, footer = _blocks(spec, u, safe.w, WHITE, spec.primary)
@@ -163,7 +165,8 @@ def _rect(page: Page, spec: PosterSpec, symbol: Symbol, logo: Logo | None, s: fl
     cx = safe.x + safe.w / 2
 
     def place(block: float) -> list[Item]:
-        items: list[Item] = [Fill(Box(0, band_bottom, page.width, page.height - band_bottom),
+        edge = paper_edge(page)
+        items: list[Item] = [Fill(Box(edge.x, band_bottom, edge.w, edge.top - band_bottom),
                                   spec.primary)]
         words, _ = _place(title, cx, safe.top - pad)
         items += words

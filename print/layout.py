@@ -10,8 +10,11 @@ from .qr import Symbol
 from .spec import PosterError, PosterSpec
 from .typesetting import PT_PER_MM
 
-CROP_MARK_OFFSET_MM = 0.5  # keep marks this far from the trim so none show after cutting
+MARK_OFFSET_MM = 0.5  # marks start this far outside the bleed box, so none print on the work
+MARK_LENGTH_MM = 5.0
+MARK_SLUG_MM = 1.0  # media beyond the ends of the marks
 CROP_MARK_WIDTH_MM = 0.1
+NO_BLEED_BORDER_MM = 5.0  # without bleed, colour stops this far inside the trim
 LOGO_ON_QR_SIDE = 0.4  # backing pad side as a fraction of the code: 16% of its area (max 25%)
 ALIGN = ("left", "centre", "right")
 
@@ -108,40 +111,50 @@ Item = Fill | Disc | Words | Code | Mark | Line
 
 @dataclass
 class Page:
-    """One page: the media size, the trim box inside it and the items to draw in order."""
+    """One page: the media size, the trim and bleed boxes inside it and the items to draw in order."""
 
     width: float
     height: float
     trim: Box
     items: list[Item] = field(default_factory=list)
+    bleed: float = 0.0  # how far the artwork runs past the trim on each side
 
     @property
-    def bleed(self) -> float:
-        """How far the media extends beyond the trim on each side."""
-        return self.trim.x
+    def bleed_box(self) -> Box:
+        """The trim grown by the bleed: what the printer images before cutting."""
+        return self.trim.inset(-self.bleed)
 
 
 def blank_page(spec: PosterSpec, bleed: bool) -> Page:
-    """A page of the spec's trim size, with 3 mm bleed on each side when asked."""
+    """A page of the spec's trim size; with bleed, 3 mm more each side and, with marks, a slug
+    around that for crop marks that start outside the bleed."""
     width, height = spec.trim_mm()
     b = BLEED_MM if bleed else 0.0
-    return Page(width + 2 * b, height + 2 * b, Box(b, b, width, height))
+    margin = b + (MARK_OFFSET_MM + MARK_LENGTH_MM + MARK_SLUG_MM if bleed and spec.marks else 0.0)
+    return Page(width + 2 * margin, height + 2 * margin, Box(margin, margin, width, height),
+                bleed=b)
 
 
 def crop_marks(page: Page) -> list[Line]:
-    """Corner marks on the trim lines, drawn in the bleed so none survive the guillotine."""
-    t, b = page.trim, page.bleed
-    if b <= CROP_MARK_OFFSET_MM:
-        return []
-    reach = b - CROP_MARK_OFFSET_MM
+    """Corner marks on the trim lines, starting outside the bleed, so none print on the work."""
+    t = page.trim
+    if t.x < page.bleed + MARK_OFFSET_MM + MARK_LENGTH_MM - 1e-9:
+        return []  # no slug to draw them in (marks off, or no bleed)
+    start, end = page.bleed + MARK_OFFSET_MM, page.bleed + MARK_OFFSET_MM + MARK_LENGTH_MM
     lines = []
     for x, out_x in ((t.x, -1), (t.x + t.w, 1)):
         for y, out_y in ((t.y, -1), (t.y + t.h, 1)):
-            start_x = x + out_x * CROP_MARK_OFFSET_MM
-            start_y = y + out_y * CROP_MARK_OFFSET_MM
-            lines.append(Line(start_x, y, start_x + out_x * reach, y, CROP_MARK_WIDTH_MM))
-            lines.append(Line(x, start_y, x, start_y + out_y * reach, CROP_MARK_WIDTH_MM))
+            lines.append(Line(x + out_x * start, y, x + out_x * end, y, CROP_MARK_WIDTH_MM))
+            lines.append(Line(x, y + out_y * start, x, y + out_y * end, CROP_MARK_WIDTH_MM))
     return lines
+
+
+def paper_edge(page: Page) -> Box:
+    """Where a full-bleed fill may run: the bleed box, or without bleed a white border a desktop
+    or digital press can print up to (it cannot print to the edge of the sheet)."""
+    if page.bleed:
+        return page.bleed_box
+    return page.trim.inset(NO_BLEED_BORDER_MM)
 
 
 def quiet_block(symbol: Symbol, side_mm: float) -> float:

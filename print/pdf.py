@@ -1,49 +1,53 @@
-"""Draw laid-out pages on a reportlab canvas: vector QR paths, TrueType text, one copy of each logo."""
+"""Draw laid-out pages as PDF/X: CMYK throughout, K-only black, embedded fonts, boxes and intent."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from reportlab.lib.colors import CMYKColor, HexColor, white
+from PIL import Image
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import STATE_DEFAULTS, Group, Shape
+from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
+from .colour import cmyk, cmyk_image
 from .layout import Code, Disc, Fill, Item, Line, Mark, Page, Words
 from .logo import Logo
+from .pdfx import new_canvas
 from .typesetting import faces
 
-REGISTRATION = CMYKColor(1, 1, 1, 1)  # crop marks print on every plate
+REGISTRATION = CMYKColor(1, 1, 1, 1)  # only where a printer asks for marks on every plate
+K_ONLY = CMYKColor(0, 0, 0, 1)
+PAPER = CMYKColor(0, 0, 0, 0)
 DRAW_TEXT = {"left": Canvas.drawString, "centre": Canvas.drawCentredString,
              "right": Canvas.drawRightString}
 
 
 class PdfWriter:
-    """One PDF document: add pages, then take the bytes or save; fonts and logos are stored once."""
+    """One PDF/X document: add pages, then take the bytes or save; fonts and logos stored once."""
 
-    def __init__(self, path: Path | None = None, title: str = "") -> None:
+    def __init__(self, path: Path | None = None, title: str = "", level: str = "x4",
+                 registration_marks: bool = False) -> None:
         self._buffer = BytesIO() if path is None else None
         target = self._buffer if path is None else str(path)
-        self.canvas = Canvas(target, invariant=1, pageCompression=1)
-        self.canvas.setCreator("voxbox")
-        if title:
-            self.canvas.setTitle(title)
+        self.canvas = new_canvas(target, title, level)
         self._forms: set[str] = set()
-        self._colours: dict[str, HexColor] = {}
+        self._marks = REGISTRATION if registration_marks else K_ONLY
 
     def add(self, page: Page) -> None:
-        """Draw page as the next page of the document."""
+        """Draw page as the next page of the document, with its TrimBox and BleedBox."""
         c = self.canvas
         c.setPageSize((page.width * mm, page.height * mm))
-        if page.bleed:
-            t = page.trim
-            c.setTrimBox([t.x * mm, t.y * mm, (t.x + t.w) * mm, (t.y + t.h) * mm])
-            c.setBleedBox([0, 0, page.width * mm, page.height * mm])
-        else:
-            c.setTrimBox(None)
-            c.setBleedBox(None)
+        t, b = page.trim, page.bleed_box
+        c.setTrimBox([t.x * mm, t.y * mm, (t.x + t.w) * mm, (t.y + t.h) * mm])
+        c.setBleedBox([b.x * mm, b.y * mm, (b.x + b.w) * mm, (b.y + b.h) * mm])
         for item in page.items:
             self._draw(item)
         c.showPage()
@@ -57,33 +61,28 @@ class PdfWriter:
         """Write the finished document to its file."""
         self.canvas.save()
 
-    def _colour(self, value: str) -> HexColor:
-        if value not in self._colours:
-            self._colours[value] = HexColor(value)
-        return self._colours[value]
-
     def _draw(self, item: Item) -> None:
         c = self.canvas
         if isinstance(item, Words):
-            c.setFillColor(self._colour(item.colour))
+            c.setFillColor(_ink(item.colour))
             c.setFont(faces()[item.bold].name, item.size_pt)
             DRAW_TEXT[item.align](c, item.x * mm, item.y * mm, item.text)
         elif isinstance(item, Code):
-            c.setFillColor(self._colour(item.colour))
+            c.setFillColor(_ink(item.colour))
             c.addLiteral(qr.pdf_operators(item.symbol, item.x * mm, item.y * mm, item.module * mm))
         elif isinstance(item, Fill):
-            c.setFillColor(self._colour(item.colour))
+            c.setFillColor(_ink(item.colour))
             b = item.box
             c.rect(b.x * mm, b.y * mm, b.w * mm, b.h * mm, stroke=0, fill=1)
         elif isinstance(item, Disc):
-            c.setFillColor(self._colour(item.colour))
+            c.setFillColor(_ink(item.colour))
             c.circle(item.cx * mm, item.cy * mm, item.r * mm, stroke=0, fill=1)
-            c.setFillColor(white)
+            c.setFillColor(PAPER)
             c.circle(item.cx * mm, item.cy * mm, (item.r - item.ring) * mm, stroke=0, fill=1)
         elif isinstance(item, Mark):
             self._mark(item)
         elif isinstance(item, Line):
-            c.setStrokeColor(REGISTRATION)
+            c.setStrokeColor(self._marks)
             c.setLineWidth(item.width * mm)
             c.line(item.x1 * mm, item.y1 * mm, item.x2 * mm, item.y2 * mm)
 
@@ -91,11 +90,10 @@ class PdfWriter:
         c, b = self.canvas, mark.box
         if mark.backing is not None:
             k = mark.backing
-            c.setFillColor(white)
+            c.setFillColor(PAPER)
             c.rect(k.x * mm, k.y * mm, k.w * mm, k.h * mm, stroke=0, fill=1)
         if not mark.logo.vector:
-            # reportlab keys images by file, so a logo on every page is stored once per document
-            c.drawImage(str(mark.logo.path), b.x * mm, b.y * mm, b.w * mm, b.h * mm, mask="auto")
+            c.drawImage(_raster(mark.logo), b.x * mm, b.y * mm, b.w * mm, b.h * mm)
             return
         name = self._form(mark.logo)
         c.saveState()
@@ -105,22 +103,58 @@ class PdfWriter:
         c.restoreState()
 
     def _form(self, logo: Logo) -> str:
-        """A form XObject holding an SVG logo's shapes, made once per document."""
-        name = "logo" + hashlib.sha1(str(logo.path).encode()).hexdigest()[:12]
+        """A form XObject holding an SVG logo as drawn by svglib, in CMYK, made once per file."""
+        name = "logo" + hashlib.sha1(f"{logo.path}{logo.stamp}".encode()).hexdigest()[:12]
         if name in self._forms:
             return name
         c = self.canvas
         c.beginForm(name, 0, 0, logo.width, logo.height)
-        for shape in logo.shapes:
-            c.setFillColor(self._colour(shape.colour))
-            path = c.beginPath()
-            for outline in shape.outlines:
-                (x, y), *rest = outline
-                path.moveTo(x, logo.height - y)
-                for x, y in rest:
-                    path.lineTo(x, logo.height - y)
-                path.close()
-            c.drawPath(path, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+        renderPDF.draw(cmyk_drawing(logo), c, 0, 0, showBoundary=False)
         c.endForm()
         self._forms.add(name)
         return name
+
+
+def _ink(colour: str) -> CMYKColor:
+    return CMYKColor(*cmyk(colour))
+
+
+@lru_cache(maxsize=16)
+def _raster(logo: Logo) -> ImageReader:
+    """A raster logo converted once to CMYK on white (reportlab then stores it once a file)."""
+    with Image.open(logo.path) as source:
+        return ImageReader(cmyk_image(source))
+
+
+@lru_cache(maxsize=16)
+def cmyk_drawing(logo: Logo) -> Group:
+    """A copy of an SVG logo's drawing with every fill and stroke converted to CMYK."""
+    drawing = copy.deepcopy(logo.drawing)
+    # renderPDF starts from reportlab's state defaults (Helvetica, RGB black) unless the drawing
+    # names its own; set through __dict__ as reportlab's attribute checks know only some of them
+    for key, value in STATE_DEFAULTS.items():
+        if isinstance(value, Color):
+            drawing.__dict__["initial" + key[0].upper() + key[1:]] = _cmyk_colour(value)
+    drawing.initialFontName = faces()[False].name
+    _to_cmyk(drawing)
+    return drawing
+
+
+def _cmyk_colour(value: Color) -> CMYKColor:
+    c, m, y, k = cmyk("#" + value.hexval()[2:].rjust(6, "0"))
+    return CMYKColor(c, m, y, k, alpha=value.alpha)
+
+
+def _to_cmyk(node: object) -> None:
+    if hasattr(node, "fontName"):
+        # svglib's default and any font an SVG names would be unembedded base-14 fonts
+        node.fontName = faces()[False].name  # type: ignore[attr-defined]
+    for name in ("fillColor", "strokeColor"):
+        value = getattr(node, name, None)
+        if isinstance(value, Color) and not isinstance(value, CMYKColor):
+            setattr(node, name, _cmyk_colour(value))
+    if isinstance(node, Group):
+        for child in node.contents:
+            _to_cmyk(child)
+    elif not isinstance(node, Shape):
+        return

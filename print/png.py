@@ -6,7 +6,10 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.graphics import renderPDF
+from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
 from .layout import Box, Code, Disc, Fill, Item, Line, Mark, Page, Words
@@ -81,16 +84,22 @@ def _logo(logo: Logo, size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:
         with Image.open(logo.path) as source:
             rgba = source.convert("RGBA").resize(size, Image.Resampling.LANCZOS)
         return rgba.convert("RGB"), rgba.getchannel("A")
-    colour = Image.new("RGB", size, "white")
-    mask = Image.new("L", size, 0)
-    sx, sy = size[0] / logo.width, size[1] / logo.height
-    for shape in logo.shapes:
-        # even-odd filling: each outline toggles the pixels it covers, so holes stay open
-        shape_mask = Image.new("1", size, 0)
-        for outline in shape.outlines:
-            one = Image.new("1", size, 0)
-            ImageDraw.Draw(one).polygon([(x * sx, y * sy) for x, y in outline], fill=1)
-            shape_mask = ImageChops.logical_xor(shape_mask, one)
-        colour.paste(shape.colour, (0, 0), shape_mask)
-        mask.paste(255, (0, 0), shape_mask)
-    return colour, mask
+    return _vector(logo, size)
+
+
+def _vector(logo: Logo, size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:
+    """An SVG logo drawn by svglib into a one-page PDF, rasterised by pdfium with transparency."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=(logo.width, logo.height))
+    renderPDF.draw(logo.drawing, canvas, 0, 0)
+    canvas.showPage()
+    canvas.save()
+    document = pdfium.PdfDocument(buffer.getvalue())
+    try:
+        page = document[0]
+        bitmap = page.render(scale=size[0] / logo.width, fill_color=(255, 255, 255, 0),
+                             may_draw_forms=False)
+        rgba = bitmap.to_pil().convert("RGBA").resize(size, Image.Resampling.LANCZOS)
+    finally:
+        document.close()
+    return rgba.convert("RGB"), rgba.getchannel("A")

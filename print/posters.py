@@ -43,7 +43,8 @@ def layout(spec: PosterSpec, bleed: bool | None = None) -> list[Page]:
 def render_pdf(spec: PosterSpec, stickers: Labels | None = None) -> bytes:
     """A print-ready PDF; for format "stickers", stickers gives each label's (url, code)."""
     spec = _with_stickers(spec, stickers)
-    writer = PdfWriter(title=_title(spec))
+    writer = PdfWriter(title=_title(spec), level=spec.pdfx,
+                       registration_marks=spec.registration_marks)
     for page in layout(spec):
         writer.add(page)
     return writer.data()
@@ -103,7 +104,9 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        combined = PdfWriter(work / combined_name, "voxbox posters") if combined_name else None
+        combined = (PdfWriter(work / combined_name, "voxbox posters", specs[0].pdfx,
+                              specs[0].registration_marks)
+                    if combined_name and specs else None)
         for done, (spec, name) in enumerate(zip(specs, names, strict=False), start=1):
             if output == "pdf":
                 _write_pdf(spec, work / name, combined)
@@ -125,7 +128,7 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
 
 def _write_pdf(spec: PosterSpec, path: Path, combined: PdfWriter | None) -> None:
     """Lay the spec out once; draw its pages into its own file and the combined one."""
-    single = PdfWriter(path, _title(spec))
+    single = PdfWriter(path, _title(spec), spec.pdfx, spec.registration_marks)
     for page in layout(spec):
         single.add(page)
         if combined is not None:

@@ -46,6 +46,15 @@ class PosterSpec:
     sticker_rows: int = DEFAULT_STICKER_GRID[0]
     sticker_cols: int = DEFAULT_STICKER_GRID[1]
     stickers: tuple[tuple[str, str], ...] = ()  # (url, code) per label; empty: every label is url
+    marks: bool = True  # crop marks outside the bleed (with bleed only)
+    registration_marks: bool = False  # marks on every plate, for a printer that asks for it
+    pdfx: str = "x4"  # x4 (PDF/X-4) or x1a (PDF/X-1a:2003)
+    trim_size_mm: tuple[float, float] | None = None  # a contractor's trim size (outdoor formats)
+    visible_size_mm: tuple[float, float] | None = None  # the area the case leaves visible
+    allow_low_contrast: bool = False
+    allow_low_ppi: bool = False
+    sticker_template: str = "L7160"
+    start_label: int = 1  # first free label on a part-used sheet (1 = top left)
 
     @property
     def fmt(self) -> Format:
@@ -68,14 +77,20 @@ class PosterSpec:
         return ("cy", "en") if self.welsh_first else ("en", "cy")
 
     @property
-    def visible_inset(self) -> float:
-        """Millimetres hidden by the case on each edge (six-sheet), else 0."""
+    def visible_inset(self) -> tuple[float, float]:
+        """Millimetres hidden by a case on the left/right and top/bottom edges (outdoor), else 0."""
+        if self.visible_size_mm is not None:
+            w, h = self.trim_mm()
+            return ((w - self.visible_size_mm[0]) / 2, (h - self.visible_size_mm[1]) / 2)
         if self.format != "six-sheet":
-            return 0.0
-        return DEFAULT_SIX_SHEET_INSET_MM if self.visible_inset_mm is None else self.visible_inset_mm
+            return (0.0, 0.0)
+        inset = DEFAULT_SIX_SHEET_INSET_MM if self.visible_inset_mm is None else self.visible_inset_mm
+        return (inset, inset)
 
     def trim_mm(self) -> tuple[float, float]:
         """The finished (trimmed) size in mm, width then height."""
+        if self.trim_size_mm is not None:
+            return self.trim_size_mm
         if self.format == "cutout" and self.cutout_size_mm is not None:
             return (self.cutout_size_mm, self.cutout_size_mm)
         return (self.fmt.width_mm, self.fmt.height_mm)
@@ -123,6 +138,9 @@ class PosterSpec:
             raise PosterError("visible_inset_mm cannot be negative")
         if self.sticker_rows < 1 or self.sticker_cols < 1:
             raise PosterError("a sticker sheet needs at least one row and one column")
+        if self.pdfx not in ("x4", "x1a"):
+            raise PosterError(f"pdfx must be 'x4' or 'x1a', not {self.pdfx!r}")
+        self._check_sizes()
         if self.logo is not None:
             path = Path(self.logo)
             if path.suffix.lower() not in LOGO_TYPES:
@@ -134,6 +152,24 @@ class PosterSpec:
         if missing:
             raise PosterError(f"no font here can print {missing!r}: install fonts-dejavu-core "
                               "or copy DejaVuSans.ttf and DejaVuSans-Bold.ttf into print/fonts/")
+
+
+    def _check_sizes(self) -> None:
+        for name in ("trim_size_mm", "visible_size_mm"):
+            value = getattr(self, name)
+            if value is not None and (len(value) != 2 or min(value) <= 0):
+                raise PosterError(f"{name} must be a positive width and height in mm")
+        if self.trim_size_mm is not None and self.fmt.kind != "poster":
+            raise PosterError(f"a trim size is for posters, not the {self.format} format")
+        if self.visible_size_mm is not None:
+            w, h = self.trim_mm()
+            if self.visible_size_mm[0] > w or self.visible_size_mm[1] > h:
+                raise PosterError(f"the visible area {_wxh(self.visible_size_mm)} mm is larger "
+                                  f"than the trim {_wxh((w, h))} mm")
+
+
+def _wxh(size: tuple[float, float]) -> str:
+    return f"{size[0]:g} × {size[1]:g}"
 
 
 def _check_link(url: str, code: str) -> None:

@@ -68,17 +68,10 @@ def _mark(mark: Mark, height: float) -> str:
         out.append(f'<rect x="{_n(k.x)}" y="{_n(height - k.y - k.h)}" width="{_n(k.w)}" '
                    f'height="{_n(k.h)}" fill="#ffffff"/>')
     x, y = _n(b.x), _n(height - b.y - b.h)
-    if not logo.vector:
-        data = base64.b64encode(logo.path.read_bytes()).decode("ascii")
-        href = quoteattr(f"data:{MIME[logo.path.suffix.lower()]};base64,{data}")
-        out.append(f'<image x="{x}" y="{y}" width="{_n(b.w)}" height="{_n(b.h)}" '
-                   f'preserveAspectRatio="none" href={href}/>')
-        return "".join(out)
-    scale = f"{b.w / logo.width:.6f} {b.h / logo.height:.6f}"
-    out.append(f'<g class="logo" transform="translate({x} {y}) scale({scale})">')
-    for shape in logo.shapes:
-        d = "".join("M" + "L".join(f"{_n(px)} {_n(py)}" for px, py in o) + "Z"
-                    for o in shape.outlines)
-        out.append(f'<path fill="{shape.colour}" d="{d}"/>')
-    out.append("</g>")
+    # the logo file itself, as an image: an SVG logo stays the vector artwork it was
+    mime = "image/svg+xml" if logo.vector else MIME[logo.path.suffix.lower()]
+    data = base64.b64encode(logo.path.read_bytes()).decode("ascii")
+    href = quoteattr(f"data:{mime};base64,{data}")
+    out.append(f'<image x="{x}" y="{y}" width="{_n(b.w)}" height="{_n(b.h)}" '
+               f'preserveAspectRatio="none" href={href}/>')
     return "".join(out)

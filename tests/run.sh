@@ -16,11 +16,31 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Ghostscript, an independent reader for the PDF/X preflight tests (ink coverage per plate).
+if ! command -v gs >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ghostscript >/dev/null
+  else
+    echo "note: no gs; the Ghostscript preflight checks will skip (sudo apt-get install ghostscript)" >&2
+  fi
+fi
+
 # Real PostgreSQL for the hub's scale path (127.0.0.1:5432, database test).
 if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   if command -v pg_ctlcluster >/dev/null; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi
+
+# Real Redis for the shared rate-limit storage tests (127.0.0.1:6379).
+if ! (command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1); then
+  if ! command -v redis-server >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  if command -v redis-server >/dev/null; then
+    redis-server --daemonize yes --bind 127.0.0.1 --save "" >/dev/null
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
   fi
 fi
 

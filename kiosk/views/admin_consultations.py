@@ -29,35 +29,63 @@ MAX_FILE_BYTES = 1_000_000
 @bp.route("/import", methods=["GET", "POST"])
 @auth.role_required("admin")
 def import_files() -> ResponseReturnValue:
-    """Upload YAML/JSON definitions; nothing is stored unless every file is valid."""
+    """Upload YAML/JSON definitions; nothing is stored unless every file is valid, and a breaking
+    change to a consultation with answers is shown as a diff and stored only once confirmed."""
     if request.method == "GET":
         return render_template("admin/consultation_import.html", problems=[])
-    files = [f for f in request.files.getlist("files") if f.filename]
-    if not files:
+    docs, problems = _documents()
+    if not docs and not problems:
         return render_template("admin/consultation_import.html",
                                problems=[_("Choose at least one YAML or JSON file.")]), 400
-    loaded, problems = [], []
-    for upload in files:
-        body = upload.read(MAX_FILE_BYTES + 1)
-        if len(body) > MAX_FILE_BYTES:
-            problems.append(_("%(name)s: larger than 1 MB", name=upload.filename))
-            continue
+    loaded = []
+    for name, body in docs:
         try:
-            loaded.append(definitions.load_text(body.decode("utf-8"), upload.filename or ""))
+            loaded.append(definitions.load_text(body, name))
             consultations.check_publishable(loaded[-1], current_app.config["LANGUAGES"])
         except consultations.EnglishOnlyError as exc:
             problems.append(str(exc))
-        except UnicodeDecodeError:
-            problems.append(_("%(name)s: not UTF-8 text", name=upload.filename))
         except ProblemError as exc:
             problems.extend(str(exc).splitlines())
     if problems:
         return render_template("admin/consultation_import.html", problems=problems), 422
+    apply_status = request.form.get("apply_status") == "1"
+    confirmed = request.form.get("confirm_breaking") == "1"
+    plans = [consultations.plan(d, d["status"] if apply_status else None) for d in loaded]
+    if any(p.needs_confirmation for p in plans) and not confirmed:
+        return render_template("admin/consultation_confirm.html", plans=plans, docs=docs,
+                               apply_status=apply_status), 409
     for defn in loaded:
-        result = consultations.import_definition(defn)
+        result = consultations.import_definition(
+            defn, status=defn["status"] if apply_status else None, confirm_breaking=confirmed)
         flash(_("%(slug)s: %(action)s (version %(version)s)", slug=result.slug,
                 action=result.action, version=result.version), "ok")
+        for change in result.changes:
+            flash(f"{result.slug}: {change}", "ok")
     return redirect(url_for("staff.dashboard"), 303)
+
+
+def _documents() -> tuple[list[tuple[str, str]], list[str]]:
+    """The uploaded files, or on the confirmation step the same documents sent back as text."""
+    docs: list[tuple[str, str]] = []
+    problems: list[str] = []
+    names, bodies = request.form.getlist("doc_name"), request.form.getlist("doc_body")
+    for name, body in zip(names, bodies, strict=False):
+        if len(body.encode()) > MAX_FILE_BYTES:
+            problems.append(_("%(name)s: larger than 1 MB", name=name))
+        else:
+            docs.append((name, body))
+    for upload in request.files.getlist("files"):
+        if not upload.filename:
+            continue
+        raw = upload.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            problems.append(_("%(name)s: larger than 1 MB", name=upload.filename))
+            continue
+        try:
+            docs.append((upload.filename, raw.decode("utf-8")))
+        except UnicodeDecodeError:
+            problems.append(_("%(name)s: not UTF-8 text", name=upload.filename))
+    return docs, problems
 
 
 @bp.post("/<slug>/status")

@@ -50,6 +50,7 @@ def answer(slug: str) -> ResponseReturnValue:
     code = _code(request.values.get("code"))
     answers, saved_key = resume.saved_answers(slug)
     errors: dict[str, str] = {}
+    response_id = _response_id()
     if request.method == "POST":
         kept: dict = {}
         answers, errors = read_all(defn, request.form, kept)
@@ -57,14 +58,14 @@ def answer(slug: str) -> ResponseReturnValue:
         if action.startswith("lang:"):
             # the header's language button submits the answers too, so nothing typed is lost
             _switch_language(action.removeprefix("lang:"))
-            return _page(c, defn, {**answers, **kept}, {}, 200, code)
+            return _page(c, defn, {**answers, **kept}, {}, 200, code, response_id)
         if action == "save" and resume.offered(defn):
             return resume.save(slug, c.version, answers, code)
         if not errors and action != "check":
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
-                                     started_at=_started(_started_value()),
+                                     started_at=_started(_started_value()), uuid=response_id,
                                      draft_token=saved_key)
             except ProblemError as exc:
                 errors = {p.path: p.message for p in exc.problems}
@@ -73,7 +74,7 @@ def answer(slug: str) -> ResponseReturnValue:
                 session["thanked"] = r.uuid
                 return redirect(url_for(".thanks", slug=slug), 303)
         answers = {**answers, **kept}
-    page = _page(c, defn, answers, errors, 422 if errors else 200, code)
+    page = _page(c, defn, answers, errors, 422 if errors else 200, code, response_id)
     if request.method == "GET" and current_app.config["ROLE"] == "hub":
         _count_start(page, slug, code)
     return page
@@ -84,6 +85,14 @@ def _open_or_abort(slug: str):  # type: ignore[no-untyped-def]
     if c is None or c.status == "draft":
         abort(404)
     return c
+
+
+def _response_id() -> str:
+    """Minted when the form is served, so every post of this form names the same response."""
+    response_id = request.form.get("response_id")
+    if not responses.is_response_id(response_id):
+        response_id = responses.new_response_id()
+    return str(response_id)
 
 
 def _started_value() -> str:
@@ -97,11 +106,11 @@ def _switch_language(lang: str) -> None:
 
 
 def _page(c, defn: dict, answers: dict, errors: dict[str, str], status: int,  # type: ignore[no-untyped-def]
-          code: str | None):
+          code: str | None, response_id: str):
     """The consultation page with the given answers and problems shown."""
     return make_response(render_template(
         "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
-        started=_started_value(), checked=request.form.get("action") == "check",
+        started=_started_value(), response_id=response_id, checked=request.form.get("action") == "check",
         events=events.upcoming(slug=c.slug), carry_form="questions", can_save=resume.offered(defn),
         resumed=session.pop("resumed", False),
         questions_by_id={q["id"]: q for q in defn["questions"]}), status)
@@ -115,7 +124,7 @@ def refused(message: str, status: int) -> ResponseReturnValue:
     kept: dict = {}
     answers, _errors = read_all(defn, request.form, kept)
     return _page(c, defn, {**answers, **kept}, {"form": message}, status,
-                 _code(request.values.get("code")))
+                 _code(request.values.get("code")), _response_id())
 
 
 errors_view.REFUSALS["public.answer"] = refused

@@ -45,7 +45,7 @@ def report(slug: str) -> ResponseReturnValue:
 def report_csv(slug: str) -> ResponseReturnValue:
     """The filtered responses as CSV with attribution columns, safe to open in a spreadsheet."""
     f, _problems = _filtered(slug)
-    defn = consultations.definition(slug)
+    defn = consultations.merged_definition(slug)
     body = stream_with_context(attribution.csv_lines(defn, slug, f))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.csv"'})

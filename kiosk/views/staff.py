@@ -69,10 +69,10 @@ def dashboard() -> ResponseReturnValue:
 @bp.get("/c/<slug>")
 @auth.staff_required
 def consultation(slug: str) -> ResponseReturnValue:
-    """Response counts and per-question tallies for the current version."""
+    """Response counts and per-question tallies across every version, by question id."""
     c = consultations.get(slug) or abort(404)
-    defn = consultations.definition(slug)
-    rows = [r for r in responses.for_consultation(slug) if r.version == c.version]
+    defn = consultations.merged_definition(slug)
+    rows = list(responses.for_consultation(slug))
     total = db.session.execute(
         select(func.count()).select_from(ResponseRow).filter_by(consultation_slug=slug)
     ).scalar_one()
@@ -81,17 +81,17 @@ def consultation(slug: str) -> ResponseReturnValue:
         .group_by(ResponseRow.channel)
     ).all())
     return render_template("staff/consultation.html", c=c, defn=defn, total=total,
-                           current=len(rows), by_channel=by_channel,
+                           current=sum(r.version == c.version for r in rows), by_channel=by_channel,
                            tallies=responses.tallies(defn, rows))
 
 
 @bp.get("/c/<slug>/responses.csv")
 @auth.staff_required
 def export_csv(slug: str) -> ResponseReturnValue:
-    """Every response as CSV, one row each, safe to open in a spreadsheet."""
+    """Every response to every version as CSV, one row each, safe to open in a spreadsheet."""
     if consultations.get(slug) is None:
         abort(404)
-    defn = consultations.definition(slug)
+    defn = consultations.merged_definition(slug)
     body = stream_with_context(responses.export_csv(defn, responses.for_consultation(slug)))
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{slug}-responses.csv"'})

@@ -89,7 +89,7 @@ def test_bleed_and_welsh_first_options(app, staff_client, code) -> None:
     r = staff_client.get(f"/staff/posters/{code}/poster?format=six-sheet&bleed=1&welsh_first=1")
 
     assert r.status_code == 200
-    assert pdfcheck.page_size_mm(r.data) == pytest.approx((1206, 1806), abs=0.01)
+    assert pdfcheck.page_size_mm(r.data) == pytest.approx((1219, 1819), abs=0.01)  # bleed, marks
     text = pdfcheck.text(r.data)
     assert text.index("Eich blaenoriaethau") < text.index("Your priorities for policing")
     assert pdfcheck.decoded(pdfcheck.rasterise(r.data)) == [f"{app.config['PUBLIC_URL']}/q/{code}"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import zxingcpp
@@ -97,3 +98,16 @@ def image_count(pdf: bytes, index: int = 0) -> int:
 def png_image(data: bytes) -> Image.Image:
     """A PNG's pixels, greyscale."""
     return Image.open(BytesIO(data)).convert("L")
+
+
+def content(pdf: bytes) -> bytes:
+    """Every content stream of the document, pages and forms, decompressed (read by pikepdf)."""
+    document = pikepdf.open(BytesIO(pdf))
+    parts = []
+    for obj in document.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") != "/Image":
+            try:
+                parts.append(obj.read_bytes())
+            except pikepdf.PdfError:
+                continue
+    return b"\n".join(parts)

@@ -31,7 +31,7 @@ def test_batch_writes_one_pdf_per_placement_and_a_combined_file(make_spec,
         assert pdfcheck.decoded(pdfcheck.rasterise(pdf)) == [spec.url]
     combined = paths[-1].read_bytes()
     assert pdfcheck.page_count(combined) == 4
-    assert pdfcheck.page_size_mm(combined, 3) == pytest.approx((216, 303), abs=0.01)
+    assert pdfcheck.page_size_mm(combined, 3) == pytest.approx((229, 316), abs=0.01)  # bleed + marks
     assert pdfcheck.boxes_mm(combined, 0)["trim"] == pytest.approx((0, 0, 105, 148), abs=0.01)
     for index, spec in enumerate(specs):
         assert pdfcheck.decoded(pdfcheck.rasterise(combined, index=index)) == [spec.url]

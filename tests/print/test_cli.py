@@ -119,7 +119,7 @@ def test_bleed_and_welsh_first_reach_the_pdf(make, work) -> None:
     assert result.exit_code == 0, result.output
     [row] = manifest(out)
     pdf = (out / row["file"]).read_bytes()
-    assert pdfcheck.page_size_mm(pdf) == pytest.approx((216, 303), abs=0.01)
+    assert pdfcheck.page_size_mm(pdf) == pytest.approx((229, 316), abs=0.01)  # bleed and marks
     text = pdfcheck.text(pdf)
     assert text.index("Eich blaenoriaethau") < text.index("Your priorities for policing")
 

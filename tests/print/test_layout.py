@@ -43,7 +43,8 @@ def quiet_zone(code: Code) -> Box:
 def check_page(page: Page, spec: PosterSpec) -> None:
     texts = [text_box(i) for i in page.items if isinstance(i, Words)]
     codes = [quiet_zone(i) for i in page.items if isinstance(i, Code)]
-    visible = page.trim.inset(spec.visible_inset)
+    (ix, iy), t = spec.visible_inset, page.trim
+    visible = Box(t.x + ix, t.y + iy, t.w - 2 * ix, t.h - 2 * iy)
     for box in texts:
         assert inside(box, visible), box
         assert not any(overlaps(box, zone) for zone in codes)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from print.colour import cmyk
 from print.formats import BLEED_MM, MIN_MODULE_MM
+from print.layout import MARK_LENGTH_MM, MARK_OFFSET_MM, MARK_SLUG_MM
 from print.posters import FORMATS, PosterError, render_pdf
 from print.qr import encode
-from tests.print import pdfcheck
+from tests.print import pdfcheck, preflight
 from tests.print.conftest import URL
 
 # pixels across the whole page: enough for 400-800 px codes without rendering a0 at 300 dpi
@@ -29,7 +31,7 @@ def test_page_is_the_format_size_plus_bleed_when_asked(make_spec, name: str, ble
     pdf = render_pdf(make_spec(name, bleed=bleed))
 
     fmt = FORMATS[name]
-    extra = 2 * BLEED_MM if bleed else 0
+    extra = 2 * (BLEED_MM + MARK_OFFSET_MM + MARK_LENGTH_MM + MARK_SLUG_MM) if bleed else 0
     assert pdfcheck.page_size_mm(pdf) == pytest.approx((fmt.width_mm + extra,
                                                         fmt.height_mm + extra), abs=0.01)
 
@@ -49,10 +51,12 @@ def test_bleed_sets_trim_and_bleed_boxes_and_draws_crop_marks(make_spec) -> None
     pdf = render_pdf(make_spec("a5", bleed=True))
 
     boxes = pdfcheck.boxes_mm(pdf)
-    assert boxes["trim"] == pytest.approx((3, 3, 151, 213), abs=0.01)
-    assert boxes["bleed"] == pytest.approx((0, 0, 154, 216), abs=0.01)
-    corner = pdfcheck.rasterise(pdf, 1540).crop((0, 0, 30, 30))  # 10 px/mm: the bleed corner
-    assert corner.getextrema()[0] < 128
+    assert boxes["trim"] == pytest.approx((9.5, 9.5, 157.5, 219.5), abs=0.01)
+    assert boxes["bleed"] == pytest.approx((6.5, 6.5, 160.5, 222.5), abs=0.01)
+    page = pdfcheck.rasterise(pdf, 1670)  # 10 px/mm
+    assert page.crop((0, 90, 60, 100)).getextrema()[0] < 200  # a hairline mark on the trim line
+    assert page.crop((61, 90, 64, 100)).getextrema()[0] > 200  # it stops short of the bleed
+    assert page.getpixel((70, 70)) < 128  # where the title band runs into the bleed
 
 
 def test_trimmed_poster_has_no_crop_marks_or_boxes(make_spec) -> None:
@@ -60,6 +64,7 @@ def test_trimmed_poster_has_no_crop_marks_or_boxes(make_spec) -> None:
 
     boxes = pdfcheck.boxes_mm(pdf)
     assert boxes["trim"] == pytest.approx(boxes["media"], abs=0.01)
+    assert boxes["bleed"] == pytest.approx(boxes["media"], abs=0.01)
 
 
 def test_closing_date_is_printed_in_both_languages(make_spec) -> None:
@@ -125,8 +130,12 @@ def test_six_sheet_keeps_content_inside_the_visible_area(make_spec) -> None:
 def test_brand_colours_fill_the_title_band(make_spec) -> None:
     pdf = render_pdf(make_spec("a4", primary="#e63946"))
 
-    image = pdfcheck.rasterise(pdf, 210, mode="RGB")  # 1 px per mm
-    assert image.getpixel((105, 3)) == pytest.approx((0xE6, 0x39, 0x46), abs=2)
+    c, m, y, k = cmyk("#e63946")
+    assert (round(c, 4), round(m, 4), round(y, 4), round(k, 4)) in preflight.check(pdf).fills
+    image = pdfcheck.rasterise(pdf, 210, mode="RGB")  # 1 px per mm, under the 5 mm border
+    red, green, blue = image.getpixel((105, 8))
+    assert red > 200 and green < 110 and blue < 110
+    assert image.getpixel((105, 2)) == (255, 255, 255)  # no bleed: colour stops short of the edge
 
 
 def test_too_small_qr_is_refused_naming_the_minimum(make_spec) -> None:

@@ -1,15 +1,15 @@
 """events: a Welsh place
 
-Revision ID: 0007_i13b
-Revises: 0006
+Revision ID: 0008_i13b
+Revises: 0007_i18
 
 An event's place in Welsh (its name and description were already bilingual JSON).
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0007_i13b'
-down_revision = '0006'
+revision = '0008_i13b'
+down_revision = '0007_i18'
 branch_labels = None
 depends_on = None
 
