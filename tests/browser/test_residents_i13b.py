@@ -238,17 +238,24 @@ def test_the_pin_lock_out_and_back_after_a_post_return_home(homing_kiosk, page) 
     assert_goes_home(page, base)
 
 
-def test_a_reload_of_the_thank_you_screen_goes_home_and_it_warns_first(homing_kiosk, page) -> None:
+def test_the_thank_you_screen_warns_before_it_goes_home(homing_kiosk, page) -> None:
     from .test_kiosk_browser import answer_minimum
 
-    base = homing_kiosk.url
-    answer_minimum(page, base)
+    answer_minimum(page, homing_kiosk.url)
     dialog = page.get_by_role("dialog", name="Still there? / Dal yna?")
     expect(dialog).to_be_visible(timeout=HOME_WITHIN_MS)  # a warning before going back
     page.get_by_role("button", name="I'm still here").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    assert_goes_home(page, homing_kiosk.url)
+
+
+def test_a_reload_of_the_thank_you_screen_goes_home(live_kiosk, page) -> None:
+    from .test_kiosk_browser import answer_minimum
+
+    answer_minimum(page, live_kiosk.url)
     page.reload()
-    expect(page).to_have_url(base + "/kiosk/")
+    expect(page).to_have_url(live_kiosk.url + "/kiosk/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Have your say / Dweud eich dweud")
 
 
 def test_larger_text_is_reset_for_the_next_resident(homing_kiosk, page) -> None:
