@@ -267,3 +267,15 @@ def test_larger_text_is_reset_for_the_next_resident(homing_kiosk, page) -> None:
                            timeout=HOME_WITHIN_MS)
     page.reload()
     expect(page.locator("html")).not_to_have_class("large")
+
+
+def test_the_phone_language_toggle_keeps_a_changed_budget(live_server, phone) -> None:
+    phone.goto(live_server.url + "/c/police-budget-2027")
+    typed = phone.locator("input[name^='budget.']").first
+    name, before = typed.get_attribute("name"), typed.input_value()
+    phone.locator(".budget-area").first.locator("[data-step='1']").click()
+    after = phone.locator(f"input[name='{name}']").input_value()
+    assert after != before
+    phone.locator("header").get_by_role("button", name="Cymraeg").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
+    expect(phone.locator(f"input[name='{name}']")).to_have_value(after)
