@@ -1,6 +1,6 @@
 """Posters per second: voxbox against a minimal reportlab + qrcode baseline, measured in one run.
 
-    python bench/bench_posters.py [--n 500] [--repeat 3]
+    python bench/bench_posters.py [--n 500] [--repeat 3] [--workers-only]
 
 The baseline encodes the same URL with qrcode, draws every dark module as a vector rectangle and
 sets the bilingual title in the same TrueType face, one page per poster; its batch, like voxbox's,
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import itertools
+import os
 import sys
 import tempfile
 import time
@@ -104,15 +105,45 @@ def best_rate(run: Callable[[list[PosterSpec], Path], None], fmt: str, n: int,
     return n / best
 
 
+def best_wall(fmt: str, n: int, repeat: int, workers: int) -> float:
+    """Seconds of wall-clock time for a batch of n rendered by `workers` processes, best of
+    repeat (worker processes' CPU time is not this process's, so the clock on the wall counts)."""
+    best = float("inf")
+    for _ in range(repeat):
+        items = specs(fmt, n, next(RUNS))
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            render_batch(items, Path(tmp) / "out", workers=workers)
+            best = min(best, time.perf_counter() - started)
+    return best
+
+
+def workers_table(n: int, repeat: int) -> None:
+    """The batch with 2 workers against 1, with the load on the machine before and after."""
+    print(f"\nbatch of {n}, wall clock, load average before {os.getloadavg()[0]:.2f} "
+          f"on {os.cpu_count()} cores")
+    print(f"{'format':<10} {'1 worker s':>11} {'2 workers s':>12} {'speed-up':>9}")
+    for fmt in ("a4", "six-sheet"):
+        one = best_wall(fmt, n, repeat, 1)
+        two = best_wall(fmt, n, repeat, 2)
+        print(f"{fmt:<10} {one:>11.2f} {two:>12.2f} {one / two:>8.2f}x")
+    print(f"load average after {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="posters in a batch")
     parser.add_argument("--single", type=int, default=50, help="posters rendered one by one")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best counts")
+    parser.add_argument("--workers-only", action="store_true",
+                        help="only the 2-workers-against-1 batch table")
     args = parser.parse_args()
     faces()  # load the font once, outside the timings, for both sides
     render_pdf(specs("a4", 1, -1)[0])
+    if args.workers_only:
+        workers_table(args.n, args.repeat)
+        return
     cases = {
         "single": (lambda items, _: voxbox_single(items), lambda items, _: baseline_single(items),
                    args.single),
@@ -125,6 +156,7 @@ def main() -> None:
             mine = best_rate(ours, fmt, n, args.repeat)
             base = best_rate(theirs, fmt, n, args.repeat)
             print(f"{fmt:<10} {mode:<14} {mine:>9.1f} {base:>11.1f} {base / mine:>10.2f}x")
+    workers_table(args.n, args.repeat)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import questions
+from . import questions, routing
 from .problems import AnswerError
 
 
@@ -41,4 +41,7 @@ def read_all(defn: dict, form: Any,
         error = read_question(q, form, answers, kept)
         if error:
             errors[q["id"]] = error
-    return answers, errors
+    # Questions routed past by these answers: whatever the form posted for them is dropped.
+    shown = {q["id"] for q in routing.shown(defn, answers)}
+    errors = {k: v for k, v in errors.items() if k in shown}
+    return routing.prune(defn, answers), errors

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from flask import Flask
 from flask_babel import gettext as _
 
+from . import budget_comments as comments
+from . import budget_levers as levers_extra
 from . import budget_rules as rules
+from . import budget_words as words
 from . import questions
 from .budget_definition import KEYS, define, document
 from .budget_moves import as_answer, random_allocation
@@ -31,7 +35,7 @@ def from_form(q: dict, form: Any) -> dict | None:
     qid = q["id"]
     typed = {a["id"]: (form.get(f"{qid}.{a['id']}") or "").strip() for a in rules.areas(q)}
     settings = {lv["id"]: (form.get(f"{qid}.{lv['id']}") or "").strip() for lv in q["levers"]}
-    if not any(typed.values()) and not any(settings.values()):
+    if not any(typed.values()) and not any(settings.values()) and not comments.from_form(q, form):
         return None
     amounts: dict[str, int] = {}
     for a in rules.areas(q):
@@ -47,12 +51,15 @@ def from_form(q: dict, form: Any) -> dict | None:
         except ValueError:
             raise AnswerError(_("%(name)s: please type a percentage, like 2.5.",
                                 name=tr(lv["name"]))) from None
-    return {"areas": amounts, "levers": levers}
+    said = comments.from_form(q, form)
+    return {"areas": amounts, "levers": levers, **({"comments": said} if said else {})}
 
 
 def check(q: dict, value: Any) -> None:
     """Refuse an answer unless it has every area and lever, within bounds, on step, and balances."""
     amounts, levers = rules.parse_answer(q, value)
+    if "comments" in value:
+        comments.check(q, value["comments"])
     problem = rules.allocation_problem(q, amounts, levers)
     if problem:
         raise AnswerError(problem)
@@ -98,7 +105,7 @@ def status(q: dict, value: Any) -> dict:
 
 
 def effect_for(area: dict, amount: int) -> dict | None:
-    """What the chosen level means: the furthest effect passed on the way from today's amount."""
+    """The effect text written for a level: the furthest passed on the way from today's amount."""
     now = area["current"]
     if amount < now:
         passed = [e for e in area["effects"] if amount <= e["at"] < now]
@@ -114,28 +121,44 @@ def _at_today(area: dict) -> dict | None:
 
 
 def view(q: dict, value: Any) -> dict:
-    """What the partial and budget.js need: positions, today's marks and lever tables."""
+    """What the partial and budget.js need: positions, today's marks, words and lever tables."""
     amounts, levers = _lenient(q, value)
+    said = value.get("comments") if isinstance(value, dict) else None
+    said = said if isinstance(said, dict) else {}
     shown: dict[str, dict] = {}
     for a in rules.areas(q):
         amount, positions = amounts[a["id"]], (a["max"] - a["min"]) // a["step"]
         index = min(max((amount - a["min"]) // a["step"], 0), positions)
         today = (a["current"] - a["min"]) // a["step"]
-        shown[a["id"]] = {"amount": amount, "pounds": rules.pounds_str(amount), "index": index,
+        shown[a["id"]] = {"amount": amount, "pounds": words.typed_pounds(amount), "index": index,
                           "positions": positions, "today": today,
                           "today_pct": round(100 * today / positions, 2) if positions else 0,
-                          "change": amount - a["current"], "effect": effect_for(a, amount)}
+                          "change": amount - a["current"],
+                          "valuetext": words.value_text(amount, amount - a["current"]),
+                          "consequence": words.consequence(a, amount),
+                          "comment": said.get(a["id"]) if isinstance(said.get(a["id"]), str) else ""}
     for lv in q["levers"]:
         table = rules.steps(Decimal(lv["min"]), Decimal(lv["max"]), Decimal(lv["step"]))
         setting = levers[lv["id"]]
         index = min(range(len(table)), key=lambda i: abs(table[i] - setting))
         today = table.index(Decimal(lv["current"]))
         bill = rules.band_d(lv, setting)
-        shown[lv["id"]] = {"setting": rules.lever_str(setting), "index": index,
-                           "bill": bill,
-                           "positions": len(table) - 1, "today": today, "table": table,
-                           "today_pct": round(100 * today / (len(table) - 1), 2) if len(table) > 1 else 0}
+        shown[lv["id"]] = {
+            "setting": rules.lever_str(setting), "index": index, "bill": bill,
+            "positions": len(table) - 1, "today": today, "table": table,
+            "today_pct": round(100 * today / (len(table) - 1), 2) if len(table) > 1 else 0,
+            "bands": list(levers_extra.bands(lv)) if bill is not None else [],
+            "consequence": _bill_words(lv, setting)}
     return shown
+
+
+def _bill_words(lever: dict, setting: Decimal, band: str = "D") -> str:
+    bill = rules.band_d(lever, setting)
+    if bill is None:
+        return ""
+    today = rules.band_d(lever, Decimal(lever["current"]))
+    ratio = levers_extra.bands(lever).get(band, Fraction(1))
+    return words.bill_consequence(band, ratio, bill, today or 0)
 
 
 def script_config(q: dict, messages: dict[str, str]) -> dict:
@@ -143,7 +166,7 @@ def script_config(q: dict, messages: dict[str, str]) -> dict:
     config: dict[str, Any] = {
         "qid": q["id"], "rule": q["rule"], "tolerance": q["tolerance"],
         "requireChange": q["require_change"], "fixed": sum(f["amount"] for f in q["fixed_income"]),
-        "msgs": dict(messages), "areas": [], "levers": [],
+        "msgs": {**messages, **words.messages()}, "areas": [], "levers": [],
     }
     for a in rules.areas(q):
         config["areas"].append({
@@ -154,7 +177,8 @@ def script_config(q: dict, messages: dict[str, str]) -> dict:
         table = rules.steps(Decimal(lv["min"]), Decimal(lv["max"]), Decimal(lv["step"]))
         config["levers"].append({
             "id": lv["id"], "name": tr(lv["name"]), "current": lv["current"], "min": lv["min"],
-            "max": lv["max"], "step": lv["step"],
+            "max": lv["max"], "step": lv["step"], "cap": lv.get("referendum_cap"),
+            "bands": {k: [r.numerator, r.denominator] for k, r in levers_extra.bands(lv).items()},
             "values": [{"v": rules.lever_str(v), "income": rules.lever_income(lv, v),
                         "bandD": rules.band_d(lv, v)}
                        for v in table]})
@@ -179,7 +203,9 @@ def _money(pence: int | None, sign: bool = False, pence_shown: bool = False) -> 
 def init_app(app: Flask) -> None:
     """Template helpers the budget partial and staff tally need."""
     app.jinja_env.globals.update(budget_status=status, budget_view=view, budget_chart=chart,
-                                 budget_config=script_config, budget_areas=rules.areas)
+                                 budget_config=script_config, budget_areas=rules.areas,
+                                 budget_comment_prompt=comments.prompt,
+                                 budget_comment_max=comments.MAX_COMMENT)
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["pounds"] = rules.pounds_str
     app.jinja_env.filters["lever_label"] = lever_label

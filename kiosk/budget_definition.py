@@ -6,7 +6,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from . import budget_comments as comments
 from . import budget_rules as rules
+from .budget_levers import define_extras
 from .budget_moves import first_change
 from .definitions import text
 from .problems import Problem
@@ -124,8 +126,8 @@ def _area(raw: Any, path: str, problems: list[Problem]) -> dict | None:
     if not isinstance(raw, dict):
         problems.append(Problem(path, "must be a mapping with id, name, current, min, max, step"))
         return None
-    _unknown(raw, {"id", "name", "description", "current", "min", "max", "step", "effects"},
-             path, problems)
+    _unknown(raw, {"id", "name", "description", "current", "min", "max", "step", "effects",
+                   "comment"}, path, problems)
     area: dict[str, Any] = {
         "id": _id(raw.get("id"), f"{path}.id", problems),
         "name": text(raw.get("name"), f"{path}.name", problems),
@@ -146,6 +148,7 @@ def _area(raw: Any, path: str, problems: list[Problem]) -> dict | None:
         elif (hi - lo) // step > MAX_POSITIONS:
             problems.append(Problem(f"{path}.step", f"too small: more than {MAX_POSITIONS} positions"))
     area["effects"] = _effects(raw.get("effects"), now, f"{path}.effects", problems)
+    area["comment"] = comments.define(raw.get("comment"), f"{path}.comment", problems)
     return area
 
 
@@ -184,7 +187,7 @@ def _levers(raw: Any, path: str, problems: list[Problem]) -> list[dict]:
             problems.append(Problem(lpath, "must be a mapping with id, name, base, current, min, max, step"))
             continue
         _unknown(item, {"id", "name", "description", "unit", "current", "min", "max", "step",
-                        "base", "band_d"}, lpath, problems)
+                        "base", "band_d", "bands", "referendum_cap"}, lpath, problems)
         if item.get("unit", "percent") != "percent":
             problems.append(Problem(f"{lpath}.unit", "only percent levers are supported"))
         lever: dict[str, Any] = {
@@ -200,6 +203,7 @@ def _levers(raw: Any, path: str, problems: list[Problem]) -> list[dict]:
             pence = _amount(item["band_d"], f"{lpath}.band_d", problems, 1)
             lever["band_d"] = rules.pounds_str(pence) if pence else None
         _lever_range(item, lever, lpath, problems)
+        define_extras(item, lever, lpath, problems)
         out.append(lever)
     return out
 

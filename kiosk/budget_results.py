@@ -6,6 +6,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from . import budget_comments as comments
 from . import budget_rules as rules
 from .problems import AnswerError
 
@@ -92,7 +93,7 @@ def chart(q: dict, t: dict, width: int = 640, row: int = 48) -> dict:
 def csv_columns(q: dict) -> list[str]:
     """One column per area (`<qid>.<area>`, in pounds) and one per lever (`<qid>.<lever>`)."""
     return ([f"{q['id']}.{a['id']}" for a in rules.areas(q)]
-            + [f"{q['id']}.{lv['id']}" for lv in q["levers"]])
+            + [f"{q['id']}.{lv['id']}" for lv in q["levers"]] + comments.columns(q))
 
 
 def csv_values(q: dict, value: Any) -> list[str]:
@@ -107,4 +108,4 @@ def csv_values(q: dict, value: Any) -> list[str]:
     for lv in q["levers"]:
         setting = settings.get(lv["id"]) if isinstance(settings, dict) else None
         cells.append(setting if isinstance(setting, str) else "")
-    return cells
+    return cells + comments.cells(q, value)

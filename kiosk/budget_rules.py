@@ -163,7 +163,7 @@ def current(q: dict) -> tuple[dict[str, int], dict[str, Decimal]]:
 class Issue:
     """Why an allocation is refused: a code, the area or lever concerned, and the message."""
 
-    code: str  # range | over | under | unchanged
+    code: str  # range | cap | over | under | unchanged
     subject: dict | None
     message: str
 
@@ -197,6 +197,11 @@ def allocation_issue(q: dict, amounts: Mapping[str, int], levers: Mapping[str, D
         if (value - lo) % step:
             return Issue("range", lv, _("%(name)s: choose a change in steps of %(step)s.",
                                         name=tr(lv["name"]), step=f"{lv['step']}%"))
+        cap = lv.get("referendum_cap")
+        if cap is not None and value > Decimal(cap):
+            return Issue("cap", lv, _("%(name)s: a rise above %(cap)s would need a local "
+                                      "referendum. Choose %(cap)s or less.",
+                                      name=tr(lv["name"]), cap=f"{cap}%"))
     t = totals(q, amounts, levers)
     message = rule_message(q, t)
     if message:
@@ -215,7 +220,8 @@ def allocation_problem(q: dict, amounts: Mapping[str, int], levers: Mapping[str,
 
 def parse_answer(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
     """The amounts and lever settings of a well-formed answer; AnswerError naming what is wrong."""
-    if not isinstance(value, dict) or set(value) != {"areas", "levers"}:
+    if not isinstance(value, dict) or not {"areas", "levers"} <= set(value) <= {
+            "areas", "levers", "comments"}:
         raise AnswerError(_("This budget answer is not in the expected form."))
     got, settings = value["areas"], value["levers"]
     if not isinstance(got, dict) or not isinstance(settings, dict):

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from . import questions
+from . import questions, routing
 from .problems import Problem, ProblemError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -103,14 +103,24 @@ def validate(raw: Any) -> dict:
         qs = []
     seen: set[str] = set()
     out["questions"] = []
+    loop = routing.cycle(qs)
     for i, q in enumerate(qs):
         path = f"questions[{i}]"
+        show_if = q.get("show_if") if isinstance(q, dict) else None
+        if isinstance(q, dict):
+            q = {k: v for k, v in q.items() if k != "show_if"}
         norm = questions.validate_definition(q, path, problems)
         if norm is None:
             continue
         if norm["id"] in seen:
             problems.append(Problem(f"{path}.id", f"duplicate question id {norm['id']!r}"))
         seen.add(norm["id"])
+        if show_if is not None:
+            if loop and norm["id"] in loop:
+                problems.append(Problem(f"{path}.show_if", "show_if conditions form a cycle: "
+                                        + " → ".join(loop)))
+            else:
+                norm["show_if"] = routing.define(show_if, f"{path}.show_if", norm["id"], qs, problems)
         out["questions"].append(norm)
     if problems:
         raise ProblemError(problems)

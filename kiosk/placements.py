@@ -195,7 +195,7 @@ def poster(public_url: str, code: str, fmt: str, output: str = "pdf",
 
 def make_batch(public_url: str, slug: str, rows: list[Placement], fmt: str, out_dir: Path,
                progress: Progress | None = None, output: str = "pdf", png_px: int | None = None,
-               **options: object) -> Batch:
+               workers: int = 1, **options: object) -> Batch:
     """Create codes and write one file per placement, a combined PDF and a manifest, atomically.
 
     For the stickers format every placement gets its own label instead: one file per sheet
@@ -227,7 +227,7 @@ def make_batch(public_url: str, slug: str, rows: list[Placement], fmt: str, out_
 
         files = render_batch(specs, out_dir, combined_name=combined, progress=report,
                              output=output, stems=stems, png_px=png_px or WEB_PX,
-                             before_move=finish)
+                             before_move=finish, workers=workers)
     except BaseException:
         db.session.rollback()
         raise
@@ -246,19 +246,22 @@ def _plan(public_url: str, slug: str, fmt: str, codes: list[TrackingCode], urls:
         specs = [poster_spec(public_url, slug, tc.code, fmt, **options) for tc in codes]
         return specs, None, lambda i: i, progress
     probe = poster_spec(public_url, slug, codes[0].code, fmt, **options)
-    per = probe.sticker_rows * probe.sticker_cols
+    per = len(probe.labels()) + probe.start_label - 1  # labels a sheet holds
+    first = per - probe.start_label + 1  # a part-used first sheet holds fewer
     labels = [(url, tc.code) for tc, url in zip(codes, urls, strict=True)]
-    sheets = [labels[i:i + per] for i in range(0, len(labels), per)]
+    sheets = [labels[:first]] + [labels[i:i + per] for i in range(first, len(labels), per)]
     width = len(str(len(sheets)))
-    specs = [poster_spec(public_url, slug, sheet[0][1], fmt, stickers=tuple(sheet), **options)
-             for sheet in sheets]
+    specs = [poster_spec(public_url, slug, sheet[0][1], fmt, stickers=tuple(sheet),
+                         **{**options, "start_label": options.get("start_label", 1) if k == 0
+                            else 1})
+             for k, sheet in enumerate(sheets)]
     stems = [f"{slug}-stickers-{k:0{width}d}" for k in range(1, len(sheets) + 1)]
 
     def report(done: int, _total: int) -> None:
         if progress is not None:
-            progress(min(done * per, len(labels)), len(labels))
+            progress(min(first + (done - 1) * per, len(labels)), len(labels))
 
-    return specs, stems, lambda i: i // per, report
+    return specs, stems, lambda i: 0 if i < first else 1 + (i - first) // per, report
 
 
 def _write_manifest(path: Path, rows: list[dict[str, str]]) -> None:

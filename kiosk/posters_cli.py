@@ -6,14 +6,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from print import posters
 from print.formats import FORMATS, OUTPUTS
+from print.labels import STOCKS
 
 from . import consultations, placements, tracking
+from .posters_print_options import cli_words, print_options, print_welsh_first, spec_options
 from .problems import ProblemError
 
 
@@ -49,11 +53,16 @@ def posters_group() -> None:
               help="Print a QR code smaller than its format's scan distance needs.")
 @click.option("--png-width", "png_px", type=click.IntRange(min=100, max=10000), default=2000,
               show_default=True, help="PNG only: pixels along the longer side.")
+@print_options
 @with_appcontext
 def make_cmd(slug: str, csv_path: Path, fmt: str, out_dir: Path, output: str, bleed: bool,
              welsh_first: bool, logo: str | None, logo_on_qr: bool, primary: str | None,
-             qr_size_mm: float | None, allow_small: bool, png_px: int) -> None:
+             qr_size_mm: float | None, allow_small: bool, png_px: int,
+             **production: Any) -> None:
     """Create missing tracking codes and write a poster per placement, all or nothing."""
+    workers, proof = production.pop("workers"), production.pop("proof")
+    welsh_first = print_welsh_first(welsh_first, production.pop("english_first"),
+                                    current_app.config["LANGUAGES"])
     if consultations.get(slug) is None:
         raise click.ClickException(f"no consultation {slug!r}")
     try:
@@ -64,24 +73,45 @@ def make_cmd(slug: str, csv_path: Path, fmt: str, out_dir: Path, output: str, bl
         _fail(exc)
     options: dict[str, object] = {"bleed": bleed, "welsh_first": welsh_first, "logo": logo,
                                   "logo_on_qr": logo_on_qr, "qr_size_mm": qr_size_mm,
-                                  "allow_small": allow_small}
+                                  "allow_small": allow_small, **spec_options(production)}
     if primary:
         options["primary"] = primary
+    public_url = current_app.config["PUBLIC_URL"]
+    try:
+        probe = placements.poster_spec(public_url, slug, "X" * 6, fmt, **options)
+        for note in posters.notes(probe):
+            click.echo(cli_words(note), err=True)
+        if proof:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / f"proof-{fmt}.pdf").write_bytes(posters.render_proof(probe))
+            click.echo(f"proof: {out_dir / f'proof-{fmt}.pdf'}")
+    except (LookupError, ValueError) as exc:
+        raise click.ClickException(f"nothing written: {cli_words(str(exc))}") from None
     try:
         with _progress(len(rows), f"posters ({fmt}, {output})") as progress:
-            batch = placements.make_batch(current_app.config["PUBLIC_URL"], slug, rows, fmt,
-                                          out_dir, progress=progress, output=output,
-                                          png_px=png_px, **options)
+            batch = placements.make_batch(public_url, slug, rows, fmt, out_dir,
+                                          progress=progress, output=output, png_px=png_px,
+                                          workers=workers, **options)
     except ProblemError as exc:
         _fail(exc, csv_path.name)
     except (LookupError, ValueError) as exc:  # PosterError is a ValueError
-        message = str(exc).replace("allow_small=True", "--allow-small")
-        raise click.ClickException(f"nothing written: {message}") from None
+        raise click.ClickException(f"nothing written: {cli_words(str(exc))}") from None
     click.echo(f"{len(rows)} placements, {batch.created} new tracking codes: "
                f"{len(batch.files)} files written to {out_dir}")
     if batch.combined is not None:
         click.echo(f"print file: {batch.combined}")
     click.echo(f"manifest: {out_dir / placements.MANIFEST_NAME}")
+
+
+@posters_group.command("alignment")
+@click.option("--labels", "template", type=click.Choice(list(STOCKS)), default="L7160",
+              show_default=True, help="The label stock to print a test page for.")
+@click.option("--out", "out_file", required=True, metavar="FILE.pdf",
+              type=click.Path(dir_okay=False, path_type=Path), help="Where to write the page.")
+def alignment_cmd(template: str, out_file: Path) -> None:
+    """Write a label stock's alignment test page: print on plain paper, hold against a sheet."""
+    out_file.write_bytes(posters.render_alignment(template))
+    click.echo(f"alignment test page for {template}: {out_file}")
 
 
 @posters_group.command("codes")

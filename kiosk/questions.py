@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from . import routing
 from .problems import AnswerError, Problem
 
 QID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -103,7 +104,12 @@ def check_answers(defn: dict, answers: Mapping[str, Any]) -> dict[str, str]:
     for key in answers:
         if key not in allowed:
             errors[str(key)] = "not a question in this consultation"
+    shown = {q["id"] for q in routing.shown(defn, answers)}
     for q in defn["questions"]:
+        if q["id"] not in shown:  # routed past: it must have no answer, and is never required
+            if answers.get(q["id"]) not in (None, "", []) or f"{q['id']}.other" in answers:
+                errors[q["id"]] = "answers a question that was not shown"
+            continue
         try:
             check_one(q, answers.get(q["id"]), answers.get(f"{q['id']}.other"))
         except AnswerError as exc:

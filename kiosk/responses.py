@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from . import questions, versioning
+from . import questions, routing, versioning
 from .db import db
 from .definitions import canonical
 from .models import Draft, Response
@@ -21,6 +21,8 @@ from .problems import Problem, ProblemError
 from .timeutil import iso, utcnow
 
 CHANNELS = ("kiosk", "web", "paper")
+#: The CSV cell of a question the resident was routed past (an empty cell: shown, not answered).
+NOT_SHOWN = "[not shown]"
 HASHED = ("uuid", "consultation", "version", "answers", "language", "channel", "device_id",
           "event_id", "tracking_code", "started_at", "submitted_at")
 
@@ -63,6 +65,7 @@ def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, 
         stored = _stored_once(uuid, defn["slug"])
         if stored is not None:
             return stored
+    answers = routing.prune(defn, answers)  # a hidden question's answer is never stored
     errors = questions.check_answers(defn, answers)
     if errors:
         raise ProblemError([Problem(k, v) for k, v in errors.items()])
@@ -133,13 +136,21 @@ def tallies(defn: dict, rows: Iterable[Response]) -> dict[str, dict]:
     keys = {q.get("key", q["id"]): q for q in defn["questions"]}
     values: dict[str, list[Any]] = {k: [] for k in keys}
     not_asked = dict.fromkeys(keys, 0)
+    not_shown = dict.fromkeys(keys, 0)
     for r in rows:
         for key, q in keys.items():
-            if versioning.asked(q, r.version):
-                values[key].append(r.answers.get(q["id"]))
-            else:
+            if not versioning.asked(q, r.version):
                 not_asked[key] += 1
-    return {k: {**questions.tally(q, values[k]), "not_asked": not_asked[k]} for k, q in keys.items()}
+            elif not versioning.shown(q, r.answers, r.version):
+                not_shown[key] += 1  # routed past: not the same as seen and left blank
+            else:
+                values[key].append(r.answers.get(q["id"]))
+    out = {}
+    for key, q in keys.items():
+        t = questions.tally(q, values[key])
+        out[key] = {**t, "not_asked": not_asked[key], "not_shown": not_shown[key],
+                    "not_answered": len(values[key]) - t["answered"]}
+    return out
 
 
 def safe_cell(value: Any) -> str:
@@ -166,7 +177,8 @@ def export_csv(defn: dict, rows: Iterable[Response], extra: Sequence[Any] = ()) 
         meta = [r.uuid, r.consultation_slug, r.version, r.channel, r.language, r.device_id,
                 r.event_id, r.tracking_code, iso(r.started_at), iso(r.submitted_at)]
         meta += [x.value(r) for x in extra]
-        cells = [c.value(r.answers) if versioning.asked(c.question, r.version) else None
+        cells = [c.value(r.answers) if versioning.shown(c.question, r.answers, r.version)
+                 else NOT_SHOWN if versioning.asked(c.question, r.version) else None
                  for c in columns]
         writer.writerow([safe_cell(v) for v in meta + cells])
         yield buf.getvalue()

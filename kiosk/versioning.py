@@ -7,6 +7,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from . import routing
+
 OPTION_TYPES = ("single", "multiple", "ranking")
 TEXT_KEYS = ("prompt", "help")
 
@@ -45,6 +47,7 @@ def merge(defns: list[tuple[int, dict]], current: int) -> dict:
             merged = copy.deepcopy(q)
             merged["key"] = key
             merged["asked_in"] = (prev["asked_in"] if prev else []) + [version]
+            merged["routes"] = {**(prev["routes"] if prev else {}), version: q.get("show_if")}
             if q["type"] in OPTION_TYPES:
                 merged["options"] = _merge_options(prev["options"] if prev else [], q["options"], version)
             if q["type"] == "scale" and prev:
@@ -90,9 +93,12 @@ def asked(q: dict, version: int) -> bool:
     return "asked_in" not in q or version in q["asked_in"]
 
 
-def answer(q: dict, answers: dict[str, Any], version: int, suffix: str = "") -> Any:
-    """The answer a response gave to a merged question (None when not asked or not answered)."""
-    return answers.get(q["id"] + suffix) if asked(q, version) else None
+def shown(q: dict, answers: dict[str, Any], version: int) -> bool:
+    """Whether a stored response was shown this question: asked in its version, and routed to it
+    (stored answers hold no answer to a hidden question, so conditions read them as they stand)."""
+    if not asked(q, version):
+        return False
+    return routing.holds(q.get("routes", {}).get(version, q.get("show_if")), answers)
 
 
 # --- what a new version changes -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from .layout import (
     Page,
     Words,
     blank_page,
+    check_resolution,
     check_size,
     crop_marks,
     fit_box,
@@ -26,7 +27,7 @@ from .layout import (
 )
 from .logo import Logo, load
 from .qr import Symbol, encode
-from .spec import PosterError, PosterSpec
+from .spec import Bilingual, PosterError, PosterSpec
 from .typesetting import CODE, break_url, closing_line, width_mm, wrap
 
 SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)  # text shrinks in these steps to make room for the code
@@ -90,9 +91,11 @@ def compose_poster(spec: PosterSpec, bleed: bool) -> Page:
                           "shorten the title or call to action")
     page.items.extend(plan.place(block))
     code = next(i for i in page.items if isinstance(i, Code))
-    check_size(spec, spec.fmt, code)
+    page.notes.extend(check_size(spec, spec.fmt, code))
     if logo is not None and spec.logo_on_qr:
         page.items.append(logo_on_code(code, logo))
+    for mark in (i for i in page.items if isinstance(i, Mark)):
+        page.notes.extend(check_resolution(spec, mark))
     if bleed:
         page.items.extend(crop_marks(page))
     return page
@@ -106,13 +109,22 @@ def _lines(text: str, size: float, bold: bool, colour: str, width: float) -> lis
     return lines
 
 
+def _bilingual(spec: PosterSpec, text: Bilingual | None, size: float, colour: str,
+               width: float) -> list[Line]:
+    """Both languages at one size and weight (Welsh Language Standards: not less favourable):
+    a line that must shrink to fit makes the other language shrink with it."""
+    lines = [ln for _, part in spec.lines(text) for ln in _lines(part, size, True, colour, width)]
+    if not lines:
+        return lines
+    common = min(ln.size for ln in lines)
+    return [Line(ln.text, common, True, ln.colour) for ln in lines]
+
+
 def _blocks(spec: PosterSpec, u: float, width: float, title_colour: str,
             cta_colour: str) -> tuple[list[Line], list[Line], list[Line]]:
     """Title, call-to-action and footer lines at unit size u (mm)."""
-    title = [ln for i, (_, text) in enumerate(spec.lines(spec.title))
-             for ln in _lines(text, (7 if i == 0 else 5.5) * u, i == 0, title_colour, width)]
-    cta = [ln for i, (_, text) in enumerate(spec.lines(spec.call_to_action))
-           for ln in _lines(text, (5 if i == 0 else 4) * u, i == 0, cta_colour, width)]
+    title = _bilingual(spec, spec.title, 6.25 * u, title_colour, width)
+    cta = _bilingual(spec, spec.call_to_action, 4.5 * u, cta_colour, width)
     size = 4.5 * u
     url = break_url(spec.short_url, pt(size), width)
     footer = [ln for part in url for ln in _lines(part, size, True, spec.ink, width)]

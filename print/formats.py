@@ -47,12 +47,10 @@ FORMATS: dict[str, Format] = {
                description="bus-shelter panel, read from the kerb"),
         Format("cutout", 400, 400, 1.5, kind="cutout", margin_mm=20,
                description="QR panel held by a life-size cardboard cutout at a stall"),
-        Format("stickers", 210, 297, 0.3, kind="stickers",
-               description="A4 sheet of labels for lamp posts, leaflets and clipboards"),
+        Format("stickers", 210, 297, 0.25, kind="stickers",
+               description="A4 sheet of labels (Avery L7160 by default) for lamp posts and leaflets"),
     )
 }
 
 DEFAULT_SIX_SHEET_INSET_MM = 50.0  # the frame of a bus-shelter case hides this much of each edge
-DEFAULT_STICKER_GRID = (7, 3)  # rows, cols: the common 21-up 70 x 42.4 mm label sheet
-STICKER_PADDING_MM = 1.5
 

@@ -14,7 +14,9 @@ MARK_OFFSET_MM = 0.5  # marks start this far outside the bleed box, so none prin
 MARK_LENGTH_MM = 5.0
 MARK_SLUG_MM = 1.0  # media beyond the ends of the marks
 CROP_MARK_WIDTH_MM = 0.1
-NO_BLEED_BORDER_MM = 5.0  # without bleed, colour stops this far inside the trim
+MODULES_PER_DISTANCE = 330  # scan distance over module size: 1 m / 330 = 3.03 mm
+NO_BLEED_BORDER_MM = 5.0
+MIN_PPI, WARN_PPI = 100, 150  # raster logos at their printed size  # without bleed, colour stops this far inside the trim
 LOGO_ON_QR_SIDE = 0.4  # backing pad side as a fraction of the code: 16% of its area (max 25%)
 ALIGN = ("left", "centre", "right")
 
@@ -118,6 +120,7 @@ class Page:
     trim: Box
     items: list[Item] = field(default_factory=list)
     bleed: float = 0.0  # how far the artwork runs past the trim on each side
+    notes: list[str] = field(default_factory=list)  # warnings and waived checks, for the proof
 
     @property
     def bleed_box(self) -> Box:
@@ -162,26 +165,63 @@ def quiet_block(symbol: Symbol, side_mm: float) -> float:
     return side_mm / (symbol.size + 2 * QUIET_ZONE_MODULES)
 
 
-def check_size(spec: PosterSpec, fmt: Format, code: Code) -> None:
-    """Refuse a code too narrow for the format's scan distance or with unprintably small modules."""
-    if spec.allow_small:
-        return
-    side, module_need = code.side, MIN_MODULE_MM * code.symbol.size
-    if side < fmt.min_qr_mm - 1e-6 and fmt.min_qr_mm >= module_need:
-        raise PosterError(
-            f"QR code {side:.0f} mm wide is too small for a scan distance of "
-            f"{fmt.scan_distance_m:.1f} m: at least {fmt.min_qr_mm:.0f} mm needed "
-            "(pass allow_small=True to override)")
+def check_size(spec: PosterSpec, fmt: Format, code: Code) -> list[str]:
+    """Refuse a code too narrow for the format's scan distance, with modules too small for that
+    distance at its data density, or unprintably small; with allow_small, name what is waived."""
+    problems = size_problems(fmt, code)
+    if not problems:
+        return []
+    if not spec.allow_small:
+        raise PosterError(f"{problems[0]} (pass allow_small=True to override)")
+    return [f"allow_small waives: {p}" for p in problems]
+
+
+def size_problems(fmt: Format, code: Code) -> list[str]:
+    """What is too small about a code for its format, in words with the figures needed."""
+    problems = []
+    n, side, distance = code.symbol.size, code.side, fmt.scan_distance_m
     if code.module < MIN_MODULE_MM - 1e-9:
-        raise PosterError(
+        problems.append(
             f"QR modules {code.module:.2f} mm wide are too small to print reliably: at least "
-            f"{MIN_MODULE_MM} mm needed, so this code must be at least {module_need:.0f} mm wide "
-            "(pass allow_small=True to override)")
+            f"{MIN_MODULE_MM} mm needed, so this code must be at least "
+            f"{MIN_MODULE_MM * n:.0f} mm wide")
+    if side < fmt.min_qr_mm - 1e-6:
+        problems.append(f"QR code {side:.0f} mm wide is too small for a scan distance of "
+                        f"{distance:.1f} m: at least {fmt.min_qr_mm:.0f} mm needed")
+    need = module_for(fmt)
+    if code.module < need - 1e-9:
+        problems.append(
+            f"QR modules {code.module:.2f} mm wide are too small for a scan distance of "
+            f"{distance:.1f} m: this address needs {n} modules (version {code.symbol.version}), "
+            f"each at least {need:.2f} mm (distance / {MODULES_PER_DISTANCE}), so the code must "
+            f"be at least {need * n:.0f} mm wide; shorten PUBLIC_URL or use a larger format")
+    return problems
+
+
+def module_for(fmt: Format) -> float:
+    """The smallest module (mm) that scans from the format's distance: what the default 33-module
+    code gives at the 10:1 rule, kept for denser codes from longer addresses."""
+    return fmt.scan_distance_m * 1000 / MODULES_PER_DISTANCE
+
+
+def check_resolution(spec: PosterSpec, mark: Mark) -> list[str]:
+    """A raster logo's resolution at its printed size: refused below 100 ppi unless
+    allow_low_ppi, a warning below 150 ppi."""
+    ppi = mark.logo.ppi(mark.box.w)
+    if ppi >= WARN_PPI:
+        return []
+    message = (f"logo {mark.logo.path.name} prints at {ppi:.0f} ppi ({mark.box.w:.0f} mm wide "
+               f"from {mark.logo.width:.0f} px); {WARN_PPI} ppi or more looks sharp")
+    if ppi < MIN_PPI and not spec.allow_low_ppi:
+        raise PosterError(f"{message}: at least {MIN_PPI} ppi needed, so supply a file at least "
+                          f"{MIN_PPI * mark.box.w / 25.4:.0f} px wide or an SVG "
+                          "(pass allow_low_ppi=True to override)")
+    return [f"warning: {message}"]
 
 
 def smallest_side(fmt: Format, symbol: Symbol) -> float:
     """The narrowest symbol (mm) that passes check_size."""
-    return max(fmt.min_qr_mm, MIN_MODULE_MM * symbol.size)
+    return max(fmt.min_qr_mm, MIN_MODULE_MM * symbol.size, module_for(fmt) * symbol.size)
 
 
 def logo_on_code(code: Code, logo: Logo) -> Mark:

@@ -52,6 +52,26 @@ class PdfWriter:
             self._draw(item)
         c.showPage()
 
+    def add_with(self, page: Page, inset: Page, at: tuple[float, float], scale: float) -> None:
+        """Draw page with another page drawn inside it at (x, y) mm and scale (a proof)."""
+        c = self.canvas
+        c.setPageSize((page.width * mm, page.height * mm))
+        t = page.trim
+        c.setTrimBox([t.x * mm, t.y * mm, (t.x + t.w) * mm, (t.y + t.h) * mm])
+        c.setBleedBox([t.x * mm, t.y * mm, (t.x + t.w) * mm, (t.y + t.h) * mm])
+        for item in page.items:
+            self._draw(item)
+        c.saveState()
+        c.translate(at[0] * mm, at[1] * mm)
+        c.scale(scale, scale)
+        c.setStrokeColor(K_ONLY)
+        c.setLineWidth(0.2 * mm / scale)
+        c.rect(0, 0, inset.width * mm, inset.height * mm, stroke=1, fill=0)
+        for item in inset.items:
+            self._draw(item)
+        c.restoreState()
+        c.showPage()
+
     def data(self) -> bytes:
         """The finished document (in-memory writers only)."""
         assert self._buffer is not None, "this writer saves to a file"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import zlib
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
@@ -12,7 +14,6 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFStream,
     PDFString,
-    PDFZCompress,
 )
 from reportlab.pdfgen.canvas import Canvas
 
@@ -56,7 +57,9 @@ def new_canvas(target: object, title: str, level: str = "x4") -> Canvas:
 
 def _output_intent(canvas: Canvas) -> None:
     doc = canvas._doc
-    icc = PDFStream(PDFDictionary({"N": 4}), profile_bytes(), filters=[PDFZCompress])
+    # compressed once per process, not once per file: a batch embeds it in every poster
+    icc = PDFStream(PDFDictionary({"N": 4, "Filter": PDFName("FlateDecode")}), _profile_flate(),
+                    filters=[])
     ref = doc.Reference(icc)
     intent = PDFDictionary({
         "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFX"),
@@ -67,6 +70,11 @@ def _output_intent(canvas: Canvas) -> None:
     catalog = doc.Catalog
     catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
     catalog.OutputIntents = PDFArray([intent])
+
+
+@lru_cache(maxsize=1)
+def _profile_flate() -> bytes:
+    return zlib.compress(profile_bytes(), 9)
 
 
 def _metadata(canvas: Canvas, title: str, version: str) -> None:

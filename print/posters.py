@@ -16,14 +16,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import png, svg
+from .batch import render_parallel
 from .compose import compose_poster
 from .formats import FORMATS, OUTPUTS, Format
 from .layout import Page
 from .pdf import PdfWriter
+from .proof import render_proof
 from .spec import PosterError, PosterSpec
-from .stickers import compose_sheets
+from .stickers import alignment_page, compose_sheets
 
-__all__ = ["FORMATS", "OUTPUTS", "Format", "PosterError", "PosterSpec", "layout", "render",
+__all__ = ["FORMATS", "notes", "render_alignment", "render_proof", "OUTPUTS", "Format", "PosterError", "PosterSpec", "layout", "render",
            "render_batch", "render_pdf", "render_png", "render_svg", "web_dpi"]
 
 Labels = Iterable[tuple[str, str]]
@@ -36,7 +38,7 @@ def layout(spec: PosterSpec, bleed: bool | None = None) -> list[Page]:
     spec.validate()
     with_bleed = spec.bleed if bleed is None else bleed
     if spec.fmt.kind == "stickers":
-        return compose_sheets(spec, with_bleed)
+        return compose_sheets(spec)  # label stock prints as it is: no bleed, no marks
     return [compose_poster(spec, with_bleed)]
 
 
@@ -47,6 +49,18 @@ def render_pdf(spec: PosterSpec, stickers: Labels | None = None) -> bytes:
                        registration_marks=spec.registration_marks)
     for page in layout(spec):
         writer.add(page)
+    return writer.data()
+
+
+def notes(spec: PosterSpec) -> list[str]:
+    """Warnings and waived checks for a spec, laid out as it would be printed."""
+    return [note for page in layout(spec) for note in page.notes]
+
+
+def render_alignment(template: str) -> bytes:
+    """A one-page PDF of a label stock's outlines, to check a printer's alignment on plain paper."""
+    writer = PdfWriter(title=f"Alignment test {template}")
+    writer.add(alignment_page(template))
     return writer.data()
 
 
@@ -83,7 +97,8 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
                  combined_name: str | None = "all.pdf",
                  progress: Progress | None = None, output: str = "pdf",
                  stems: Sequence[str] | None = None, png_px: int = WEB_PX,
-                 before_move: Callable[[Path, list[Path]], object] | None = None) -> list[Path]:
+                 before_move: Callable[[Path, list[Path]], object] | None = None,
+                 workers: int = 1) -> list[Path]:
     """Write one file per spec (and, for PDF, a combined print file) into out_dir, all or nothing.
 
     output is "pdf", "png" (png_px on the longer side) or "svg"; PNG and SVG are trimmed and
@@ -94,6 +109,8 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
     progress(done, total) follows each spec. before_move(work, paths), if given, runs last,
     before anything moves: what it writes into the work folder moves in too, and if it raises,
     nothing does (the caller's manifest and database commit ride on the same all-or-nothing).
+    workers > 1 renders in that many processes (see print.batch); files and pages keep the
+    order given.
     """
     if output not in OUTPUTS:
         raise PosterError(f"unknown output {output!r}: use one of {', '.join(OUTPUTS)}")
@@ -104,18 +121,11 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        combined = (PdfWriter(work / combined_name, "voxbox posters", specs[0].pdfx,
-                              specs[0].registration_marks)
-                    if combined_name and specs else None)
-        for done, (spec, name) in enumerate(zip(specs, names, strict=False), start=1):
-            if output == "pdf":
-                _write_pdf(spec, work / name, combined)
-            else:
-                (work / name).write_bytes(render(spec, output, png_px))
-            if progress is not None:
-                progress(done, len(specs))
-        if combined is not None:
-            combined.save()
+        if workers > 1 and len(specs) > 1:
+            render_parallel(specs, [work / n for n in names], work / combined_name
+                            if combined_name else None, output, png_px, workers, progress)
+        else:
+            _render_serial(specs, names, work, combined_name, output, png_px, progress)
         names += [combined_name] if combined_name else []
         if before_move is not None:
             before_move(work, [work / name for name in names])
@@ -126,7 +136,24 @@ def render_batch(specs: Iterable[PosterSpec], out_dir: str | Path,
         raise
 
 
-def _write_pdf(spec: PosterSpec, path: Path, combined: PdfWriter | None) -> None:
+def _render_serial(specs: list[PosterSpec], names: list[str], work: Path,
+                   combined_name: str | None, output: str, png_px: int,
+                   progress: Progress | None) -> None:
+    combined = (PdfWriter(work / combined_name, "voxbox posters", specs[0].pdfx,
+                          specs[0].registration_marks)
+                if combined_name and specs else None)
+    for done, (spec, name) in enumerate(zip(specs, names, strict=False), start=1):
+        if output == "pdf":
+            write_pdf(spec, work / name, combined)
+        else:
+            (work / name).write_bytes(render(spec, output, png_px))
+        if progress is not None:
+            progress(done, len(specs))
+    if combined is not None:
+        combined.save()
+
+
+def write_pdf(spec: PosterSpec, path: Path, combined: PdfWriter | None) -> None:
     """Lay the spec out once; draw its pages into its own file and the combined one."""
     single = PdfWriter(path, _title(spec), spec.pdfx, spec.registration_marks)
     for page in layout(spec):

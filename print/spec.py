@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formats import DEFAULT_SIX_SHEET_INSET_MM, DEFAULT_STICKER_GRID, FORMATS, Format
+from .formats import DEFAULT_SIX_SHEET_INSET_MM, FORMATS, Format
 from .typesetting import unsupported
 
 Bilingual = str | Mapping[str, str]
@@ -43,8 +43,6 @@ class PosterSpec:
     cutout_size_mm: float | None = None
     cutout_shape: str = "square"  # square | round
     visible_inset_mm: float | None = None  # six-sheet only; default 50 mm
-    sticker_rows: int = DEFAULT_STICKER_GRID[0]
-    sticker_cols: int = DEFAULT_STICKER_GRID[1]
     stickers: tuple[tuple[str, str], ...] = ()  # (url, code) per label; empty: every label is url
     marks: bool = True  # crop marks outside the bleed (with bleed only)
     registration_marks: bool = False  # marks on every plate, for a printer that asks for it
@@ -112,7 +110,10 @@ class PosterSpec:
         """The (url, code) of every label on a sticker sheet."""
         if self.stickers:
             return list(self.stickers)
-        return [(self.url, self.code)] * (self.sticker_rows * self.sticker_cols)
+        from .labels import stock
+
+        free = stock(self.sticker_template).count - self.start_label + 1
+        return [(self.url, self.code)] * max(free, 0)
 
     def validate(self) -> None:
         """Raise PosterError naming the first thing wrong with this spec."""
@@ -125,6 +126,12 @@ class PosterSpec:
             raise PosterError("a poster needs a title")
         for name in ("primary", "ink"):
             rgb(getattr(self, name), name)
+        ratio = contrast(rgb(self.primary), (1.0, 1.0, 1.0))
+        if ratio < MIN_INK_CONTRAST and not self.allow_low_contrast:
+            raise PosterError(
+                f"brand colour {self.primary} and white have a contrast ratio of {ratio:.1f}:1; "
+                f"text in them needs at least {MIN_INK_CONTRAST}:1 (WCAG 2.2 AA): choose a darker "
+                "colour (pass allow_low_contrast=True to override)")
         if contrast(rgb(self.ink), (1.0, 1.0, 1.0)) < MIN_INK_CONTRAST:
             raise PosterError(f"ink {self.ink} is too light for a QR code on white: "
                               f"use a colour with contrast of at least {MIN_INK_CONTRAST}:1")
@@ -136,8 +143,13 @@ class PosterSpec:
                 raise PosterError(f"{name} must be positive")
         if self.visible_inset_mm is not None and self.visible_inset_mm < 0:
             raise PosterError("visible_inset_mm cannot be negative")
-        if self.sticker_rows < 1 or self.sticker_cols < 1:
-            raise PosterError("a sticker sheet needs at least one row and one column")
+        if self.format == "stickers":
+            from .labels import stock
+
+            count = stock(self.sticker_template).count
+            if not 1 <= self.start_label <= count:
+                raise PosterError(f"start_label must be 1 to {count} on "
+                                  f"{self.sticker_template}, not {self.start_label}")
         if self.pdfx not in ("x4", "x1a"):
             raise PosterError(f"pdfx must be 'x4' or 'x1a', not {self.pdfx!r}")
         self._check_sizes()

@@ -283,7 +283,12 @@ TAMPERED = [
     (answer(DEMO_Q, roads=1_450_000_001), "Roads policing: amounts go up and down in steps of £500,000."),
     (answer(DEMO_Q, local_policing=5_950_000_000), "Your budget is £1,500,000 overspent. Cut spending or raise income to balance it."),
     (answer(DEMO_Q, local_policing=5_750_000_000), "Your budget has £500,000 left unspent."),
-    (answer(DEMO_Q), "Please change at least one amount"),
+    ({**answer(DEMO_Q), "levers": {"precept": "6"}}, "a rise above 5% would need a local referendum"),
+    ({**answer(DEMO_Q), "comments": {"roads": "why"}}, "'roads' does not take a comment."),
+    ({**answer(DEMO_Q), "comments": {"local_policing": 5}}, "Neighbourhood policing: a comment must be text."),
+    ({**answer(DEMO_Q), "comments": {"local_policing": "x" * 501}}, "to 500 characters or fewer"),
+    ({**answer(DEMO_Q), "comments": ["local_policing"]}, "not in the expected form"),
+    ({**answer(DEMO_Q), "extra": {}}, "not in the expected form"),
     ({**answer(DEMO_Q), "levers": {"precept": "12"}}, "Police precept on council tax: 12% is above the maximum of 10%."),
     ({**answer(DEMO_Q), "levers": {"precept": "0.25"}}, "steps of 0.5%"),
     ({**answer(DEMO_Q), "levers": {"precept": 0.5}}, "Please choose a setting for Police precept"),
@@ -306,6 +311,13 @@ def test_tampered_answers_are_refused_with_a_message(value: object, message: str
     with pytest.raises(AnswerError) as info:
         budget.check(DEMO_Q, value)
     assert message in str(info.value)
+
+
+def test_todays_budget_is_refused_only_when_the_definition_requires_a_change() -> None:
+    budget.check(DEMO_Q, answer(DEMO_Q))  # the demo: "keep today's budget" is an answer
+    with pytest.raises(AnswerError) as info:
+        budget.check({**DEMO_Q, "require_change": True}, answer(DEMO_Q))
+    assert "Please change at least one amount" in str(info.value)
 
 
 def test_a_balanced_change_is_accepted() -> None:
@@ -342,7 +354,7 @@ def test_demo_budget_is_valid_bilingual_and_balanced_today() -> None:
     assert 6 <= len(areas(q)) <= 8
     s = budget.status(q, None)
     assert s["spend"] == s["income"] == 30_000_000_000
-    assert s["problem"] == "unchanged"
+    assert (s["problem"], s["ok"]) == (None, True)  # require_change is off: today's is an answer
 
 
 def mutate(path: list, value: object) -> dict:
@@ -458,7 +470,9 @@ def test_phone_stores_a_balanced_budget_with_exact_pence(app, client) -> None:
     ({"local_policing": "58500000"}, "Your budget is £500,000 overspent."),
     ({"precept": "12"}, "Police precept on council tax: 12% is above the maximum of 10%."),
     ({"precept": "0.5; DROP TABLE"}, "please type a percentage"),
-    ({}, "Please change at least one amount"),
+    ({"precept": "5.5", "local_policing": "63,500,000"},  # balanced, but over the referendum cap
+     "Police precept on council tax: a rise above 5% would need a local referendum."),
+    ({"local_policing.comment": "x" * 501}, "to 500 characters or fewer"),
 ])
 def test_phone_refuses_a_bad_budget_with_a_message_and_stores_nothing(
     app, client, changes: dict, message: str
@@ -493,7 +507,7 @@ def test_no_js_check_round_trip_shows_the_status_and_stores_nothing(app, client)
     r = post_phone(client, {**demo_form(local_policing="59000000"), "action": "check"})
     body = r.get_data(as_text=True)
     assert r.status_code == 422 and "£1,000,000 overspent" in body
-    assert 'value="59000000"' in body  # the resident's typed amount is kept
+    assert 'value="59,000,000"' in body  # the resident's typed amount is kept
     r = post_phone(client, {**demo_form(**BALANCED), "action": "check"})
     body = r.get_data(as_text=True)
     assert r.status_code == 200 and "Your budget balances. You can carry on." in body
@@ -507,10 +521,10 @@ def test_partial_has_labelled_sliders_number_fallbacks_and_today_marks(client) -
         fid = f"b-budget-{a['id']}"
         assert f'<label class="budget-name" for="{fid}-range"' in body
         assert f'<input type="range" id="{fid}-range"' in body
-        assert f'name="budget.{a["id"]}" value="{a["current"] // 100}"' in body
+        assert f'name="budget.{a["id"]}" value="{a["current"] // 100:,}"' in body
         today = (a["current"] - a["min"]) // a["step"]
         assert f'<datalist id="{fid}-ticks"><option value="{today}"></option></datalist>' in body
-    assert 'aria-valuetext="£58,000,000, the same as today"' in body
+    assert 'aria-valuetext="£58 million, the same as today"' in body
     assert '<button type="submit" name="action" value="check"' in body
     assert "£318.72 a year" in body
     assert "/static/budget.js" in body and "/static/budget.css" in body

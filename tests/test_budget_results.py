@@ -100,11 +100,14 @@ def test_demo_tally_by_hand() -> None:
 
 
 def test_csv_has_one_column_per_area_and_lever_in_pounds() -> None:
-    value = {**answer(DEMO_Q, roads=1_400_000_050), "levers": {"precept": "-0.5"}}
+    value = {**answer(DEMO_Q, roads=1_400_000_050), "levers": {"precept": "-0.5"},
+             "comments": {"local_policing": "More patrols, please"}}
     columns = budget.csv_columns(DEMO_Q)
-    assert columns[0] == "budget.local_policing" and columns[-1] == "budget.precept"
-    assert len(columns) == len(areas(DEMO_Q)) + 1
+    assert columns[0] == "budget.local_policing" and columns[-2] == "budget.precept"
+    assert columns[-1] == "budget.local_policing.comment"  # the one area that asks for a comment
+    assert len(columns) == len(areas(DEMO_Q)) + 2
     cells = dict(zip(columns, budget.csv_values(DEMO_Q, value), strict=True))
+    assert cells["budget.local_policing.comment"] == "More patrols, please"
     assert cells["budget.local_policing"] == "58000000"
     assert cells["budget.roads"] == "14000000.50"
     assert cells["budget.precept"] == "-0.5"

@@ -63,3 +63,39 @@
     });
   }
 })();
+// Routing: reveal or hide questions in place as answers change (the server re-renders without JS
+// and drops any answer to a hidden question whatever the page sends).
+(function () {
+  "use strict";
+  var form = document.querySelector("form.all-questions");
+  if (!form) { return; }
+  var routed = form.querySelectorAll(".routed[data-show-if]");
+  if (!routed.length) { return; }
+  var order = Array.prototype.map.call(form.querySelectorAll("fieldset.question"), function (f) {
+    return f.id.replace(/^q-/, "");
+  });
+  var holds = function (cond, seen) {
+    if (cond.all) { return cond.all.every(function (c) { return holds(c, seen); }); }
+    if (cond.any) { return cond.any.some(function (c) { return holds(c, seen); }); }
+    var values = seen[cond.question] || [];
+    if (!values.length) { return false; }
+    if (cond["in"]) { return values.some(function (v) { return cond["in"].indexOf(v) >= 0; }); }
+    var n = parseInt(values[0], 10);
+    if (isNaN(n)) { return false; }
+    return (cond.min === undefined || n >= cond.min) && (cond.max === undefined || n <= cond.max);
+  };
+  var update = function () {
+    var data = new FormData(form);
+    var seen = {};
+    order.forEach(function (id) {
+      var box = form.querySelector('.routed[data-question="' + id + '"]');
+      var show = !box || holds(JSON.parse(box.dataset.showIf), seen);
+      if (box) { box.hidden = !show; }
+      seen[id] = show ? data.getAll(id).filter(function (v) { return v !== ""; }) : [];
+    });
+  };
+  form.addEventListener("change", update);
+  var nojs = form.querySelector(".route-nav");
+  if (nojs) { nojs.hidden = true; nojs.style.display = "none"; }
+  update();
+})();

@@ -33,13 +33,15 @@ def init_app(app: Flask) -> None:
             admin_events,
             admin_posters,
             feeds,
+            paper,
+            preview,
             reports,
             resume,
             scans,
         )
 
         for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp, admin_posters.bp,
-                       admin_consultations.bp, resume.bp):
+                       admin_consultations.bp, paper.bp, preview.bp, resume.bp):
             app.register_blueprint(hub_bp)
     from .. import budget
 

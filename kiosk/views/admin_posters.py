@@ -118,8 +118,11 @@ def _row(code: str) -> TrackingCode:
 
 def _choice(args: Any) -> dict[str, Any]:
     """The download form's choices; unknown values are refused by the poster library."""
+    # Welsh first by default where the hub's default language is Welsh (not less favourable)
+    welsh_default = "1" if current_app.config["LANGUAGES"][:1] == ["cy"] else "0"
     return {"format": args.get("format", "a4"), "output": args.get("output", "pdf"),
-            "bleed": args.get("bleed") == "1", "welsh_first": args.get("welsh_first") == "1",
+            "bleed": args.get("bleed") == "1",
+            "welsh_first": args.get("welsh_first", welsh_default) == "1",
             "allow_small": args.get("allow_small") == "1"}
 
 

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from .. import consultations, drafts, kiosk_state, questions, responses
+from .. import consultations, drafts, kiosk_state, questions, responses, routing
 from ..answering import read_question
 from ..i18n import current_language
 from ..problems import ProblemError
@@ -66,6 +66,10 @@ def step(slug: str, n: int) -> ResponseReturnValue:
         return redirect(url_for(".step", slug=slug, n=0), 303)
     q = qs[n]
     answers = dict(draft.answers)
+    if request.method == "GET" and q not in routing.shown(defn, answers):
+        # Routed past (an earlier answer changed): go on to the next question shown.
+        later = _next(defn, answers, n)
+        return redirect(url_for(".step", slug=slug, n=later if later is not None else 0), 303)
     error = None
     if request.method == "POST":
         action = request.form.get("action", "next")
@@ -77,25 +81,44 @@ def step(slug: str, n: int) -> ResponseReturnValue:
             drafts.save(draft, answers, lang)
             return redirect(url_for(".step", slug=slug, n=n), 303)
         if action == "back":
-            drafts.save(draft, answers if error is None else draft.answers, current_language())
-            return redirect(url_for(".step", slug=slug, n=max(n - 1, 0)), 303)
-        if error is None and action == "submit":
+            kept = answers if error is None else draft.answers
+            drafts.save(draft, kept, current_language())
+            return redirect(url_for(".step", slug=slug, n=_previous(defn, kept, n)), 303)
+        later = _next(defn, answers, n)
+        if error is None and action == "submit" and later is None:
             return _submit(draft, defn, answers)
         drafts.save(draft, answers, current_language())
-        if error is None and action == "next" and n + 1 < len(qs):
-            return redirect(url_for(".step", slug=slug, n=n + 1), 303)
+        if error is None and action in ("next", "submit") and later is not None:
+            return redirect(url_for(".step", slug=slug, n=later), 303)
     status = 422 if error else 200
-    return render_template("kiosk/question.html", defn=defn, q=q, n=n, total=len(qs),
+    shown = routing.shown(defn, answers)
+    position = sum(1 for s in shown if qs.index(s) < n)
+    return render_template("kiosk/question.html", defn=defn, q=q, n=n, position=position,
+                           total=len(shown), last=_next(defn, answers, n) is None,
                            value=answers.get(q["id"]), other=answers.get(f"{q['id']}.other"),
                            error=error, checked=request.method == "POST"), status
 
 
+def _next(defn: dict, answers: dict, n: int) -> int | None:
+    """The index of the next question shown after n, or None when n is the last."""
+    shown = routing.shown(defn, answers)
+    return next((i for i, q in enumerate(defn["questions"]) if i > n and q in shown), None)
+
+
+def _previous(defn: dict, answers: dict, n: int) -> int:
+    """The index of the question shown before n (0 at the start)."""
+    shown = routing.shown(defn, answers)
+    before = [i for i, q in enumerate(defn["questions"]) if i < n and q in shown]
+    return before[-1] if before else 0
+
+
 def _submit(draft, defn: dict, answers: dict) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
     """Store the response and drop the draft in one commit; else back to the first bad answer."""
+    answers = routing.prune(defn, answers)  # answers to questions routed past are dropped
     errors = questions.check_answers(defn, answers)
     if errors:
         drafts.save(draft, answers, current_language())
-        first = next(i for i, q in enumerate(defn["questions"]) if q["id"] in errors)
+        first = next((i for i, q in enumerate(defn["questions"]) if q["id"] in errors), 0)
         return redirect(url_for(".step", slug=defn["slug"], n=first), 303)
     try:
         r = responses.submit(defn, draft.version, answers, language=current_language(),

@@ -16,7 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import refresh
 
-from .. import consultations, events, limits, publishing, responses, scans, tracking
+from .. import consultations, events, limits, publishing, responses, routing, scans, tracking
 from ..answering import read_all
 from ..i18n import current_language
 from ..problems import ProblemError
@@ -61,7 +61,9 @@ def answer(slug: str) -> ResponseReturnValue:
             return _page(c, defn, {**answers, **kept}, {}, 200, code, response_id)
         if action == "save" and resume.offered(defn):
             return resume.save(slug, c.version, answers, code)
-        if not errors and action != "check":
+        if action == "route":  # without JavaScript: show what answers lead to
+            errors = {}
+        elif not errors and action != "check":
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
@@ -111,6 +113,7 @@ def _page(c, defn: dict, answers: dict, errors: dict[str, str], status: int,  # 
     return make_response(render_template(
         "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
         started=_started_value(), response_id=response_id, checked=request.form.get("action") == "check",
+        shown={q["id"] for q in routing.shown(defn, answers)}, routed=routing.is_routed(defn),
         events=events.upcoming(slug=c.slug), carry_form="questions", can_save=resume.offered(defn),
         resumed=session.pop("resumed", False),
         questions_by_id={q["id"]: q for q in defn["questions"]}), status)

@@ -15,7 +15,7 @@ from ..test_budget import DEMO_Q, SLUG, answer
 pytestmark = pytest.mark.browser
 
 START = re.compile(r"Start\s*:\s*Balance the 2027.28 police budget")  # "/" upsets the selector
-MONEY = re.compile(r"^£\d{1,3}(,\d{3})*(\.\d\d)?, ")
+MONEY = re.compile(r"^£\d{1,3}(,\d{3})*(\.\d+)?( million)?, ")
 
 
 def slider(page, name: str):  # type: ignore[no-untyped-def]
@@ -46,24 +46,25 @@ def test_kiosk_resident_balances_the_budget_by_keyboard(live_kiosk, page) -> Non
     next_button = page.get_by_role("button", name="Next")
     balance = page.locator("[data-budget-balance]")
     expect(balance).to_have_text("Balanced")
-    expect(next_button).to_be_disabled()  # nothing changed yet
-    expect(page.locator(".budget-blocked")).to_contain_text("Change at least one amount")
+    expect(next_button).to_be_enabled()  # keeping today's budget is an answer in the demo
+    expect(page.locator(".budget-blocked")).to_be_hidden()
 
     press(page, "Neighbourhood policing", "ArrowRight")
     expect(balance).to_have_text("£500,000 overspent")
     expect(slider(page, "Neighbourhood policing")).to_have_attribute(
-        "aria-valuetext", "£58,500,000, £500,000 more than today")
-    expect(page.get_by_label("Amount for Neighbourhood policing, in pounds")).to_have_value("58500000")
-    expect(next_button).to_be_disabled()
+        "aria-valuetext", "£58.5 million, £0.5 million more than today")
+    expect(page.get_by_label("Amount for Neighbourhood policing, in pounds")).to_have_value("58,500,000")
     expect(page.locator(".budget-blocked")).to_contain_text("Your budget is £500,000 overspent.")
     expect(next_button).to_have_attribute("aria-describedby", re.compile("budget-blocked"))
+    next_button.click()  # never disabled: it explains instead, and nothing is sent
+    expect(page.locator(".budget-blocked")).to_be_focused()
+    expect(slider(page, "Neighbourhood policing")).to_be_visible()
 
     press(page, "Police precept on council tax", "ArrowRight")
     expect(balance).to_have_text("Balanced")
     expect(page.locator("[data-budget-bandd]")).to_have_text("£320.31 a year")
     expect(slider(page, "Police precept on council tax")).to_have_attribute(
         "aria-valuetext", "+0.5% change (£320.31 a year)")
-    expect(next_button).to_be_enabled()
     expect(page.locator(".budget-blocked")).to_be_hidden()
 
     next_button.click()
@@ -86,18 +87,18 @@ def test_phone_resident_uses_buttons_keys_and_typing(live_server, phone) -> None
     more_victims.click()
     expect(balance).to_have_text("£1,000,000 overspent")
     expect(phone.locator('[data-area="victims"] [data-budget-effect]')).to_have_text(
-        "About 800 more victims supported each year.")
-    expect(submit).to_be_disabled()
+        "A rise of 20% (£1 million) from today. About 800 more victims supported each year.")
+    expect(phone.locator(".budget-blocked")).to_be_visible()
 
     press(phone, "Support services", "ArrowLeft", times=2)
     expect(balance).to_have_text("Balanced")
-    expect(submit).to_be_enabled()
+    expect(phone.locator(".budget-blocked")).to_be_hidden()
 
     phone.get_by_label("Amount for Roads policing, in pounds").fill("14000000")
     expect(balance).to_have_text("£500,000 unspent")
     expect(slider(phone, "Roads policing")).to_have_attribute(
-        "aria-valuetext", "£14,000,000, £500,000 less than today")
-    expect(submit).to_be_disabled()
+        "aria-valuetext", "£14 million, £0.5 million less than today")
+    expect(phone.locator(".budget-blocked")).to_contain_text("£500,000 left unspent")
 
     press(phone, "Police precept on council tax", "ArrowLeft")
     expect(balance).to_have_text("Balanced")
@@ -116,9 +117,9 @@ def test_reset_returns_every_slider_to_today(live_server, page) -> None:
     expect(page.locator("[data-budget-balance]")).not_to_have_text("Balanced")
     page.get_by_role("button", name="Reset to today's budget").click()
     expect(page.locator("[data-budget-balance]")).to_have_text("Balanced")
-    expect(page.get_by_label("Amount for Cybercrime and fraud, in pounds")).to_have_value("8500000")
+    expect(page.get_by_label("Amount for Cybercrime and fraud, in pounds")).to_have_value("8,500,000")
     expect(page.get_by_label("Change to Police precept on council tax, in per cent")).to_have_value("0")
-    expect(page.get_by_role("button", name="Submit my answers")).to_be_disabled()
+    expect(page.locator(".budget-blocked")).to_be_hidden()  # today's budget is a valid answer
 
 
 def test_without_javascript_check_my_budget_gives_the_same_result(browser, live_server) -> None:

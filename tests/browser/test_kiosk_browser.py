@@ -477,10 +477,10 @@ def test_every_kiosk_screen_passes_axe(draw_kiosk, page, axe, english, lang: str
     page.get_by_role("button", name=text["budget"]).click()
     expect(page.locator("[data-budget-balance]")).to_be_visible()
     audit("budget")
-    expect(page.locator(".budget-blocked")).to_be_visible()  # unchanged: it says why not yet
     page.get_by_role("slider").first.focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator(".budget-balance.bad")).to_be_visible()
+    expect(page.locator(".budget-blocked")).to_be_visible()  # overspent: it says why not yet
     audit("budget overspent")
 
     page.goto(base + "/kiosk/staff/pin")

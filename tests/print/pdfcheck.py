@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 from io import BytesIO
 
-import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import zxingcpp
@@ -100,14 +100,25 @@ def png_image(data: bytes) -> Image.Image:
     return Image.open(BytesIO(data)).convert("L")
 
 
-def content(pdf: bytes) -> bytes:
-    """Every content stream of the document, pages and forms, decompressed (read by pikepdf)."""
-    document = pikepdf.open(BytesIO(pdf))
-    parts = []
-    for obj in document.objects:
-        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") != "/Image":
-            try:
-                parts.append(obj.read_bytes())
-            except pikepdf.PdfError:
-                continue
-    return b"\n".join(parts)
+def text_runs(pdf: bytes, index: int = 0) -> list[tuple[str, float, bool]]:
+    """Each text object on a page as drawn: its text, its size in points, and whether its font
+    is bold (weight 600 or more), read by pdfium from the PDF itself."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[index]
+        textpage = page.get_textpage()
+        runs = []
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
+            n = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = ctypes.create_string_buffer(n)
+            pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw,
+                                         ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), n)
+            text = buffer.raw.decode("utf-16-le").rstrip("\x00")
+            size = ctypes.c_float()
+            pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
+            matrix = obj.get_matrix()
+            weight = pdfium_c.FPDFFont_GetWeight(pdfium_c.FPDFTextObj_GetFont(obj.raw))
+            runs.append((text, round(size.value * matrix.a, 2), weight >= 600))
+        return runs
+    finally:
+        doc.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from print.posters import PosterError, render_batch
-from tests.print import pdfcheck
+from tests.print import pdfcheck, preflight
 
 
 def placements(make_spec, n: int, fmt: str = "a6", **fields: object) -> list:
@@ -153,4 +153,32 @@ def test_an_unknown_output_is_refused_before_anything_is_written(make_spec,
                                                                 tmp_path: Path) -> None:
     with pytest.raises(PosterError, match="unknown output 'gif': use one of pdf, png, svg"):
         render_batch(placements(make_spec, 1), tmp_path / "out", output="gif")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_workers_write_the_same_files_and_print_file_in_csv_order(make_spec,
+                                                                      tmp_path: Path) -> None:
+    specs = placements(make_spec, 60, "a6")
+    done: list[int] = []
+
+    paths = render_batch(specs, tmp_path / "out", workers=2,
+                         progress=lambda n, total: done.append(n))
+
+    assert [p.name for p in paths[:-1]] == [f"PL{i:04d}-a6.pdf" for i in range(60)]
+    combined = paths[-1].read_bytes()
+    assert pdfcheck.page_count(combined) == 60
+    for i in (0, 24, 25, 26, 59):  # either side of a chunk boundary
+        image = pdfcheck.rasterise(combined, 600, index=i)
+        assert pdfcheck.decoded(image) == [specs[i].url]
+    assert preflight.check(combined).problems == []
+    assert done == sorted(done) and done[-1] == 60
+    assert pdfcheck.decoded(pdfcheck.rasterise(paths[7].read_bytes(), 600)) == [specs[7].url]
+
+
+def test_a_failure_in_a_worker_leaves_no_output(make_spec, tmp_path: Path) -> None:
+    specs = placements(make_spec, 40) + [make_spec("a4", code="BAD", qr_size_mm=18)]
+
+    with pytest.raises(PosterError, match="too small"):
+        render_batch(specs, tmp_path / "out", workers=2)
+
     assert list(tmp_path.iterdir()) == []

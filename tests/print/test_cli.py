@@ -332,3 +332,53 @@ def test_repoint_sends_new_scans_to_another_consultation(hub, make, work) -> Non
     assert refused.exit_code == 1 and "no consultation 'no-such-thing'" in refused.stderr
     with hub.app_context():
         assert tracking.get(code).consultation_slug == "town-centre-safety"
+
+
+def test_production_options_reach_the_print_file(make, work) -> None:
+    out = work / "out"
+
+    result = make(CSV, "six-sheet", out, "--preset", "adshel", "--bleed", "--no-marks",
+                  "--workers", "2", "--proof")
+
+    assert result.exit_code == 0, result.output
+    rows = manifest(out)
+    pdf = (out / rows[0]["file"]).read_bytes()
+    assert pdfcheck.page_size_mm(pdf) == pytest.approx((1191, 1756), abs=0.01)  # trim + bleed
+    combined = (out / f"{SLUG}-six-sheet-all.pdf").read_bytes()
+    for i, row in enumerate(rows):
+        assert pdfcheck.decoded(pdfcheck.rasterise(combined, 800, index=i)) == [row["url"]]
+    assert "preflight: passed" in pdfcheck.text((out / "proof-six-sheet.pdf").read_bytes())
+
+
+def test_welsh_first_by_default_on_a_welsh_hub_and_english_first_overrides(hub, make,
+                                                                           work) -> None:
+    hub.config["LANGUAGES"] = ["cy", "en"]
+
+    assert make("label,kind\nStop 1,bus_stop\n", "a4", work / "cy").exit_code == 0
+    assert make("label,kind\nStop 2,bus_stop\n", "a4", work / "en", "--english-first").exit_code == 0
+
+    welsh = pdfcheck.text((work / "cy" / manifest(work / "cy")[0]["file"]).read_bytes())
+    english = pdfcheck.text((work / "en" / manifest(work / "en")[0]["file"]).read_bytes())
+    assert welsh.index("Eich blaenoriaethau") < welsh.index("Your priorities for policing")
+    assert english.index("Your priorities for policing") < english.index("Eich blaenoriaethau")
+
+
+def test_a_pale_brand_colour_is_refused_and_allow_small_names_its_waiver(make, work) -> None:
+    pale = make(CSV, "a4", work / "pale", "--brand-colour", "#ffe066")
+    small = make(CSV, "a4", work / "small", "--qr-size", "60", "--allow-small")
+
+    assert pale.exit_code == 1
+    assert "contrast ratio of 1.3:1" in pale.stderr and "--allow-low-contrast" in pale.stderr
+    assert not (work / "pale").exists()
+    assert small.exit_code == 0, small.output
+    assert "--allow-small waives: QR code 60 mm wide is too small" in small.stderr
+
+
+def test_alignment_writes_the_label_outlines(hub, work) -> None:
+    out = work / "align.pdf"
+
+    result = hub.test_cli_runner().invoke(args=["posters", "alignment", "--labels", "L7163",
+                                                "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert "Alignment test: Avery L7163" in pdfcheck.text(out.read_bytes())

@@ -26,7 +26,7 @@ def test_png_logo_is_one_image_and_the_code_still_decodes(make_spec, png_logo: P
 @pytest.mark.parametrize("name", ["a6", "a4", "six-sheet", "cutout"])
 def test_logo_in_the_middle_of_the_code_still_decodes(make_spec, png_logo: Path,
                                                       name: str) -> None:
-    pdf = render_pdf(make_spec(name, logo=png_logo, logo_on_qr=True))
+    pdf = render_pdf(make_spec(name, logo=png_logo, logo_on_qr=True, allow_low_ppi=True))
 
     assert pdfcheck.image_count(pdf) == 1
     assert pdfcheck.decoded(pdfcheck.rasterise(pdf)) == [URL]
