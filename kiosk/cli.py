@@ -169,7 +169,8 @@ def serve_cmd(host: str, port: int, threads: int, demo: bool) -> None:
     if app.config["ROLE"] == "hub":
         click.echo(f"  phone:  {base}/")
     click.echo(f"  staff:  {base}/staff/")
-    serve(app, host=host, port=port, threads=threads, ident="voxbox")
+    serve(app, host=host, port=port, threads=threads, ident="voxbox",
+          channel_timeout=app.config["SERVER_CHANNEL_TIMEOUT"])
 
 
 @click.command("kiosk")
@@ -197,7 +198,8 @@ def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
         tablet.check_role(app, force)
     except tablet.RoleError as exc:
         raise click.ClickException(str(exc)) from None
-    server = create_server(app, host=host, port=port, threads=threads, ident="voxbox")
+    server = create_server(app, host=host, port=port, threads=threads, ident="voxbox",
+                           channel_timeout=app.config["SERVER_CHANNEL_TIMEOUT"])
     url = tablet.start_url(host, port)
     click.echo(f"voxbox kiosk ({app.config['ROLE']}) on http://{host}:{port}/kiosk/")
     click.echo(f"  staff panel: press and hold the top-left corner for 3 s; PIN in "

@@ -186,9 +186,20 @@ def definition(slug: str, version: int | None = None) -> dict | None:
 
 def is_open(c: Consultation, today: dt.date | None = None) -> bool:
     """Open for answers: status open and today within its dates."""
-    today = today or dt.date.today()
+    today = today or _today()
     return (c.status == "open" and (c.opens is None or c.opens <= today)
             and (c.closes is None or today <= c.closes))
+
+
+def _today() -> dt.date:
+    """Today; on a kiosk, by the hub's clock as measured at the last pull (its own may be wrong)."""
+    from flask import current_app
+
+    if current_app and current_app.config["ROLE"] == "kiosk":
+        from . import clock
+
+        return (dt.datetime.now() + dt.timedelta(seconds=clock.skew() or 0)).date()
+    return dt.date.today()
 
 
 def all_consultations() -> list[Consultation]:

@@ -1,14 +1,18 @@
-"""Contact details for prize draws: validate, normalise and hash (never stored in the clear)."""
+"""Contact details for prize draws: validate, normalise, and key a hub-only de-duplication hash."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
+import secrets
 import unicodedata
+from pathlib import Path
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 PHONE_NOISE = re.compile(r"[\s\-().]")
+SECRET_FILE = "draw_dedupe.key"
 
 
 def normalise_email(text: str) -> str:
@@ -57,12 +61,29 @@ def clean_name(text: str) -> str:
     return name
 
 
-def contact_hash(salt_hex: str, kind: str, normalised: str) -> str:
-    """HMAC-SHA256 of the normalised contact under a draw's public salt (hex).
+def dedupe_hash(secret: bytes, draw_id: str, kind: str, normalised: str) -> str:
+    """HMAC-SHA256 of a normalised contact under the hub's secret key, bound to one draw.
 
-    The same person gets the same hash on every kiosk and on the web, so entries de-duplicate
-    without anyone comparing the contacts themselves. The salt is public, so the hash is deleted
-    with the contact.
+    Only the hub holds the key (``instance/draw_dedupe.key``, never in the database), so a copy of
+    the database, a kiosk or a bundle gives nothing to test guessed emails or phone numbers against.
     """
-    return hmac.new(bytes.fromhex(salt_hex), f"{kind}:{normalised}".encode(),
-                    hashlib.sha256).hexdigest()
+    return hmac.new(secret, f"{draw_id}|{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def secret_key(instance_path: str | os.PathLike[str]) -> bytes:
+    """The hub's de-duplication key: 32 random bytes made once into the instance folder (0600)."""
+    path = Path(instance_path) / SECRET_FILE
+    if not path.exists():
+        try:  # written private from the first byte, not chmod'ed after
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise ValueError(f"{path} must hold exactly 32 bytes")
+    return key

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -43,6 +46,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA secure_delete=ON")  # purged contacts are zeroed, not left in free pages
     cur.execute(f"PRAGMA busy_timeout={int(_busy_timeout_ms)}")
+    # Checkpoint the WAL every ~800 KB and shrink it back to 1 MB after: on a small or nearly
+    # full disk the log never grows into the room kept for marking a sync receipt.
+    cur.execute("PRAGMA wal_autocheckpoint=200")
+    cur.execute("PRAGMA journal_size_limit=1048576")
     cur.close()
 
 
@@ -50,13 +57,46 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     global _busy_timeout_ms
     _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    from . import devices, draws, models, pin_locks, scans, tracking  # noqa: F401  (register tables with the metadata)
+    from . import db_waits, devices, draws, models, pin_locks, scans, tracking  # noqa: F401  (tables; PostgreSQL bounds)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
 
 
 def upgrade_in_place(app: Flask, revision: str = "head") -> None:
-    """Apply pending migrations so a kiosk upgrades with its queue intact."""
-    with app.app_context():
+    """Apply pending migrations so a kiosk upgrades with its queue intact; one process at a time,
+    so every worker of a multi-worker hub may start on a fresh instance (the first migrates, the
+    others wait, then find nothing to do)."""
+    with app.app_context(), migration_lock(app):
         upgrade(directory=MIGRATIONS, revision=revision)
+
+
+#: Any fixed number: the PostgreSQL advisory lock that serialises migrations across processes.
+MIGRATION_LOCK_ID = 0x766F78626F78  # "voxbox"
+
+
+@contextmanager
+def migration_lock(app: Flask) -> Iterator[None]:
+    """Hold a lock shared by every process of this instance (a lock file in the instance folder)
+    and, on PostgreSQL, of every machine using its database (an advisory lock)."""
+    path = Path(app.instance_path) / "migrate.lock"
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if db.engine.dialect.name != "postgresql":
+                yield
+                return
+            with db.engine.connect() as conn:
+                # another process may migrate for longer than the usual statement/lock bounds
+                conn.execute(text("SET statement_timeout = 0"))
+                conn.execute(text("SET lock_timeout = 0"))
+                conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
+                    conn.execute(text("RESET statement_timeout"))
+                    conn.execute(text("RESET lock_timeout"))
+                    conn.commit()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from .clock import boot_seconds
 from .db import db
 from .models import Draft
 from .timeutil import utcnow
@@ -17,7 +18,8 @@ from .timeutil import utcnow
 def start(slug: str, version: int, language: str, tracking_code: str | None = None) -> Draft:
     """Begin a draft with a fresh unguessable token."""
     draft = Draft(token=secrets.token_urlsafe(32), consultation_slug=slug, version=version,
-                  answers={}, language=language, tracking_code=tracking_code)
+                  answers={}, language=language, tracking_code=tracking_code,
+                  touched_boot=boot_seconds())
     db.session.add(draft)
     db.session.commit()
     return draft
@@ -28,10 +30,19 @@ def get(token: str | None, max_age: int) -> Draft | None:
     if not token:
         return None
     draft = db.session.get(Draft, token)
-    if draft and draft.updated_at < utcnow() - dt.timedelta(seconds=max_age):
+    if draft and idle_seconds(draft) > max_age:
         discard(token)
         return None
     return draft
+
+
+def idle_seconds(draft: Draft) -> float:
+    """How long a draft has been left, by the boot clock (a wall-clock jump changes nothing);
+    by the wall clock only for a draft from before a reboot, or written by an older release."""
+    now = boot_seconds()
+    if draft.touched_boot is not None and draft.touched_boot <= now:
+        return now - draft.touched_boot
+    return (utcnow() - draft.updated_at).total_seconds()
 
 
 def save(draft: Draft, answers: dict[str, Any], language: str | None = None) -> None:
@@ -40,6 +51,7 @@ def save(draft: Draft, answers: dict[str, Any], language: str | None = None) -> 
     if language:
         draft.language = language
     draft.updated_at = utcnow()
+    draft.touched_boot = boot_seconds()
     db.session.commit()
 
 
@@ -52,8 +64,12 @@ def discard(token: str | None) -> None:
 
 def purge_expired(max_age: int) -> int:
     """Delete drafts idle for longer than max_age seconds; returns how many."""
+    now = boot_seconds()
     cutoff = utcnow() - dt.timedelta(seconds=max_age)
-    result = db.session.execute(delete(Draft).where(Draft.updated_at < cutoff))
+    fresh_boot = (Draft.touched_boot.is_not(None)) & (Draft.touched_boot <= now)
+    result = db.session.execute(delete(Draft).where(
+        (fresh_boot & (Draft.touched_boot < now - max_age))
+        | (~fresh_boot & (Draft.updated_at < cutoff))))
     db.session.commit()
     return result.rowcount or 0
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from . import draw_algorithm, draws, retention
+from . import draw_algorithm, draw_inbox, draws, retention
 from .db import db
 from .draws import Draw, DrawRun, Entry
 from .timeutil import iso, utcnow
@@ -36,6 +36,7 @@ def run(draw: Draw, seed: str, actor: str, reason: str | None = None,
     earlier = draws.runs(draw)
     if earlier and not reason:
         raise DrawError("This draw has been made before: give the reason for running it again.")
+    draw_inbox.flush()  # web entries still waiting for their batch are in the draw too
     ids = list(db.session.execute(select(Entry.id).filter_by(draw_id=draw.id)).scalars())
     by_hash = {draw_algorithm.entry_hash(i): i for i in ids}
     number = len(earlier) + 1

@@ -2,7 +2,9 @@
 
 An entry has no link to any response: no foreign key, no response id, and only the date it was
 made (never a time), in a table whose rows are ordered by a random id (SQLite ``WITHOUT ROWID``),
-so neither a column nor the storage order lines entries up with answers.
+so neither a column nor the storage order lines entries up with answers. A kiosk keeps only the
+sealed box; the hub keys its de-duplication hash with a secret (``contacts.dedupe_hash``) and
+takes its own web entries through a shuffled inbox (``draw_inbox``), so nothing orders them either.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -47,8 +48,6 @@ class Draw(db.Model):
     reserves: Mapped[int] = mapped_column(default=0)
     closes_at: Mapped[dt.datetime]
     claim_days: Mapped[int] = mapped_column(default=28)
-    #: public: every kiosk and the web hash contacts with it, so duplicates meet.
-    salt: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     drawn_at: Mapped[dt.datetime | None]
@@ -62,12 +61,13 @@ class Draw(db.Model):
 
 
 class Entry(db.Model):
-    """One person's entry in one draw: a sealed contact and a salted hash, nothing else personal."""
+    """One person's entry in one draw: a sealed contact (and on the hub a keyed hash), nothing else."""
 
     __tablename__ = "draw_entries"
     __table_args__ = (UniqueConstraint("draw_id", "contact_hash"), {"sqlite_with_rowid": False})
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     draw_id: Mapped[str] = mapped_column(ForeignKey("draws.id"))
+    #: hub only: ``contacts.dedupe_hash`` under the hub's secret key; always NULL on a kiosk.
     contact_hash: Mapped[str | None] = mapped_column(String(64))
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: SHA-256 of the entry as first sent: tells an identical resend from a conflict.
@@ -152,8 +152,7 @@ def define(data: dict[str, Any], known_slugs: Iterable[str] | None = None) -> Dr
     if problems:
         raise ProblemError(problems)
     draw = Draw(id=str(uuid.uuid4()), consultations=slugs, prize=prize, rules=rules,
-                closes_at=closes.replace(tzinfo=None, microsecond=0), salt=secrets.token_hex(32),
-                **numbers)
+                closes_at=closes.replace(tzinfo=None, microsecond=0), **numbers)
     db.session.add(draw)
     db.session.commit()
     return draw
@@ -186,75 +185,114 @@ def runs(draw: Draw) -> list[DrawRun]:
 
 
 def entry_content_hash(record: dict[str, Any]) -> str:
-    """SHA-256 over an entry's wire record (id, draw, hash, sealed blob, date, source)."""
-    keys = ("id", "draw_id", "contact_hash", "sealed", "entered_on", "source")
+    """SHA-256 over an entry's wire record (id, draw, sealed blob, date, source)."""
+    keys = ("id", "draw_id", "sealed", "entered_on", "source")
     return hashlib.sha256(json.dumps({k: record.get(k) for k in keys}, sort_keys=True,
                                      separators=(",", ":")).encode()).hexdigest()
 
 
-def make_entry(draw: Draw, name: str, contact: str, public_key: Any, source: str) -> dict:
-    """Validate and seal one entry into its wire record; ValueError with a resident's message."""
+def seal_entry(draw: Draw, name: str, contact: str, public_key: Any,
+               source: str) -> tuple[dict, str, str]:
+    """Validate and seal one entry: (wire record, contact kind, normalised contact).
+
+    The record holds nothing computable from the contact without the hub's private key.
+    ValueError carries a resident's message.
+    """
     name = contacts.clean_name(name)
     kind, normalised = contacts.normalise(contact)
     plain = json.dumps({"name": name, "kind": kind, "contact": normalised}).encode()
     record = {
         "id": str(uuid.uuid4()),
         "draw_id": draw.id,
-        "contact_hash": contacts.contact_hash(draw.salt, kind, normalised),
         "sealed": sealing.seal(public_key, plain, draw.id.encode()).hex(),
         "entered_on": utcnow().date().isoformat(),
         "source": source,
     }
     record["content_hash"] = entry_content_hash(record)
-    return record
+    return record, kind, normalised
+
+
+def open_record(private_key: Any, record: dict[str, Any]) -> tuple[str, str]:
+    """(kind, normalised contact) inside a wire record's box; SealError/ValueError if unusable."""
+    plain = json.loads(sealing.unseal(private_key, bytes.fromhex(record["sealed"]),
+                                      record["draw_id"].encode()))
+    if not isinstance(plain, dict) or not isinstance(plain.get("contact"), str):
+        raise sealing.SealError("the sealed box holds no contact")
+    contacts.clean_name(str(plain.get("name", "")))
+    return contacts.normalise(plain["contact"])
 
 
 def insert_entries(records: list[dict], sync_state: str) -> set[str]:
-    """INSERT … ON CONFLICT DO NOTHING; returns the ids actually stored (the rest were taken)."""
+    """INSERT … ON CONFLICT DO NOTHING; returns the ids actually stored (the rest were taken).
+
+    A record may carry ``contact_hash`` (the hub's keyed hash); kiosk records have none.
+    """
     if not records:
         return set()
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    rows = [{"id": r["id"], "draw_id": r["draw_id"], "contact_hash": r["contact_hash"],
+    rows = [{"id": r["id"], "draw_id": r["draw_id"], "contact_hash": r.get("contact_hash"),
              "sealed": bytes.fromhex(r["sealed"]), "content_hash": r["content_hash"],
              "entered_on": dt.date.fromisoformat(r["entered_on"]), "source": r["source"],
              "sync_state": sync_state} for r in records]
     stored: set[str] = set()
     for row in rows:  # one statement each: a conflict on one must not drop the others
-        result = db.session.execute(insert(Entry).values(**row).on_conflict_do_nothing()
+        result = db.session.execute(upsert(Entry).values(**row).on_conflict_do_nothing()
                                     .returning(Entry.id))
         stored.update(result.scalars())
     return stored
 
 
+def upsert(model: Any) -> Any:
+    """The dialect's INSERT (it has ON CONFLICT) for a model."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
 def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
-          sync_state: str = "stored") -> bool:
-    """Enter a resident once per draw; True if stored, False if they had already entered.
+          sync_state: str = "stored", *, token: str | None = None,
+          secret: bytes | None = None, batch: int = 1) -> bool:
+    """Enter a resident once per draw, durably; False only when an entry token was already spent.
 
-    ``sync_state`` is ``queued`` on a kiosk (to be pushed) and ``stored`` on the hub.
-
-    Pages answer the same either way, so an onlooker cannot learn from the screen whether someone
-    else's address is already in the draw.
+    On a kiosk (no ``secret``) the sealed box is queued for sync as it is (``sync_state``
+    ``queued``). On the hub ``secret`` keys the de-duplication hash and the entry goes to the
+    inbox, which moves to the draw in shuffled batches of ``batch``. ``token`` (from
+    ``entry_tokens.issue``) is spent in the same transaction, so one response enters once.
+    Either way the write-ahead log is emptied after the write (``retention.scrub_order``).
+    Pages answer the same whether or not the person had already entered, so an onlooker cannot
+    learn whether someone else's address is in the draw.
     """
+    from . import draw_inbox, entry_tokens, retention
+
     if not draw.is_open:
         raise ValueError("This prize draw has closed.")
     if source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(SOURCES)}")
-    record = make_entry(draw, name, contact, public_key, source)
-    stored = insert_entries([record], sync_state)
+    record, kind, normalised = seal_entry(draw, name, contact, public_key, source)
+    if token is not None and not entry_tokens.spend(token, draw.id):
+        db.session.rollback()
+        return False
+    if secret is None:
+        insert_entries([record], sync_state)
+    else:
+        draw_inbox.add(record, contacts.dedupe_hash(secret, draw.id, kind, normalised))
     db.session.commit()
-    return bool(stored)
+    retention.scrub_order()
+    if secret is not None:
+        draw_inbox.flush(minimum=batch)
+    return True
 
 
 def count_entries(draw: Draw) -> int:
-    """How many entries a draw holds."""
+    """How many entries a draw holds (those still in the hub's inbox included)."""
     from sqlalchemy import func
 
-    return db.session.execute(select(func.count()).select_from(Entry)
-                              .filter_by(draw_id=draw.id)).scalar_one()
+    from .draw_inbox import InboxEntry
+
+    return sum(db.session.execute(select(func.count()).select_from(model)
+                                  .filter_by(draw_id=draw.id)).scalar_one()
+               for model in (Entry, InboxEntry))
 
 
 def entries(draw: Draw) -> list[Entry]:
@@ -264,7 +302,10 @@ def entries(draw: Draw) -> list[Entry]:
 
 
 def open_contact(private_key: Any, entry: Entry) -> dict | None:
-    """Decrypt an entry's contact with the hub's private key; None once purged."""
+    """Decrypt an entry's contact with the hub's private key; None once purged or unopenable."""
     if entry.sealed is None:
         return None
-    return json.loads(sealing.unseal(private_key, entry.sealed, entry.draw_id.encode()))
+    try:
+        return json.loads(sealing.unseal(private_key, entry.sealed, entry.draw_id.encode()))
+    except (sealing.SealError, ValueError):  # stored before the hub checked boxes on receipt
+        return None

@@ -24,6 +24,9 @@ def _configured(key: str) -> Callable[[], str]:
 sign_in = limiter.limit(_configured("LIMIT_SIGN_IN"), methods=["POST"])
 #: Answers and prize-draw entries sent from phones.
 submit = limiter.limit(_configured("LIMIT_SUBMIT"), methods=["POST"])
+#: The kiosk pages' prize-draw entries when a hub serves them (a tablet's own are never limited).
+hub_only_submit = limiter.limit(_configured("LIMIT_SUBMIT"), methods=["POST"],
+                                exempt_when=lambda: current_app.config["ROLE"] != "hub")
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db
@@ -82,6 +82,8 @@ class Draft(db.Model):
     tracking_code: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: The machine's boot clock at the last touch: drafts age by it, whatever the wall clock does.
+    touched_boot: Mapped[float | None] = mapped_column(Float)
 
 
 class User(db.Model):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy import delete, false, or_, select, text, update
+from sqlalchemy.exc import OperationalError
 
-from . import drafts
+from . import clock, drafts, draw_inbox, entry_tokens
 from .db import db
+from .draw_inbox import InboxEntry
 from .draws import Draw, Entry
 from .timeutil import utcnow
 
@@ -21,6 +25,8 @@ def purge(app: Flask, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     counts = _hub(now, app) if app.config["ROLE"] == "hub" else _kiosk(now, app)
     counts["expired drafts"] = drafts.purge_expired(app.config["DRAFT_MAX_AGE"])
+    counts["unspent prize-draw entry tokens"] = entry_tokens.purge_expired()
+    db.session.commit()
     for rule, n in counts.items():
         if n:
             log.info("purge: %s: %d", rule, n)
@@ -30,6 +36,11 @@ def purge(app: Flask, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _hub(now: dt.datetime, app: Flask) -> dict[str, int]:
+    # a closed draw takes no more entries: its inbox would never fill a batch
+    closed = select(Draw.id).where(Draw.closes_at <= now)
+    if db.session.execute(select(InboxEntry.id).where(InboxEntry.draw_id.in_(closed))
+                          .limit(1)).first():
+        draw_inbox.flush()
     ended = select(Draw.id).where(Draw.claim_until < now)
     undrawn = select(Draw.id).where(
         Draw.drawn_at.is_(None),
@@ -46,16 +57,23 @@ def _hub(now: dt.datetime, app: Flask) -> dict[str, int]:
                                     Entry.outcome.not_in(("winner", "reserve"))))
             .values(sealed=None, contact_hash=None)).rowcount,
         "entries in draws never made": db.session.execute(
-            delete(Entry).where(Entry.draw_id.in_(undrawn))).rowcount,
+            delete(Entry).where(Entry.draw_id.in_(undrawn))).rowcount
+        + db.session.execute(delete(InboxEntry).where(InboxEntry.draw_id.in_(undrawn))).rowcount,
     }
     db.session.commit()
     return counts
 
 
 def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
+    # Never by the kiosk's own clock alone (it may be months out): entries the hub holds go by the
+    # hub's corrected time; unsent ones only by the hub's own time at the last pull, so a kiosk
+    # that never heard from the hub deletes none of them.
+    now = min(now, clock.hub_now())
+    heard = clock.hub_time_at_last_pull()
     closed = select(Draw.id).where(Draw.closes_at <= now)
     abandoned = select(Draw.id).where(
-        Draw.closes_at < now - dt.timedelta(days=app.config["UNDRAWN_DRAW_DAYS"]))
+        Draw.closes_at < heard - dt.timedelta(days=app.config["UNDRAWN_DRAW_DAYS"]) if heard
+        else false())
     counts = {
         # the hub holds these now; the hash was kept only to refuse a second entry here
         "synced entries of closed draws": db.session.execute(
@@ -68,6 +86,77 @@ def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
     }
     db.session.commit()
     return counts
+
+
+def scrub_order(rewrite: tuple[str, ...] = ()) -> None:
+    """Leave no log of the order of recent writes (called after every prize-draw entry write).
+
+    SQLite's write-ahead log holds pages in commit order, so an entry's page would sit right
+    after its resident's response: checkpoint it into the database and truncate it to nothing.
+    On PostgreSQL the tables named in ``rewrite`` (the inbox and tokens, whose dead rows carry
+    ordered transaction ids) are rewritten; a table busy for more than 2 s is left for the next
+    scrub.
+    """
+    engine = db.engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "sqlite":
+            busy, _log, _done = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+            if busy:
+                log.warning("the write-ahead log is in use; it will be truncated later")
+        elif engine.dialect.name == "postgresql" and rewrite:
+            conn.execute(text("SET lock_timeout = '2s'"))
+            for table in rewrite:
+                try:
+                    conn.execute(text(f"VACUUM FULL {table}"))
+                except OperationalError:
+                    log.warning("%s is busy; it will be rewritten at the next scrub", table)
+
+
+#: Where a deferred clean-up is remembered (a flag file: it costs no database write on a full disk).
+PENDING = "wipe.pending"
+
+
+def wipe_soon(app: Flask) -> None:
+    """Ask for the free-space wipe after the sync run, not now: on a kiosk the queue is handed
+    over first, so a space-hungry VACUUM never stands between a full disk and the hub."""
+    try:
+        (Path(app.instance_path) / PENDING).touch()
+    except OSError:  # no room even for an empty file: the next purge or sync still wipes
+        log.warning("purge: could not note the deferred clean-up (disk full)")
+
+
+def wipe_if_room(app: Flask) -> str | None:
+    """Run a deferred wipe when the disk has room for it; else leave it pending and return a
+    warning to show (None when nothing was pending or it ran)."""
+    flag = Path(app.instance_path) / PENDING
+    if not flag.exists():
+        return None
+    needed = _wipe_needs(app)
+    free = shutil.disk_usage(app.instance_path).free
+    if free < needed:
+        message = (f"clean-up deferred: deleted prize-draw contact bytes stay in the database file "
+                   f"until it can be rebuilt ({free // 1048576} MB free, "
+                   f"{needed // 1048576 + 1} MB needed); free some space and sync again")
+        log.warning("purge: %s", message)
+        return message
+    try:
+        wipe_free_space()
+    except OperationalError as exc:
+        db.session.rollback()
+        message = f"clean-up deferred: {exc.orig}; free some space and sync again"
+        log.warning("purge: %s", message)
+        return message
+    flag.unlink(missing_ok=True)
+    return None
+
+
+def _wipe_needs(app: Flask) -> int:
+    """Bytes a VACUUM may need: a full copy of the database, its WAL, and a margin."""
+    if db.engine.dialect.name != "sqlite" or not db.engine.url.database:
+        return 0
+    base = Path(db.engine.url.database)
+    sizes = [p.stat().st_size for p in (base, Path(f"{base}-wal")) if p.exists()]
+    return 2 * sum(sizes) + 1024 * 1024
 
 
 def wipe_free_space() -> None:
@@ -90,7 +179,8 @@ def wipe_free_space() -> None:
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("SET lock_timeout = '10s'"))
-            conn.execute(text("VACUUM FULL draw_entries"))
+            for table in ("draw_entries", "draw_entry_inbox", "draw_entry_tokens"):
+                conn.execute(text(f"VACUUM FULL {table}"))
 
 
 def purge_at_startup(app: Flask) -> None:

@@ -6,19 +6,21 @@ import logging
 
 from sqlalchemy import delete, select, update
 
-from . import contacts, retention
+from . import contacts, draw_inbox, retention
 from .db import db
 from .draws import Draw, Entry, RightsRequest
 
 log = logging.getLogger("voxbox.rights")
 
 
-def find(contact: str) -> list[tuple[Draw, Entry]]:
-    """Every entry whose contact hashes the same as this one, in any draw that still holds it."""
+def find(contact: str, secret: bytes) -> list[tuple[Draw, Entry]]:
+    """Every entry whose contact hashes the same as this one (under the hub's secret key), in any
+    draw that still holds it; web entries waiting in the inbox are moved to their draws first."""
     kind, normalised = contacts.normalise(contact)
+    draw_inbox.flush()
     found = []
     for draw in db.session.execute(select(Draw).order_by(Draw.closes_at.desc())).scalars():
-        digest = contacts.contact_hash(draw.salt, kind, normalised)
+        digest = contacts.dedupe_hash(secret, draw.id, kind, normalised)
         entry = db.session.execute(select(Entry).filter_by(draw_id=draw.id, contact_hash=digest)
                                    ).scalar_one_or_none()
         if entry is not None:
@@ -36,9 +38,9 @@ def record_search(reference: str, matched: int, actor: str) -> RightsRequest:
     return row
 
 
-def erase(contact: str, reference: str, actor: str) -> RightsRequest:
+def erase(contact: str, secret: bytes, reference: str, actor: str) -> RightsRequest:
     """Delete this person's entries: undrawn ones entirely, drawn ones' contact details."""
-    hits = find(contact)
+    hits = find(contact, secret)
     deleted = 0
     for draw, entry in hits:
         if draw.drawn_at is None:

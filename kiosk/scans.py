@@ -108,11 +108,13 @@ def counter_engine() -> Engine:
             if url.get_backend_name() == "sqlite":
                 engine = create_engine(url)
                 event.listen(engine, "connect", _relaxed_sqlite)
-            else:  # keep the URL's own options (a search_path, say) and add the relaxed commit
-                options = " ".join(filter(None, [url.query.get("options") or "",
-                                                 "-c synchronous_commit=off"]))
-                engine = create_engine(url.update_query_dict({"options": options}),
-                                       pool_pre_ping=True)
+            else:  # the app's bounded waits (and the URL's own options), plus the relaxed commit
+                options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+                connect = dict(options.get("connect_args") or {})
+                connect["options"] = " ".join(filter(None, [
+                    connect.get("options") or url.query.get("options") or "",
+                    "-c synchronous_commit=off"]))
+                engine = create_engine(url, **{**options, "connect_args": connect})
             app.extensions["voxbox.scans"] = engine
     return app.extensions["voxbox.scans"]
 

@@ -59,6 +59,9 @@ SYNC_BACKOFF_MAX = 30
 ENROLLMENT_CODE_TTL = 86400
 #: Kiosk partial answers older than this many seconds are discarded.
 DRAFT_MAX_AGE = 1800
+#: Hub: prize-draw entries made on its own pages wait until this many can move to the draw together,
+#: in a random order (each is then one of this many to anyone reading the database).
+DRAW_ENTRY_BATCH = 20
 #: Days after a prize draw closes before its entries are deleted if it was never made.
 UNDRAWN_DRAW_DAYS = 90
 #: Milliseconds SQLite waits on a locked database before failing.
@@ -73,8 +76,26 @@ LIMIT_SIGN_IN = "10 per minute; 100 per day"
 LIMIT_SUBMIT = "30 per minute"
 #: Seconds a hub process remembers where a QR code points (0: look it up on every scan).
 SCAN_CACHE_SECONDS = 5.0
+#: PostgreSQL: seconds to wait for a connection to open (libpq ``connect_timeout``).
+DB_CONNECT_TIMEOUT = 3
+#: PostgreSQL: milliseconds unacknowledged data may wait before the connection is dropped
+#: (``tcp_user_timeout``; keepalives probe idle connections on the same scale).
+DB_TCP_USER_TIMEOUT_MS = 5000
+#: PostgreSQL: longest a statement may run, in milliseconds (``statement_timeout``).
+DB_STATEMENT_TIMEOUT_MS = 15000
+#: PostgreSQL: longest a statement waits for a lock, in milliseconds (``lock_timeout``).
+DB_LOCK_TIMEOUT_MS = 5000
+#: Seconds a request waits for a free pooled database connection before a 503.
+DB_POOL_TIMEOUT = 5
+#: Seconds ``voxbox serve`` keeps an idle or stuck client connection open (waitress ``channel_timeout``).
+SERVER_CHANNEL_TIMEOUT = 30
+#: Kiosk: below this many MB free on its disk it takes no new residents (room is kept for sync).
+KIOSK_MIN_FREE_MB = 5.0
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
+
+#: Largest request body the app reads at all, in bytes (sync bodies have smaller caps of their own).
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 WTF_CSRF_TIME_LIMIT = None
@@ -95,6 +116,12 @@ def finalise(app: Flask) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = url
+    for key in ("DB_CONNECT_TIMEOUT", "DB_TCP_USER_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS",
+                "DB_LOCK_TIMEOUT_MS"):
+        cfg[key] = int(cfg[key])
+    for key in ("DB_POOL_TIMEOUT", "SERVER_CHANNEL_TIMEOUT", "KIOSK_MIN_FREE_MB"):
+        cfg[key] = float(cfg[key])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(cfg), **cfg["SQLALCHEMY_ENGINE_OPTIONS"]}
     cfg["PUBLIC_URL"] = cfg["PUBLIC_URL"].rstrip("/")
     for key in ("SYNC_RETRIES", "ENROLLMENT_CODE_TTL"):
         cfg[key] = int(cfg[key])
@@ -105,5 +132,34 @@ def finalise(app: Flask) -> None:
         raise ValueError(f"ORG_COLOUR must be #rrggbb, not {colour!r}")
     if cfg["ACCESSIBILITY_STATUS"] not in ("full", "partial", "not"):
         raise ValueError("ACCESSIBILITY_STATUS must be 'full', 'partial' or 'not'")
-    for key in ("RESUME_DAYS", "RESUME_MIN_QUESTIONS", "PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE", "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS"):
+    for key in ("RESUME_DAYS", "RESUME_MIN_QUESTIONS", "PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE",
+                "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS", "DRAW_ENTRY_BATCH", "MAX_CONTENT_LENGTH"):
         cfg[key] = int(cfg[key])
+
+
+def engine_options(cfg: dict) -> dict:
+    """Engine options that bound every wait on a PostgreSQL server (none for SQLite): a dead pooled
+    connection is noticed before use, a black-holed one is dropped by the kernel after
+    ``tcp_user_timeout``, and no statement or lock wait outlives its timeout."""
+    from sqlalchemy import make_url
+
+    url = make_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        return {}
+    idle = max(1, cfg["DB_TCP_USER_TIMEOUT_MS"] // 2000)
+    server = (f"-c statement_timeout={cfg['DB_STATEMENT_TIMEOUT_MS']} "
+              f"-c lock_timeout={cfg['DB_LOCK_TIMEOUT_MS']}")
+    # libpq takes one "options" string: keep the URL's own (a search_path, say) and add ours.
+    options = " ".join(filter(None, [url.query.get("options") or "", server]))
+    return {
+        "pool_pre_ping": True,
+        "pool_timeout": cfg["DB_POOL_TIMEOUT"],
+        "connect_args": {
+            "connect_timeout": cfg["DB_CONNECT_TIMEOUT"], "options": options,
+            # read by kiosk.db_waits: how long to wait for any answer (pre-ping, then real work)
+            "voxbox_ping_timeout": cfg["DB_CONNECT_TIMEOUT"],
+            "voxbox_answer_timeout": cfg["DB_STATEMENT_TIMEOUT_MS"] / 1000 + cfg["DB_CONNECT_TIMEOUT"],
+            "keepalives": 1, "keepalives_idle": idle, "keepalives_interval": idle,
+            "keepalives_count": 2, "tcp_user_timeout": cfg["DB_TCP_USER_TIMEOUT_MS"],
+        },
+    }

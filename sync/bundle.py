@@ -20,14 +20,14 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from kiosk import devices
+from kiosk import devices, retention
 from kiosk.db import db
 from kiosk.definitions import canonical
 from kiosk.devices import SyncReceipt
 from kiosk.kiosk_state import get_setting
 from kiosk.timeutil import iso, utcnow
 
-from . import client, ingest, wire
+from . import bodies, bundle_seal, client, ingest, wire
 from . import entries as entry_sync
 
 BUNDLE_FORMAT = "voxbox-bundle/1"
@@ -59,30 +59,41 @@ def export(app: Flask, path: str | os.PathLike[str]) -> dict[str, Any]:
     content = {"manifest": manifest, "items": items, "entries": entries}
     doc = {"format": BUNDLE_FORMAT, **content,
            "hmac": sign(key_for_token(get_setting(client.TOKEN)), content)}
-    _write_atomically(Path(path), wire.gzip_json(doc))
+    payload = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+    _write_atomically(Path(path), bundle_seal.wrap(payload, manifest["device_id"],
+                                                   key_for_token(get_setting(client.TOKEN))))
     return manifest
 
 
 def read(data: bytes) -> tuple[dict[str, Any], devices.Device]:
-    """Check a bundle whole (gzip intact, format, device, HMAC, count) before anything is stored."""
+    """Check a bundle whole before anything is stored: its size, then the device and HMAC over
+    its raw bytes (before anything is inflated or parsed), then gzip, format, HMAC and counts."""
+    if len(data) > bundle_seal.MAX_FILE_BYTES:
+        raise BundleError(f"the bundle is larger than {bundle_seal.MAX_FILE_BYTES} bytes")
+    signed = bundle_seal.signer(data)
+    if signed is None:
+        raise BundleError("the bundle is truncated or damaged, or carries no device signature "
+                          "(HMAC mismatch): nothing imported")
+    signer_id, given, body = signed
+    device = devices.get(signer_id)
+    if device is None or device.token_hash is None:
+        raise BundleError(f"the bundle's device {signer_id!r} is not enrolled here")
+    if device.revoked_at is not None:
+        raise BundleError(f"the bundle's device {device.name!r} has been revoked")
+    if not bundle_seal.verify(bytes.fromhex(device.token_hash), signer_id, given, body):
+        raise BundleError("the bundle is truncated or damaged, altered, or was not made by this "
+                          "device (HMAC mismatch): nothing imported")
     try:
-        raw = wire.inflate(data)
-    except wire.WireError as exc:
+        doc = bodies.parse(data, "gzip", bundle_seal.MAX_INFLATED_BYTES, bundle_seal.MAX_ELEMENTS)
+    except bodies.BodyError as exc:
         raise BundleError(f"the bundle is truncated or damaged: {exc}") from None
-    try:
-        doc = json.loads(raw)
-    except ValueError:
-        raise BundleError("the bundle is damaged: its content is not JSON") from None
     if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
         raise BundleError(f"not a voxbox bundle (expected format {BUNDLE_FORMAT})")
     manifest, items, entries = doc.get("manifest"), doc.get("items"), doc.get("entries")
     if not isinstance(manifest, dict) or not isinstance(items, list) or not isinstance(entries, list):
         raise BundleError("the bundle has no manifest, items or entries")
-    device = devices.get(str(manifest.get("device_id") or ""))
-    if device is None or device.token_hash is None:
-        raise BundleError(f"the bundle's device {manifest.get('device_id')!r} is not enrolled here")
-    if device.revoked_at is not None:
-        raise BundleError(f"the bundle's device {device.name!r} has been revoked")
+    if manifest.get("device_id") != device.id:
+        raise BundleError("the bundle's manifest names another device than its signature")
     expected = sign(bytes.fromhex(device.token_hash),
                     {"manifest": manifest, "items": items, "entries": entries})
     if not hmac.compare_digest(expected, str(doc.get("hmac", ""))):
@@ -110,7 +121,8 @@ def import_bundle(data: bytes) -> dict[str, Any]:
             counts[status] += n
     entry_lines: list[dict[str, Any]] = []
     for start in range(0, len(doc["entries"]), wire.MAX_ITEMS):
-        entry_lines += entry_sync.ingest(doc["entries"][start:start + wire.MAX_ITEMS])["items"]
+        entry_lines += entry_sync.ingest(doc["entries"][start:start + wire.MAX_ITEMS],
+                                         device_id=device.id)["items"]
     content = {"format": RECEIPT_FORMAT, "bundle_id": bundle_id, "device_id": device.id,
                "received_at": iso(utcnow()), "replayed": replayed, "counts": counts,
                "items": items, "entries": entry_lines}
@@ -135,6 +147,7 @@ def confirm(app: Flask, data: bytes) -> dict[str, int]:
                           "(HMAC mismatch): nothing changed")
     counts = client.apply_receipt(receipt.get("items") or [])
     entry_counts = entry_sync.apply_receipt(receipt.get("entries") or [])
+    retention.wipe_if_room(app)  # marked: now the deferred clean-up, when there is room for it
     return {**{s: counts.get(s, 0) for s in wire.STATUSES},
             **{f"entries {s}": entry_counts.get(s, 0) for s in entry_sync.STATUSES}}
 

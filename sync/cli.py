@@ -15,8 +15,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from kiosk import devices
+from kiosk import devices, retention
 from kiosk.db import db
 from kiosk.models import Response
 
@@ -39,6 +40,12 @@ def _refusals() -> Iterator[None]:
         yield
     except (SyncError, bundle.BundleError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:  # e.g. "database or disk is full" while marking a receipt
+        db.session.rollback()
+        raise click.ClickException(
+            f"this machine's database refused a write ({exc.orig}). Nothing is lost: rows stay "
+            "queued until the hub's receipt is stored, and the hub answers a resend as "
+            "duplicates. Free some space and run it again.") from None
 
 
 def _require(role: str) -> None:
@@ -66,10 +73,12 @@ def sync_group(ctx: click.Context) -> None:
 @sync_group.command("enroll")
 @click.argument("hub_url")
 @click.argument("code")
-def enroll_cmd(hub_url: str, code: str) -> None:
+@click.option("--allow-http", is_flag=True,
+              help="Allow a plain http:// hub that is not this machine (a lab hub only).")
+def enroll_cmd(hub_url: str, code: str, allow_http: bool) -> None:
     """Enroll this kiosk with the hub using a one-time code from the hub's Devices page."""
     with _refusals():
-        device = client.enroll(_app(), hub_url, code)
+        device = client.enroll(_app(), hub_url, code, allow_http=allow_http)
     click.echo(f"enrolled as {device['name']} ({device['id']}) with {hub_url}")
 
 
@@ -104,6 +113,9 @@ def push_cmd() -> None:
     if any(entry_counts.values()):
         _echo_counts("entries", entry_counts)
     _echo_counts("push", counts)
+    deferred = retention.wipe_if_room(_app())  # the queue is handed over: now clean up, if room
+    if deferred:
+        _warn(deferred)
 
 
 @sync_group.command("status")
@@ -147,6 +159,11 @@ def export_cmd(file: str) -> None:
 def import_cmd(file: str, receipt_path: str | None) -> None:
     """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
     _require("hub")
+    from . import bundle_seal
+
+    if Path(file).stat().st_size > bundle_seal.MAX_FILE_BYTES:  # not even read
+        raise click.ClickException(f"{file} is larger than {bundle_seal.MAX_FILE_BYTES} bytes:"
+                                   " not a voxbox bundle")
     with _refusals():
         receipt = bundle.import_bundle(Path(file).read_bytes())
     text = json.dumps(receipt, indent=1)

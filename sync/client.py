@@ -8,15 +8,19 @@ loses its link half-way holds as little personal data as possible.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
+from kiosk import clock, retention
 from kiosk.db import db
 from kiosk.kiosk_state import get_setting, set_setting
 from kiosk.models import Response
@@ -27,7 +31,12 @@ from . import pull as pull_mod
 from .transport import Hub, SyncError
 
 HUB_URL, TOKEN, DEVICE_ID, DEVICE_NAME = "hub_url", "sync_token", "device_id", "device_name"
+#: The hub's public key as enrollment gave it: a pull that brings another key is refused.
+PINNED_KEY = "hub_public_key_pinned"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 ETAG, LAST_PULL, LAST_SYNC, LAST_ERROR = "pull_etag", "last_pull", "last_sync", "last_sync_error"
+#: What this kiosk's code and schema were when it stored the pull ETag (see ``understands``).
+ETAG_FOR = "pull_etag_for"
 STATE_FOR = {"accepted": "synced", "duplicate": "synced", "conflict": "conflict",
              "rejected": "rejected"}
 JSON_GZIP = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
@@ -68,9 +77,23 @@ def _calling(app: Flask, hub: Hub | None) -> Iterator[Hub]:
             hub.close()
 
 
-def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
-    """Spend an enrollment code at the hub and keep the device id and token it returns."""
+def check_hub_url(hub_url: str, allow_http: bool = False) -> None:
+    """SyncError unless the URL is https, or http to this machine, or allow_http (a lab hub)."""
+    parts = urlsplit(hub_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise SyncError(f"not a hub URL: {hub_url!r}", "bad_hub_url")
+    loopback = host in LOOPBACK or host.startswith("127.")
+    if parts.scheme == "http" and not (loopback or allow_http):
+        raise SyncError("enroll over https:// (the token and the hub's key travel in the reply);"
+                        " plain http is allowed only to this machine, or with --allow-http for a"
+                        " lab hub on a network you control", "https_required")
+
+
+def enroll(app: Flask, hub_url: str, code: str, allow_http: bool = False) -> dict[str, Any]:
+    """Spend an enrollment code at the hub; keep the device id, token and the hub's key (pinned)."""
     _kiosk_only(app)
+    check_hub_url(hub_url, allow_http)
     hub = Hub(hub_url, timeout=float(app.config["SYNC_TIMEOUT"]), retries=2)
     try:
         reply = hub.call("POST", "/api/v1/enroll", body=wire.gzip_json({"code": code}),
@@ -78,8 +101,10 @@ def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
     finally:
         hub.close()
     device = reply.body["device"]
+    pinned = (reply.body.get("hub_public_key") or {}).get("key")
     for key, value in ((HUB_URL, hub.url), (TOKEN, reply.body["token"]),
-                       (DEVICE_ID, device["id"]), (DEVICE_NAME, device["name"]), (ETAG, None)):
+                       (DEVICE_ID, device["id"]), (DEVICE_NAME, device["name"]), (ETAG, None),
+                       (PINNED_KEY, pinned)):
         set_setting(key, value)
     return device
 
@@ -87,15 +112,52 @@ def enroll(app: Flask, hub_url: str, code: str) -> dict[str, Any]:
 def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
     """Fetch consultations, events and the hub key; a 304 (nothing changed) costs one round trip."""
     with _calling(app, hub) as hub:
-        etag = get_setting(ETAG)
+        # An ETag stored by an older release (or schema) says "you have all of this that *it*
+        # understood": after an upgrade, fetch the whole document again.
+        etag = get_setting(ETAG) if get_setting(ETAG_FOR) == understands() else None
+        sent = utcnow_precise()
         reply = hub.call("GET", "/api/v1/pull", headers={"If-None-Match": etag} if etag else None)
+        # the hub's clock, measured at every pull: dates on this kiosk follow it, not its own
+        clock.record_pull(clock.skew_from(reply.headers.get("Date"), sent, utcnow_precise()))
     if reply.status == 304:
         result: dict[str, Any] = {"changed": False}
     else:
+        offered = (reply.body.get("hub_public_key") or {}).get("key")
+        pinned = get_setting(PINNED_KEY)
+        if pinned and offered != pinned:
+            exc = SyncError("the hub's public key has changed since this kiosk enrolled: nothing"
+                            " applied; if the hub's key was replaced on purpose, enroll again"
+                            " (voxbox sync enroll)", "hub_key_changed")
+            set_setting(LAST_ERROR, {"at": iso(utcnow()), "message": str(exc), "code": exc.code})
+            raise exc
         result = {"changed": True, **pull_mod.apply(reply.body)}
+        if not pinned:  # enrolled before keys were pinned: pin the first one seen
+            set_setting(PINNED_KEY, offered)
         set_setting(ETAG, reply.headers.get("ETag"))
+        set_setting(ETAG_FOR, understands())
     set_setting(LAST_PULL, iso(utcnow()))
     return result
+
+
+def utcnow_precise() -> dt.datetime:
+    """Now in UTC (naive), to the microsecond, for timing a round trip."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def understands() -> str:
+    """This kiosk's release and database schema revision: what it can make of a pull."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("voxbox")
+    except PackageNotFoundError:  # run from a source tree
+        release = "source"
+    try:
+        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # tables made without migrations (a test's create_all)
+        revision = None
+    db.session.rollback()
+    return f"{release}/{revision}"
 
 
 def queued_batches(size: int) -> Iterable[list[Any]]:
@@ -177,7 +239,9 @@ def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
         pushed = push(app, hub, progress)
     finally:
         hub.close()
-    return {"pull": pulled, "entries": pushed_entries, "push": pushed}
+    # the queue is handed over: only now the space-hungry clean-up, and only if there is room
+    return {"pull": pulled, "entries": pushed_entries, "push": pushed,
+            "cleanup_deferred": retention.wipe_if_room(app)}
 
 
 def status(app: Flask) -> dict[str, Any]:

@@ -1,29 +1,31 @@
 """Prize-draw entries on the wire: draws pulled to kiosks, sealed entries pushed to the hub.
 
 An entry item is ``{"record": {...}, "hash": <sha256 hex>}`` like a response item. The record
-holds the entry id, draw id, salted contact hash, sealed blob (hex), the date (never a time) and
-the source. The hub stores each entry id once and each person once per draw (two unique
-constraints, ``INSERT … ON CONFLICT DO NOTHING``) and answers every item ``accepted``,
-``duplicate`` (the same entry again, or the same person already entered), ``conflict`` (same id,
-different content) or ``rejected``. The kiosk deletes a sealed blob only on the hub's receipt.
+holds the entry id, draw id, sealed blob (hex), the date (never a time) and the source: nothing
+derived from the contact, so neither the kiosk nor a bundle can be searched for a guessed email or
+phone number. The hub opens each box in memory on receipt (one it cannot open is ``rejected``),
+keys a de-duplication hash with its secret (``kiosk.contacts.dedupe_hash``), and stores each entry
+id once and each person once per draw (two unique constraints, ``INSERT … ON CONFLICT DO
+NOTHING``). Every item is answered ``accepted``, ``duplicate`` (the same entry again, or the same
+person already entered), ``conflict`` (same id, different content) or ``rejected``. The kiosk
+deletes a sealed blob only on the hub's receipt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid as uuidlib
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import delete, select, update
 
-from kiosk import draws, retention, sealing
+from kiosk import contacts, draws, retention, sealing
 from kiosk.db import db
 from kiosk.draws import Draw, Entry
 from kiosk.timeutil import iso, parse_iso, utcnow
 
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
 STATUSES = ("accepted", "duplicate", "conflict", "rejected")
 CONFLICT = "a different entry with this id is already stored; the original is kept"
 MAX_SEALED = 4096
@@ -34,16 +36,15 @@ MAX_ITEMS = 5000
 ENTRY_RECORD: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "description": "A sealed prize-draw entry: no response id, no time of day, no plain contact.",
-    "required": ["id", "draw_id", "contact_hash", "sealed", "entered_on", "source"],
+    "required": ["id", "draw_id", "sealed", "entered_on", "source"],
     "properties": {
         "id": {"type": "string", "maxLength": 36, "description": "random UUID made on the device"},
         "draw_id": {"type": "string", "maxLength": 36},
-        "contact_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
-                         "description": "HMAC-SHA256 of the normalised contact, draw's salt"},
         "sealed": {"type": "string", "maxLength": 2 * MAX_SEALED, "pattern": "^[0-9a-f]*$",
                    "description": "hex of the sealed box (X25519 + HKDF + AES-256-GCM)"},
         "entered_on": {"type": "string", "maxLength": 10, "description": "YYYY-MM-DD"},
-        "source": {"type": "string", "enum": list(draws.SOURCES)},
+        "source": {"type": "string", "enum": ["kiosk"],
+                   "description": "a device pushes only kiosk entries"},
     },
 }
 ENTRY_ITEM: dict[str, Any] = {
@@ -72,24 +73,23 @@ ENTRY_RECEIPT: dict[str, Any] = {
 DRAWS_PULLED: dict[str, Any] = {"type": "array", "items": {
     "type": "object",
     "required": ["id", "consultations", "prize", "rules", "winners", "reserves", "closes_at",
-                 "claim_days", "salt"],
+                 "claim_days"],
     "properties": {"id": {"type": "string"}, "consultations": {"type": "array"},
                    "prize": {"type": "object"}, "rules": {"type": "object"},
                    "winners": {"type": "integer"}, "reserves": {"type": "integer"},
-                   "closes_at": {"type": "string"}, "claim_days": {"type": "integer"},
-                   "salt": {"type": "string", "description": "public, hex"}}}}
+                   "closes_at": {"type": "string"}, "claim_days": {"type": "integer"}}}}
 
 
 # --- pull: the hub's open draws, applied on a kiosk ----------------------------------------------
 
 
 def draws_for_pull() -> list[dict[str, Any]]:
-    """Open draws as the kiosk needs them (their public salts included)."""
+    """Open draws as the kiosk needs them."""
     rows = db.session.execute(select(Draw).where(Draw.drawn_at.is_(None), Draw.closes_at > utcnow())
                               .order_by(Draw.id)).scalars()
     return [{"id": d.id, "consultations": d.consultations, "prize": d.prize, "rules": d.rules,
              "winners": d.winners, "reserves": d.reserves, "closes_at": iso(d.closes_at),
-             "claim_days": d.claim_days, "salt": d.salt} for d in rows]
+             "claim_days": d.claim_days} for d in rows]
 
 
 def apply_pulled_draws(items: list[dict[str, Any]]) -> int:
@@ -102,7 +102,6 @@ def apply_pulled_draws(items: list[dict[str, Any]]) -> int:
         row.consultations, row.prize, row.rules = item["consultations"], item["prize"], item["rules"]
         row.winners, row.reserves = item["winners"], item["reserves"]
         row.closes_at, row.claim_days = parse_iso(item["closes_at"]), item["claim_days"]
-        row.salt = item["salt"]
         db.session.add(row)
     gone = select(Draw).where(Draw.closes_at > now)
     if seen:
@@ -125,8 +124,7 @@ def pending(limit: int | None = 500) -> list[dict[str, Any]]:
 
 def item(e: Entry) -> dict[str, Any]:
     """One entry as a push item."""
-    record = {"id": e.id, "draw_id": e.draw_id, "contact_hash": e.contact_hash,
-              "sealed": e.sealed.hex() if e.sealed else None,
+    record = {"id": e.id, "draw_id": e.draw_id, "sealed": e.sealed.hex() if e.sealed else None,
               "entered_on": e.entered_on.isoformat(), "source": e.source}
     return {"record": record, "hash": e.content_hash}
 
@@ -178,7 +176,8 @@ def apply_receipt(receipt_items: list[Any], expected: set[str] | None = None) ->
     if expected is not None:
         counts["unanswered"] = len(expected - answered)
     if counts["accepted"] or counts["duplicate"]:
-        retention.wipe_free_space()
+        # after the whole sync run, and only when there is room (a full disk must not stop it)
+        retention.wipe_soon(current_app)
     return counts
 
 
@@ -193,8 +192,12 @@ def status() -> dict[str, int]:
 # --- push: hub side ------------------------------------------------------------------------------
 
 
-def check(raw: Any) -> tuple[str | None, dict | None, str | None]:
-    """(entry id, record, problem) for one pushed item; problem None when it may be stored."""
+def check(raw: Any, private_key: Any, secret: bytes) -> tuple[str | None, dict | None, str | None]:
+    """(entry id, record, problem) for one pushed item; problem None when it may be stored.
+
+    The box is opened here, in memory, to key the de-duplication hash (added to the record as
+    ``contact_hash``); the contact itself is never kept outside the box.
+    """
     if not isinstance(raw, dict) or not isinstance(raw.get("record"), dict):
         return None, None, "an item is {record, hash}"
     record, given = raw["record"], raw.get("hash")
@@ -208,30 +211,49 @@ def check(raw: Any) -> tuple[str | None, dict | None, str | None]:
         return entry_id, None, "id, draw_id, entered_on or sealed is malformed"
     if draw is None:
         return entry_id, None, "the hub has no such draw"
-    if not HEX64.match(str(record.get("contact_hash") or "")):
-        return entry_id, None, "contact_hash must be 64 lower-case hex digits"
     if not sealing.is_blob(sealed) or len(sealed) > MAX_SEALED:
         return entry_id, None, "sealed is not a sealed box"
-    if record.get("source") not in draws.SOURCES:
-        return entry_id, None, "unknown source"
+    if record.get("source") != "kiosk":
+        return entry_id, None, "a device sends only kiosk entries (source must be 'kiosk')"
     if given != draws.entry_content_hash(record):
         return entry_id, None, "hash does not match the record"
     if draw.drawn_at is not None:
         return entry_id, None, "the draw has already been made"
     if entered > draw.closes_at.date():
         return entry_id, None, "entered after the draw closed"
-    return entry_id, {**record, "content_hash": given}, None
+    try:
+        kind, normalised = draws.open_record(private_key, record)
+    except (ValueError, TypeError, KeyError):  # SealError is a ValueError
+        return entry_id, None, "the sealed box does not open with the hub's key for this draw"
+    digest = contacts.dedupe_hash(secret, draw.id, kind, normalised)
+    return entry_id, {**record, "content_hash": given, "contact_hash": digest}, None
 
 
-def ingest(items: list[Any]) -> dict[str, Any]:
-    """Store pushed entries in one transaction and answer each with a receipt line."""
+def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
+    """Store pushed entries in one transaction and answer each with a receipt line.
+
+    Rejected items are set aside (reason, hash and a short excerpt without the box) under the
+    device's cap, like rejected responses.
+    """
+    from flask import current_app
+
+    from kiosk import draw_inbox
+
+    from . import keys
+    from .set_aside import set_aside_rows
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    private_key, secret = keys.hub_private_key(app), keys.dedupe_key(app)
     results: list[dict[str, Any]] = []
     good: list[tuple[int, dict]] = []
+    rejected: list[tuple[Any, str]] = []
     for raw in items:
-        entry_id, record, problem = check(raw)
+        entry_id, record, problem = check(raw, private_key, secret)
         results.append({"id": entry_id, "status": "rejected", "reason": problem})
         if problem is None:
             good.append((len(results) - 1, record))  # type: ignore[arg-type]
+        else:
+            rejected.append((_without_box(raw), problem))
     try:
         good.sort(key=lambda g: g[1]["id"])  # one lock order for every writer
         stored = draws.insert_entries([r for _i, r in good], "stored")
@@ -239,6 +261,12 @@ def ingest(items: list[Any]) -> dict[str, Any]:
             Entry.id.in_([r["id"] for _i, r in good]))).all()) if good else {}
         for i, record in good:
             if record["id"] in stored:
+                if draw_inbox.holds(record["draw_id"], record["contact_hash"]):
+                    # the same person is waiting in the web inbox: keep one of the two
+                    db.session.execute(delete(Entry).where(Entry.id == record["id"]))
+                    results[i] = {"id": record["id"], "status": "duplicate",
+                                  "reason": "already entered"}
+                    continue
                 results[i] = {"id": record["id"], "status": "accepted"}
                 stored.discard(record["id"])  # a second copy in the same batch is a duplicate
             elif known.get(record["id"]) == record["content_hash"]:
@@ -248,12 +276,23 @@ def ingest(items: list[Any]) -> dict[str, Any]:
             else:  # this person is already in the draw (from another kiosk or the web)
                 results[i] = {"id": record["id"], "status": "duplicate",
                               "reason": "already entered"}
+        set_aside_rows(rejected, device_id, "rejected")
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    if good:
+        retention.scrub_order()  # SQLite: the batch's pages leave the write-ahead log
     for r in results:
         if r.get("reason") is None:
             r.pop("reason", None)
     counts = Counter(r["status"] for r in results)
     return {"counts": {s: counts.get(s, 0) for s in STATUSES}, "items": results}
+
+
+def _without_box(raw: Any) -> Any:
+    """An item as set aside: the sealed box is left out (it is personal data, if encrypted)."""
+    if isinstance(raw, dict) and isinstance(raw.get("record"), dict):
+        record = {k: v for k, v in raw["record"].items() if k != "sealed"}
+        return {**raw, "record": record}
+    return raw

@@ -8,22 +8,22 @@ check-then-insert, so concurrent resends cannot double a row.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Boolean, String, any_, bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from kiosk import consultations, questions
 from kiosk.db import db
-from kiosk.definitions import canonical
-from kiosk.devices import Device, SetAside, SyncReceipt
+from kiosk.devices import Device, SyncReceipt
 from kiosk.models import Response
 from kiosk.timeutil import iso, utcnow
 
-from . import wire
+from . import set_aside, wire
+from .claims import Claims
 
 CONFLICT = "a different response with this UUID is already stored (409); the original is kept"
 
@@ -46,8 +46,11 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
     pending: list[tuple[int, str, str, dict]] = []
     aside: list[dict[str, Any]] = []
     definitions: dict[tuple[str, int], dict | None] = {}
+    claims = Claims(device_id, current_app.config["LANGUAGES"], now) if device_id else None
     for i, raw in enumerate(items):
         uid, given, record, problem = wire.check_item(raw)
+        if problem is None and claims is not None:
+            problem = claims.problem(record)  # type: ignore[arg-type]
         if problem is None:
             problem = _check_answers(record, definitions)  # type: ignore[arg-type]
         if problem is not None:
@@ -66,10 +69,7 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
                 results[i] = {"uuid": uid, "status": "conflict", "reason": CONFLICT}
                 aside.append(_aside(uid, {"record": record, "hash": given}, "conflict",
                                     CONFLICT, device_id, now))
-        if aside:
-            stmt = upsert_insert(SetAside.__table__).on_conflict_do_nothing(
-                index_elements=["uuid", "content_hash", "kind"])
-            db.session.execute(stmt, aside)
+        set_aside.store(aside, device_id)
         counts = Counter(r["status"] for r in results)
         db.session.add(SyncReceipt(device_id=device_id, source=source, batch_id=batch_id,
                                    created_at=now, **{s: counts.get(s, 0) for s in wire.STATUSES}))
@@ -149,7 +149,5 @@ def _check_answers(record: dict, cache: dict[tuple[str, int], dict | None]) -> s
 
 def _aside(uid: str | None, raw: Any, kind: str, reason: str, device_id: str | None,
            now: Any) -> dict[str, Any]:
-    body = raw if isinstance(raw, dict) else {"item": raw}
-    digest = hashlib.sha256(canonical(body).encode()).hexdigest()
-    return {"uuid": (uid or "")[:64], "content_hash": digest, "kind": kind, "reason": reason,
-            "record": body, "device_id": device_id, "received_at": now}
+    return set_aside.row(uid, raw if isinstance(raw, dict) else {"item": raw}, kind, reason,
+                         device_id, now)

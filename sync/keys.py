@@ -66,3 +66,12 @@ def hub_public_key(app: Flask) -> X25519PublicKey | None:
 
     stored = get_setting(SETTING)
     return decode_public(stored) if stored else None
+
+
+def dedupe_key(app: Flask) -> bytes:
+    """The hub's secret key for prize-draw de-duplication hashes (instance file, mode 0600)."""
+    if app.config["ROLE"] != "hub":
+        raise RuntimeError("only the hub has the de-duplication key")
+    from kiosk.contacts import secret_key
+
+    return secret_key(app.instance_path)

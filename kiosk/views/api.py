@@ -89,24 +89,25 @@ def device_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., R
 
 
 def read_json(schema_name: str) -> Any:
-    """The request body (gzip'd or not) as JSON checked against a schema; ApiError otherwise."""
-    from sync import schema, wire
+    """The request body (gzip'd or not) as JSON checked against a schema; ApiError otherwise.
 
-    raw = request.stream.read(wire.MAX_BODY_BYTES + 1)
-    if len(raw) > wire.MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large", f"bodies are limited to {wire.MAX_BODY_BYTES} bytes")
+    Sizes are checked before anything is parsed: the declared length, the bytes read, the
+    inflated bytes, the JSON elements and depth (``sync.bodies``), per endpoint.
+    """
+    from sync import bodies, schema
+
+    max_bytes, max_elements = bodies.caps(schema_name, current_app.config["SYNC_BATCH_SIZE"])
+    declared = request.content_length
+    if declared is not None and declared > max_bytes:
+        raise ApiError(413, "payload_too_large", f"this body is limited to {max_bytes} bytes")
+    raw = request.stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise ApiError(413, "payload_too_large", f"this body is limited to {max_bytes} bytes")
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    if encoding == "gzip":
-        try:
-            raw = wire.inflate(raw)
-        except wire.WireError as exc:
-            raise ApiError(400, "invalid_gzip", str(exc)) from None
-    elif encoding not in ("identity", ""):
-        raise ApiError(415, "unsupported_encoding", "Content-Encoding must be gzip or absent")
     try:
-        payload = json.loads(raw)
-    except ValueError:
-        raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+        payload = bodies.parse(raw, encoding, max_bytes, max_elements)
+    except bodies.BodyError as exc:
+        raise ApiError(exc.status, exc.code, str(exc)) from None
     problem = schema.check(schema.COMPONENTS[schema_name], payload)
     if problem:
         raise ApiError(400, "invalid_body", problem)
@@ -131,7 +132,11 @@ def enroll() -> ResponseReturnValue:
         raise ApiError(403, "invalid_enrollment_code",
                        "this enrollment code is unknown, already used or expired")
     device, token = result
-    return send({"device": {"id": device.id, "name": device.name}, "token": token}, 201)
+    from sync import keys
+
+    key = keys.encode_public(keys.hub_public_key(current_app._get_current_object()))  # type: ignore
+    return send({"device": {"id": device.id, "name": device.name}, "token": token,
+                 "hub_public_key": {"algorithm": "X25519", "key": key}}, 201)
 
 
 @bp.get("/pull", provide_automatic_options=False)
@@ -170,7 +175,7 @@ def push_entries(device: devices.Device) -> ResponseReturnValue:
     from sync import entries
 
     payload = read_json("EntryPushRequest")
-    return send(entries.ingest(payload["items"]))
+    return send(entries.ingest(payload["items"], device_id=device.id))
 
 
 @bp.route("/<path:_rest>", methods=METHODS)

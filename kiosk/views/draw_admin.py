@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import auth, consultations, draw_algorithm, draw_runs, draws, rights
+from .. import auth, consultations, draw_algorithm, draw_inbox, draw_runs, draws, rights
 from ..draws import Draw
 from ..problems import ProblemError
 
@@ -54,6 +54,12 @@ def _private_key():  # type: ignore[no-untyped-def]
     from sync import keys
 
     return keys.hub_private_key(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _secret() -> bytes:
+    from sync import keys
+
+    return keys.dedupe_key(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 @bp.get("/")
@@ -106,6 +112,7 @@ def entries(draw_id: str) -> ResponseReturnValue:
     """The entries with their contacts, decrypted in memory for the officer only."""
     draw = _draw(draw_id)
     key = _private_key()
+    draw_inbox.flush()  # web entries waiting for their batch are listed too
     rows = [(e, draw_algorithm.entry_hash(e.id), draws.open_contact(key, e))
             for e in draws.entries(draw)]
     rows.sort(key=lambda r: ({"winner": 0, "reserve": 1}.get(r[0].outcome or "", 2),
@@ -152,10 +159,10 @@ def rights_requests() -> ResponseReturnValue:
     if request.method == "POST":
         try:
             if request.form.get("action") == "delete":
-                done = rights.erase(contact, reference, _actor())
+                done = rights.erase(contact, _secret(), reference, _actor())
                 contact = ""
             else:
-                found = rights.find(contact)
+                found = rights.find(contact, _secret())
                 rights.record_search(reference, len(found), _actor())
         except ValueError as exc:
             error = str(exc)

@@ -1,7 +1,9 @@
 """Residents' prize-draw entry (after the thank-you, on a kiosk or a phone) and the public result.
 
 The entry form is posted on its own, after the response is committed, and carries only the draw
-id: nothing in the request or the stored entry points back at the response.
+id: nothing in the request or the stored entry points back at the response. Committing a response
+grants one entry token per open draw (``grant``), kept in the session and spent with the entry, so
+a replayed cookie cannot enter twice.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from .. import contacts, draw_runs, draws, kiosk_state, limits
+from .. import contacts, draw_runs, draws, entry_tokens, kiosk_state, limits
 from ..draws import Draw
 from . import errors as errors_view
 
@@ -35,25 +37,42 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["draw_offers"] = offers
 
 
-def offers(slug: str) -> list[Draw]:
-    """Open draws a resident who just answered this consultation may enter (none without a key).
+def grant(slug: str) -> None:
+    """After a response is committed: one entry token per open draw for its consultation.
 
-    Only thank-you pages call this; it notes the draw ids (nothing else) in the session, so the
-    entry form is open to people who answered without the entry pointing at what they answered.
+    Only the draw ids and the tokens go in the session (nothing of the response), so the entry
+    form is open to the person who answered without the entry pointing at what they answered.
     """
     if _public_key() is None:
-        return []
-    found = draws.open_for(slug)
+        return
+    found = [d.id for d in draws.open_for(slug)]
     if found:
-        session["draw_offers"] = sorted(set(session.get("draw_offers", []))
-                                        | {d.id for d in found})
-    return found
+        session["draw_offers"] = {**_granted(), **entry_tokens.issue(found)}
+
+
+def offers(slug: str) -> list[Draw]:
+    """Open draws this consultation's thank-you page offers: those the session holds a token for."""
+    if _public_key() is None:
+        return []
+    granted = _granted()
+    return [d for d in draws.open_for(slug) if d.id in granted]
+
+
+def _granted() -> dict[str, str]:
+    held = session.get("draw_offers")
+    return held if isinstance(held, dict) else {}
 
 
 def _public_key():  # type: ignore[no-untyped-def]
     from sync import keys
 
     return keys.hub_public_key(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _secret() -> bytes:
+    from sync import keys
+
+    return keys.dedupe_key(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def _open_draw(draw_id: str) -> Draw:
@@ -64,6 +83,7 @@ def _open_draw(draw_id: str) -> Draw:
 
 
 @bp.route("/kiosk/draw/<draw_id>", methods=["GET", "POST"])
+@limits.hub_only_submit
 def kiosk_enter(draw_id: str) -> ResponseReturnValue:
     """The kiosk's entry page: unticked box, name, one contact; nothing autocompleted."""
     g.default_language = kiosk_state.default_language()
@@ -84,7 +104,8 @@ def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
             "opt_in": request.form.get("opt_in", "")}
     if not draw.is_open or _public_key() is None:
         return render_template("draws/closed.html", draw=draw, kiosk=kiosk), 410
-    if draw.id not in session.get("draw_offers", []):  # offered after a response, not otherwise
+    token = _granted().get(draw.id)
+    if token is None:  # offered after a response, not otherwise
         if request.method == "GET":
             return redirect(url_for("kiosk.start" if kiosk else "public.home"), 303)
         abort(403)
@@ -105,10 +126,14 @@ def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
     if errors:
         return render_template("draws/enter.html", draw=draw, kiosk=kiosk, form=form,
                                errors=errors), 422
-    state = "queued" if current_app.config["ROLE"] == "kiosk" else "stored"
-    draws.enter(draw, form["name"], form["contact"], _public_key(),
-                "kiosk" if kiosk else "web", sync_state=state)
-    session["draw_offers"] = [i for i in session.get("draw_offers", []) if i != draw.id]
+    cfg = current_app.config
+    hub = cfg["ROLE"] == "hub"
+    session["draw_offers"] = {k: v for k, v in _granted().items() if k != draw.id}
+    if not draws.enter(draw, form["name"], form["contact"], _public_key(),
+                       "kiosk" if kiosk else "web", sync_state="stored" if hub else "queued",
+                       token=token, secret=_secret() if hub else None,
+                       batch=cfg["DRAW_ENTRY_BATCH"]):
+        abort(403)  # this response's entry was already made (a replayed cookie)
     # the same page whether or not this person had entered before
     return render_template("draws/entered.html", draw=draw, kiosk=kiosk)
 

@@ -7,7 +7,12 @@ from collections.abc import Callable
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+#: Seconds a client is asked to wait before trying again while the database is away.
+RETRY_AFTER = 5
 
 
 def _message(exc: HTTPException) -> str:
@@ -41,3 +46,26 @@ def init_app(app: Flask) -> None:
             return REFUSALS[request.endpoint](_message(exc), exc.code)
         return render_template("error.html", status=exc.code, title=exc.name,
                                message=_message(exc)), exc.code
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_away(exc: Exception) -> ResponseReturnValue:
+        """The database is away, stalled or full: a fast 503 saying so, never a bare 500."""
+        from ..db import db
+
+        app.logger.warning("database unavailable: %s", exc)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the connection may be gone too; the pool replaces it)
+            db.session.close()
+        if request.path.startswith("/api/"):
+            from .api import ApiError, _api_error
+
+            return _api_error(ApiError(503, "database_unavailable",
+                                       "the hub's database is unavailable; try again shortly",
+                                       {"Retry-After": str(RETRY_AFTER)}))
+        if app.config["ROLE"] == "kiosk":
+            return render_template("kiosk/unavailable.html", idle=False), 503
+        page = render_template("error.html", status=503, title="Service Unavailable",
+                               message=_("The service is busy. Please try again in a moment."))
+        return page, 503, {"Retry-After": str(RETRY_AFTER)}

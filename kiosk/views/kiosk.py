@@ -14,11 +14,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
 
-from .. import consultations, drafts, kiosk_state, questions, responses, routing
+from .. import consultations, drafts, health, kiosk_state, questions, responses, routing
 from ..answering import read_question
+from ..db import db
 from ..i18n import current_language
 from ..problems import ProblemError
+from . import draws as draw_views
 from . import kiosk_staff, visits
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -48,6 +51,9 @@ def begin(slug: str) -> ResponseReturnValue:
     c = consultations.get(slug)
     if c is None or not consultations.is_open(c):
         abort(404)
+    if not health.can_store(current_app._get_current_object()):  # type: ignore[attr-defined]
+        # no room to keep answers durably (and still hand the queue over): say so before they start
+        return render_template("kiosk/unavailable.html", idle=False), 503
     drafts.discard(session.pop("draft", None))
     draft = drafts.start(slug, c.version, current_language())
     session["draft"] = draft.token
@@ -129,9 +135,21 @@ def _submit(draft, defn: dict, answers: dict) -> ResponseReturnValue:  # type: i
     except ProblemError:
         drafts.save(draft, answers, current_language())
         return redirect(url_for(".step", slug=defn["slug"], n=0), 303)
+    except OperationalError:  # disk full, database locked or damaged: say so, keep the draft
+        current_app.logger.exception("storing a kiosk response failed")
+        return not_saved()
     session.pop("draft", None)
     session["thanked"] = r.uuid
+    draw_views.grant(defn["slug"])  # one prize-draw entry for this committed response
     return redirect(url_for(".thanks"), 303)
+
+
+def not_saved() -> ResponseReturnValue:
+    """The bilingual "not saved yet" page, whose Retry posts the same answers again."""
+    db.session.rollback()  # the draft (and the earlier screens' answers) stay as they were
+    fields = [(k, v) for k, v in request.form.items(multi=True)]
+    return render_template("kiosk/not_saved.html", retry_url=request.path, fields=fields,
+                           idle=False), 503
 
 
 @bp.get("/thanks")

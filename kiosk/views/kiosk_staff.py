@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from .. import auth, consultations, kiosk_state, pin_locks
+from .. import auth, clock, consultations, health, kiosk_state, pin_locks
 from ..i18n import tr
 from ..problems import ProblemError
 from . import visits
@@ -80,7 +80,8 @@ def panel() -> ResponseReturnValue:
         events=kiosk_state.recent_events(), offers=kiosk_state.offer_choices(),
         bilingual=kiosk_state.bilingual(), language=kiosk_state.default_language(),
         queue=kiosk_state.queue_status(), today=dt.date.today().isoformat(),
-        sync=_sync_status())
+        sync=_sync_status(), warnings=health.warnings(current_app._get_current_object()),  # type: ignore[attr-defined]
+        skew=clock.skew())
 
 
 def _sync_status() -> dict[str, Any] | None:
@@ -174,6 +175,9 @@ def sync_now() -> ResponseReturnValue:
                 sent=pushed["accepted"] + pushed["duplicate"],
                 aside=pushed["conflict"] + pushed["rejected"],
                 left=kiosk_state.queue_status().queued), "success")
+        if result.get("cleanup_deferred"):
+            flash(_("The disk is too full to finish clearing deleted prize-draw contacts from the "
+                    "database file; it will be done at a later sync once there is room."), "error")
     return redirect(url_for(".panel"), 303)
 
 

@@ -21,6 +21,7 @@ from ..answering import read_all
 from ..i18n import current_language
 from ..problems import ProblemError
 from ..timeutil import parse_iso, utcnow
+from . import draws as draw_views
 from . import errors as errors_view
 from . import resume
 
@@ -64,6 +65,7 @@ def answer(slug: str) -> ResponseReturnValue:
         if action == "route":  # without JavaScript: show what answers lead to
             errors = {}
         elif not errors and action != "check":
+            resent = responses.by_uuid(response_id) is not None  # its entry was offered once
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
@@ -74,6 +76,8 @@ def answer(slug: str) -> ResponseReturnValue:
             else:
                 resume.forget()
                 session["thanked"] = r.uuid
+                if not resent:  # one prize-draw entry per committed response
+                    draw_views.grant(slug)
                 return redirect(url_for(".thanks", slug=slug), 303)
         answers = {**answers, **kept}
     page = _page(c, defn, answers, errors, 422 if errors else 200, code, response_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from kiosk import draw_runs, draws, retention
+from kiosk import draw_inbox, draw_runs, draws, retention
 from kiosk.db import db
 from kiosk.draws import Entry
 from sync import entries as entry_sync
@@ -28,7 +28,9 @@ def test_entries_dedupe_draw_and_purge_on_postgresql(make_app, pg_schema) -> Non
         draw_id = draw.id
         key = keys.hub_public_key(hub)
         for i in range(30):
-            draws.enter(draw, "Web", f"w{i}@example.org", key, "web")
+            draws.enter(draw, "Web", f"w{i}@example.org", key, "web",
+                        secret=keys.dedupe_key(hub), batch=7)
+        draw_inbox.flush()
     with kiosk.app_context():
         load_demo()
     pull_into(hub, kiosk)

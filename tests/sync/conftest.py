@@ -25,6 +25,14 @@ from tests.conftest import LiveServer, free_port, load_demo
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 VOXBOX = str(Path(sys.executable).with_name("voxbox"))
+#: Multiplies every deadline in these tests: raise it on a slow or busy machine (CI uses 1, or
+#: what the environment says), so a wait fails only when something is really stuck.
+SLOWDOWN = max(1.0, float(os.environ.get("VOXBOX_TEST_SLOWDOWN") or 1))
+
+
+def deadline(seconds: float) -> float:
+    """A wait of ``seconds`` on a quiet machine, scaled by VOXBOX_TEST_SLOWDOWN."""
+    return seconds * SLOWDOWN
 
 
 def postgres_or_skip() -> None:
@@ -181,25 +189,34 @@ class Proc:
         """kill -9, as a power cut or a crash would."""
         if self.proc and self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+            try:
+                self.proc.wait(deadline(10))
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"voxbox {' '.join(self.args)} (pid {self.proc.pid}) did not "
+                                     f"die within {deadline(10)} s of SIGKILL") from None
 
     def stop(self) -> None:
         """Terminate politely, then kill."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(deadline(10))
             except subprocess.TimeoutExpired:
                 self.kill()
 
 
 def run(instance: Path, role: str, *args: str, env: dict[str, str] | None = None,
         check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run one voxbox CLI command to completion."""
+    """Run one voxbox CLI command to completion (killed, and the test failed, after ``timeout``
+    seconds scaled by VOXBOX_TEST_SLOWDOWN)."""
     full_env = {**os.environ, "VOXBOX_ROLE": role, **(env or {})}
     full_env.pop("VOXBOX_INSTANCE", None)
-    done = subprocess.run([VOXBOX, "--instance", str(instance), *args], capture_output=True,
-                          text=True, env=full_env, timeout=timeout)
+    try:
+        done = subprocess.run([VOXBOX, "--instance", str(instance), *args], capture_output=True,
+                              text=True, env=full_env, timeout=deadline(timeout))
+    except subprocess.TimeoutExpired as exc:  # subprocess.run has killed the child already
+        raise AssertionError(f"voxbox {' '.join(args)} did not finish within "
+                             f"{deadline(timeout)} s:\n{exc.stdout}\n{exc.stderr}") from None
     if check and done.returncode != 0:
         raise AssertionError(f"voxbox {' '.join(args)} failed ({done.returncode}):\n"
                              f"{done.stdout}\n{done.stderr}")
@@ -215,9 +232,10 @@ def serve(instance: Path, role: str, port: int | None = None, **kw: Any) -> tupl
 
 
 def wait_for(url: str, proc: Proc | None = None, timeout: float = 30) -> None:
-    """Poll a URL until it answers (any status)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Poll a URL until it answers (any status), for ``timeout`` seconds scaled by the slowdown."""
+    timeout = deadline(timeout)
+    ends = time.monotonic() + timeout
+    while time.monotonic() < ends:
         if proc and proc.proc and proc.proc.poll() is not None:
             raise AssertionError(f"server exited: {proc.log.read_text()[-3000:]}")
         try:

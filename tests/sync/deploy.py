@@ -191,8 +191,8 @@ class Deployment:
         with self.app("kiosk") as kiosk:
             draw, key = draws.get(draw_id), keys.hub_public_key(kiosk)
             assert draw is not None and key is not None, "pull the hub's draws and key first"
-            records = [draws.make_entry(draw, f"Resident {i}", f"resident{i}@example.org", key,
-                                        "kiosk") for i in range(start, start + n)]
+            records = [draws.seal_entry(draw, f"Resident {i}", f"resident{i}@example.org", key,
+                                        "kiosk")[0] for i in range(start, start + n)]
             stored = draws.insert_entries(records, "queued")
             db.session.commit()
         assert len(stored) == n

@@ -248,3 +248,90 @@ class _Link:
                 sock.close()
             except OSError:
                 pass
+
+
+class Blackhole:
+    """A plain TCP relay (any protocol, e.g. PostgreSQL's) that can black-hole its traffic.
+
+    While ``hold()`` is in force nothing passes in either direction and new connections are
+    accepted but never joined to the upstream, as when a network path silently drops packets
+    (no reset, no FIN): only the client's own timeouts can end its waits. ``release()`` lets
+    bytes flow again (and joins new connections); connections the client gave up on stay dead.
+    """
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream = ("127.0.0.1", upstream_port)
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self._stopping = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def hold(self) -> None:
+        """Stop every byte, both ways, on old and new connections."""
+        self.flowing.clear()
+
+    def release(self) -> None:
+        """Let bytes flow again."""
+        self.flowing.set()
+
+    def close(self) -> None:
+        """Stop accepting and close every relayed connection."""
+        self._stopping.set()
+        self.flowing.set()
+        self._thread.join(5)
+        self._listener.close()
+        with self._lock:
+            for sock in self._socks:
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                client, _addr = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self._socks.append(client)
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client: socket.socket) -> None:
+        while not self.flowing.wait(0.2):  # a new connection while held: accepted, then silence
+            if self._stopping.is_set():
+                return
+        try:
+            upstream = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            client.close()
+            return
+        with self._lock:
+            self._socks.append(upstream)
+        pair = {client: upstream, upstream: client}
+        try:
+            while not self._stopping.is_set():
+                if not self.flowing.wait(0.2):
+                    continue  # held: read nothing, so nothing passes and the kernel buffers fill
+                ready, _w, _x = select.select(list(pair), [], [], 0.2)
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    pair[sock].sendall(data)
+        except OSError:
+            return
+        finally:
+            for sock in pair:
+                try:
+                    sock.close()
+                except OSError:
+                    pass

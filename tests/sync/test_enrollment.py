@@ -13,6 +13,8 @@ from kiosk.db import db
 from kiosk.devices import Device
 from tests.conftest import csrf_token
 
+from .conftest import deadline
+
 
 def _enroll(client, code: str):  # type: ignore[no-untyped-def]
     return client.post("/api/v1/enroll", json={"code": code})
@@ -49,7 +51,8 @@ def test_two_kiosks_racing_with_one_code_get_one_token(app) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(deadline(60))
+        assert not t.is_alive(), f"an enrollment got no answer within {deadline(60)} s"
     assert sorted(results) == [201] + [403] * 5
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import random
 import statistics
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -24,14 +25,22 @@ from typing import Any
 
 import pytest
 
+from .conftest import deadline
 from .deploy import Deployment
 from .tcpproxy import Cut, Proxy
+
+#: A hard limit per test (pytest-timeout), scaled like every other wait here: a stuck wait fails
+#: the test with its stack and the fixtures stop every process, instead of hanging CI.
+pytestmark = pytest.mark.timeout(deadline(900))
 
 N, ENTRIES, BATCH = 10_000, 600, 100
 TOTAL = N + ENTRIES
 KILLS = 22  # of each: the client and the hub
 BLIND = 0.3  # share of kills of a process just restarted that ignore the push (start-up…)
-SYNC = {"SYNC_BATCH_SIZE": BATCH, "SYNC_BACKOFF_MAX": 0.3, "SYNC_RETRIES": 100, "SYNC_TIMEOUT": 5}
+# The client's patience scales with the machine: on a loaded one a killed hub takes longer to come
+# back than 100 quick retries last, and the client must outwait it, not give up.
+SYNC = {"SYNC_BATCH_SIZE": BATCH, "SYNC_BACKOFF_MAX": 0.3, "SYNC_RETRIES": int(deadline(100)),
+        "SYNC_TIMEOUT": deadline(5)}
 
 
 def fault_seed() -> int:
@@ -111,9 +120,10 @@ class Commits:
 
     def wait(self, since: int, client: Any, timeout: float = 30) -> None:
         """Wait for a commit after ``since`` (or for the client to end: the caller asks why)."""
-        started = time.monotonic()
+        started, timeout = time.monotonic(), deadline(timeout)
         while self.now() <= since and client.proc.poll() is None:
-            assert time.monotonic() - started < timeout, "the push made no progress"
+            assert time.monotonic() - started < timeout, (
+                f"the push made no progress for {timeout:.0f} s:\n{client.log.read_text()[-2000:]}")
             time.sleep(0.01)
 
     def batch_seconds(self) -> float:
@@ -147,8 +157,12 @@ def expect_running(client: Any, kills: list[dict], seed: int) -> None:
 
 def wait_until_done(d: Deployment, share: float, commits: Commits, client: Any) -> None:
     """Wait until the kiosk has settled ``share`` of the work (and the hub committed since)."""
-    mark = commits.now()
+    mark, timeout = commits.now(), deadline(120)
+    ends = time.monotonic() + timeout
     while TOTAL - queued(d) < share * TOTAL and client.proc.poll() is None:
+        assert time.monotonic() < ends, (
+            f"the kiosk settled {TOTAL - queued(d)} of {TOTAL} items, not {share:.0%}, within "
+            f"{timeout:.0f} s:\n{client.log.read_text()[-2000:]}")
         time.sleep(0.01)
     commits.wait(mark, client)
 
@@ -194,7 +208,11 @@ def test_kill_9_of_client_and_hub_at_random_moments_loses_and_doubles_nothing(de
     finally:
         commits.stop()
     # Resume: the last client started runs to the end.
-    rc = client.proc.wait(180)
+    try:
+        rc = client.proc.wait(deadline(180))
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"seed {seed}: the last voxbox sync did not finish within {deadline(180)} s:\n"
+                    f"{client.log.read_text()[-3000:]}")  # the deploy fixture stops it
     assert rc == 0, f"seed {seed}: {client.log.read_text()[-3000:]}"
     receipts = assert_exactly_once(d, entry_ids, seed)
 
@@ -233,8 +251,8 @@ def cut_plan(rng: random.Random) -> list[Cut]:
 def test_connections_cut_mid_request_and_mid_response_lose_and_double_nothing(deploy) -> None:
     seed = fault_seed()
     rng = random.Random(seed)
-    d, entry_ids, proxy = prepared(deploy, via_proxy=True, SYNC_BATCH_SIZE=200, SYNC_TIMEOUT=3,
-                                   SYNC_RETRIES=12)
+    d, entry_ids, proxy = prepared(deploy, via_proxy=True, SYNC_BATCH_SIZE=200,
+                                   SYNC_TIMEOUT=deadline(3), SYNC_RETRIES=int(deadline(12)))
     assert proxy is not None
     try:
         plan = cut_plan(rng)

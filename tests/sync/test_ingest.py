@@ -15,7 +15,7 @@ from kiosk.devices import SetAside, SyncReceipt
 from kiosk.models import Response
 from kiosk.responses import content_hash
 
-from .conftest import add_device, hub_hashes, items_of, post_items, queue
+from .conftest import add_device, deadline, hub_hashes, items_of, post_items, queue
 
 
 def _statuses(resp: requests.Response) -> list[str]:
@@ -72,7 +72,7 @@ def test_eight_concurrent_clients_pushing_the_same_uuids_store_each_once(hub, li
         mine = items[:]
         random.Random(n).shuffle(mine)  # different orders make the writers collide
         counts: Counter[str] = Counter()
-        start.wait()
+        start.wait(deadline(30))
         with requests.Session() as http:
             for i in range(0, len(mine), 125):
                 resp = post_items(live_hub.url, token, mine[i:i + 125], http)
@@ -90,7 +90,8 @@ def test_eight_concurrent_clients_pushing_the_same_uuids_store_each_once(hub, li
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(deadline(120))
+        assert not t.is_alive(), f"a pushing client did not finish within {deadline(120)} s"
     assert errors == []
     assert sum(results, Counter()) == {"accepted": 1000, "duplicate": 7000}
     assert set(accepted.values()) == {1} and len(accepted) == 1000

@@ -32,7 +32,7 @@ GOOD_ITEM = {"record": {"uuid": "3f2b7c1e-4d5a-4b6c-8d9e-0a1b2c3d4e5f",
                         "submitted_at": "2026-11-01T10:05:00Z"},
              "hash": "0" * 64}
 GOOD_ENTRY = {"record": {"id": "3f2b7c1e-4d5a-4b6c-8d9e-0a1b2c3d4e5f", "draw_id": "d",
-                         "contact_hash": "a" * 64, "sealed": "ab", "entered_on": "2026-11-01",
+                         "sealed": "ab", "entered_on": "2026-11-01",
                          "source": "kiosk"}, "hash": "b" * 64}
 
 

@@ -1,15 +1,15 @@
 """events: a Welsh place
 
-Revision ID: 0009_i13b
-Revises: 0008_i14
+Revision ID: 0011_i13b
+Revises: 0007_i11a
 
 An event's place in Welsh (its name and description were already bilingual JSON).
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0009_i13b'
-down_revision = '0008_i14'
+revision = '0011_i13b'
+down_revision = '0007_i11a'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,116 @@
+"""Issue 11, acceptance 3: gzip, JSON and bundle bombs are refused with 413/400 before the hub
+builds them, and a real hub process's peak memory (VmHWM) stays within 200 MB of idle."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import zlib
+from pathlib import Path
+
+import requests
+
+from .conftest import run, serve
+
+MB = 1024 * 1024
+
+
+def gzip_bomb(prefix: bytes, filler: bytes, size: int, suffix: bytes) -> bytes:
+    """A small gzip body that inflates to about ``size`` bytes of JSON."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    out = [z.compress(prefix)]
+    chunk = filler * (MB // len(filler))
+    for _ in range(size // MB):
+        out.append(z.compress(chunk))
+    out += [z.compress(suffix), z.flush()]
+    return b"".join(out)
+
+
+def memory(pid: int) -> tuple[int, int]:
+    """(current RSS, peak RSS) of a process in bytes, from /proc."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss, hwm = (int(re.search(rf"{k}:\s+(\d+) kB", status).group(1)) * 1024
+                for k in ("VmRSS", "VmHWM"))
+    return rss, hwm
+
+
+def test_bombs_get_413_or_400_and_the_hub_stays_small(tmp_path: Path) -> None:
+    hub_dir = tmp_path / "hub"
+    proc, port = serve(hub_dir, "hub")
+    url = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        code = re.search(r"enrollment code: (\S+)",
+                         run(hub_dir, "hub", "devices", "add", "k1").stdout).group(1)
+        token = requests.post(f"{url}/enroll", json={"code": code}, timeout=30).json()["token"]
+        for _ in range(3):  # warm up every path once before taking the idle figure
+            requests.post(f"{url}/responses", json={"items": []}, timeout=30,
+                          headers={"Authorization": f"Bearer {token}"})
+        idle, _peak = memory(proc.proc.pid)
+        gz = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        auth = {"Authorization": f"Bearer {token}"}
+        bombs = [
+            # unauthenticated enrollment: 128 MB of JSON in ~125 KB (the issue's 3.3 GB case)
+            ("enroll", {}, gz, gzip_bomb(b'{"code":"', b"A", 128 * MB, b'"}'), {413}),
+            # a device's push inflating to 128 MB
+            ("responses", auth, gz, gzip_bomb(b'{"items":["', b"x", 128 * MB, b'"]}'), {413}),
+            ("entries", auth, gz, gzip_bomb(b'{"items":[', b"{},", 128 * MB, b"{}]}"), {413}),
+            # deep nesting and a flood of empty objects, under the byte cap
+            ("responses", auth, {}, b"[" * 200_000, {400}),
+            ("responses", auth, {}, b'{"items":[' + b"{}," * (2 * MB) + b"{}]}", {400}),
+            # no token: refused before the body is read
+            ("responses", {}, gz, gzip_bomb(b'{"items":["', b"x", 128 * MB, b'"]}'), {401}),
+        ]
+        for path, auth_header, headers, body, expected in bombs:
+            started = time.monotonic()
+            resp = requests.post(f"{url}/{path}", data=body, timeout=60,
+                                 headers={**headers, **auth_header})
+            took = time.monotonic() - started
+            assert resp.status_code in expected, (path, resp.status_code, resp.text[:300])
+            assert resp.json()["error"]["code"], resp.text[:300]
+            assert took < 20, f"{path}: {took:.1f}s"  # generous on a loaded machine; bench for speed
+        _rss, peak = memory(proc.proc.pid)
+        assert peak - idle < 200 * MB, f"peak {peak / MB:.0f} MB vs idle {idle / MB:.0f} MB"
+        # and a normal push still goes through
+        ok = requests.post(f"{url}/responses", json={"items": []}, headers=auth, timeout=30)
+        assert ok.status_code == 200 and json.loads(ok.content)["counts"]["accepted"] == 0
+    finally:
+        proc.stop()
+
+
+def test_an_unsigned_bundle_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import VOXBOX
+
+    hub_dir = tmp_path / "hub"
+    added = run(hub_dir, "hub", "devices", "add", "k1").stdout
+    device_id = re.search(r"device k1 \(([0-9a-f-]+)\)", added).group(1)
+    proc, port = serve(hub_dir, "hub")
+    try:  # an enrolled device: the forged bundle below gets as far as its HMAC
+        code = re.search(r"enrollment code: (\S+)", added).group(1)
+        assert requests.post(f"http://127.0.0.1:{port}/api/v1/enroll", json={"code": code},
+                             timeout=30).status_code == 201
+    finally:
+        proc.stop()
+    bomb = gzip_bomb(b'{"format":"voxbox-bundle/1","items":["', b"x", 128 * MB, b'"]}')
+    forged = bytearray(bomb)  # the same bomb claiming to be the device's, with a made-up HMAC
+    comment = f"voxbox-bundle/2 device={device_id} hmac={'0' * 64}".encode() + b"\x00"
+    forged[3] |= 0x10
+    forged[10:10] = comment
+    for name, data in (("plain.vxb", bomb), ("forged.vxb", bytes(forged))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert len(data) < 200 * 1024
+        probe = ("import resource, subprocess, sys; "
+                 "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+                 "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+                 "print(done.stderr)")
+        out = subprocess.run([sys.executable, "-c", probe, VOXBOX, "--instance", str(hub_dir),
+                              "sync", "import", str(path)], capture_output=True, text=True,
+                             timeout=120, env={**__import__("os").environ, "VOXBOX_ROLE": "hub"})
+        first, _, message = out.stdout.partition("\n")
+        code, peak_kb = (int(x) for x in first.split())
+        assert code == 1 and "HMAC mismatch" in message, out.stdout + out.stderr
+        assert peak_kb * 1024 < 200 * MB, f"{name}: sync import peaked at {peak_kb // 1024} MB"
