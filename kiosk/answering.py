@@ -8,11 +8,18 @@ from . import questions, routing
 from .problems import AnswerError
 
 
-def read_question(q: dict, form: Any, answers: dict[str, Any]) -> str | None:
-    """Parse one question's fields into answers (in place); return an error message or None."""
+def read_question(q: dict, form: Any, answers: dict[str, Any],
+                  kept: dict[str, Any] | None = None) -> str | None:
+    """Parse one question's fields into answers (in place); return an error message or None.
+
+    When the fields cannot be parsed (positions given twice, say), what was chosen goes into
+    ``kept`` so the form can show it again instead of losing it.
+    """
     try:
         value, other = questions.answer_from_form(q, form)
     except AnswerError as exc:
+        if kept is not None:
+            kept[q["id"]] = questions.as_typed(q, form)
         return str(exc)
     answers[q["id"]] = value
     answers.pop(f"{q['id']}.other", None)
@@ -25,12 +32,13 @@ def read_question(q: dict, form: Any, answers: dict[str, Any]) -> str | None:
     return None
 
 
-def read_all(defn: dict, form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+def read_all(defn: dict, form: Any,
+             kept: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """Parse every question on a one-page form; returns (answers, errors by question id)."""
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for q in defn["questions"]:
-        error = read_question(q, form, answers)
+        error = read_question(q, form, answers, kept)
         if error:
             errors[q["id"]] = error
     # Questions routed past by these answers: whatever the form posted for them is dropped.

@@ -56,7 +56,8 @@ def import_cmd(files: tuple[str, ...], status: str | None, confirm_breaking: boo
     for name in files:
         try:
             loaded.append(definitions.load_file(name))
-        except ProblemError as exc:
+            consultations.check_publishable(loaded[-1], current_app.config["LANGUAGES"], status)
+        except (ProblemError, consultations.EnglishOnlyError) as exc:
             click.echo(str(exc), err=True)
             failed = True
     if failed:

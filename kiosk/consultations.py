@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from . import versioning
 from .db import db
-from .definitions import questions_hash
+from .definitions import missing_welsh, questions_hash
 from .models import Consultation, ConsultationVersion, Response
 
 
@@ -103,14 +103,40 @@ def import_definition(defn: dict, *, status: str | None = None,
     return ImportResult(c.slug, c.version, action, changes)
 
 
-def set_status(slug: str, status: str) -> ImportResult:
+class EnglishOnlyError(ValueError):
+    """An English-only consultation may not open on a bilingual site without the explicit override."""
+
+
+def check_publishable(defn: dict, languages: list[str] | tuple[str, ...],
+                      status: str | None = None) -> None:
+    """Refuse to open a consultation lacking Welsh on a bilingual site unless marked english_only.
+
+    Without ``status`` (an import) the file's status counts only for a new consultation, as in
+    import_definition; an existing one keeps its own.
+    """
+    if status is None:
+        known = get(defn["slug"])
+        status = known.status if known is not None else defn.get("status")
+    if status != "open" or "cy" not in languages or defn.get("english_only"):
+        return
+    gaps = missing_welsh(defn)
+    if gaps:
+        raise EnglishOnlyError(
+            f"{defn['slug']}: Welsh text missing ({', '.join(gaps[:3])}{', …' if len(gaps) > 3 else ''}); "
+            "add it, or publish it as English only (english_only: true)")
+
+
+def set_status(slug: str, status: str, languages: list[str] | tuple[str, ...] = ("en",),
+               english_only: bool = False) -> ImportResult:
     """Publish (open), close or withdraw (draft) a consultation; its questions stay as they are."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     defn = definition(slug)
     if defn is None:
         raise ValueError(f"no consultation {slug!r}")
-    return import_definition(defn, status=status)
+    changed = {**defn, "english_only": True} if english_only else defn
+    check_publishable(changed, languages, status)
+    return import_definition(changed, status=status)
 
 
 def _apply(c: Consultation, defn: dict) -> None:

@@ -103,7 +103,8 @@ def validate(raw: Any) -> dict:
     too_big = size_problems(raw)
     if too_big:  # refuse before walking anything large
         raise ProblemError(too_big)
-    known = {"slug", "title", "summary", "status", "opens", "closes", "questions", "results"}
+    known = {"slug", "title", "summary", "status", "opens", "closes", "questions", "results",
+             "english_only"}
     for key in sorted(set(raw) - known):
         problems.append(Problem(key, "unknown field"))
     slug = raw.get("slug")
@@ -120,6 +121,11 @@ def validate(raw: Any) -> dict:
         "opens": _date(raw.get("opens"), "opens", problems),
         "closes": _date(raw.get("closes"), "closes", problems),
     }
+    english_only = raw.get("english_only", False)
+    if not isinstance(english_only, bool):
+        problems.append(Problem("english_only", "must be true or false"))
+    elif english_only:  # the explicit override that lets an English-only text open on a bilingual hub
+        out["english_only"] = True
     if out["opens"] and out["closes"] and out["closes"] < out["opens"]:
         problems.append(Problem("closes", "must not be before opens"))
     results = raw.get("results")

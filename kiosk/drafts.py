@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from .clock import boot_seconds
 from .db import db
@@ -80,8 +81,45 @@ def purge_expired(max_age: int) -> int:
 
 def _make_room(keep: int) -> None:
     """Delete the least recently used drafts so that at most keep remain."""
-    stale = select(Draft.token).order_by(Draft.updated_at.desc()).offset(keep)
+    # Only kiosk drafts count: a phone's saved answers (keyed by a 64-hex link hash) are never
+    # pushed out by someone starting a kiosk draft on the same instance.
+    kiosk_drafts = select(Draft.token).where(func.length(Draft.token) != LINK_KEY_LENGTH)
+    stale = kiosk_drafts.order_by(Draft.updated_at.desc()).offset(keep)
     tokens = list(db.session.execute(stale).scalars())
     if tokens:
         db.session.execute(delete(Draft).where(Draft.token.in_(tokens)))
         db.session.commit()
+
+
+# --- save and come back later (phones) -------------------------------------------------------
+# The link's token is shown to the resident once; the table keeps only its SHA-256, so the
+# database alone cannot rebuild a link. Only answers are kept: never a name or contact.
+
+
+#: Length of a stored resume-link key (SHA-256 hex); kiosk draft tokens are 43 characters.
+LINK_KEY_LENGTH = 64
+
+
+def link_key(token: str) -> str:
+    """The stored key of a resume link's token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def save_for_later(slug: str, version: int, language: str, answers: dict[str, Any],
+                   tracking_code: str | None, token: str | None, max_age: int) -> str:
+    """Keep a phone's answers under a resume link; returns the link's token (new or the same)."""
+    purge_expired(max_age)
+    draft = get(link_key(token), max_age) if token else None
+    if draft is None or draft.consultation_slug != slug:
+        token = secrets.token_urlsafe(32)
+        draft = Draft(token=link_key(token), consultation_slug=slug, version=version, answers={},
+                      language=language, tracking_code=tracking_code)
+        db.session.add(draft)
+    save(draft, answers, language)
+    return str(token)
+
+
+def resume(token: str, slug: str, max_age: int) -> Draft | None:
+    """The saved answers behind a resume link, or None if unknown, expired or for another page."""
+    draft = get(link_key(token), max_age)
+    return draft if draft is not None and draft.consultation_slug == slug else None

@@ -56,13 +56,14 @@ def check(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": _text(fields.get("name"), "name", problems),
         "description": _text(fields.get("description"), "description", problems, required=False),
-        "place": (fields.get("place") or "").strip(),
+        "place": "",
+        "place_cy": None,
         "starts_at": fields.get("starts_at"),
         "ends_at": fields.get("ends_at"),
     }
-    if not out["place"]:
-        problems.append(Problem("place", "is required"))
-    elif len(out["place"]) > 300:
+    place = _text(fields.get("place"), "place", problems) or {}
+    out["place"], out["place_cy"] = place.get("en", ""), place.get("cy")
+    if any(len(v) > 300 for v in place.values()):
         problems.append(Problem("place", "must be at most 300 characters"))
     if not isinstance(out["starts_at"], dt.datetime):
         problems.append(Problem("starts_at", "needs a date and time"))

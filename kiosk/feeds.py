@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from . import consultations, events, publishing
 from .i18n import tr
+from .identity import org_name
 from .models import Consultation, Event
 from .timeutil import utcnow
 
@@ -97,13 +98,12 @@ def _generator(base_url: str, lang: str, self_url: str, today: dt.date | None,
     with force_locale(lang):
         fg = FeedGenerator()
         fg.id(f"tag:{host(base_url)},2026:consultations/{lang}")
-        fg.title(_("Consultations"))
+        fg.title(_("%(org)s: consultations", org=org_name(lang)))
         fg.subtitle(_("New consultations, those closing soon, and published results."))
         fg.author(name=host(base_url))
         fg.link(href=f"{base_url}/", rel="alternate")
         fg.link(href=self_url, rel="self")
         fg.language(lang)
-        fg.generator("voxbox")
         found = items(today)
         fg.updated(found[0].when if found else dt.datetime(2026, 1, 1, tzinfo=LONDON))
         for item in reversed(found):  # feedgen prepends, so newest ends first
@@ -146,7 +146,7 @@ def _vevent(base_url: str, event: Event, lang: str) -> icalendar.Event:
     ve.add("dtstart", events.to_london(event.starts_at))
     ve.add("dtend", events.to_london(event.ends_at or event.starts_at + dt.timedelta(hours=1)))
     ve.add("summary", tr(event.name, lang))
-    ve.add("location", event.place)
+    ve.add("location", tr(event.place_text, lang))
     lines = [tr(event.description, lang)] if event.description else []
     for slug in event.consultations or []:
         c = consultations.get(slug)
@@ -160,7 +160,7 @@ def _vevent(base_url: str, event: Event, lang: str) -> icalendar.Event:
 
 def _calendar(base_url: str, lang: str, name: str, rows: list[Event]) -> bytes:
     cal = icalendar.Calendar()
-    cal.add("prodid", "-//voxbox//events//EN")
+    cal.add("prodid", "-//public consultations//events//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
@@ -175,7 +175,7 @@ def calendar(base_url: str, lang: str, now: dt.datetime | None = None) -> bytes:
     """An iCalendar feed of events, from those just past to every upcoming one."""
     now = now or utcnow()
     with force_locale(lang):
-        name = _("Consultation events")
+        name = _("%(org)s: consultation events", org=org_name(lang))
     return _calendar(base_url, lang, name, events.upcoming(now - CALENDAR_PAST))
 
 

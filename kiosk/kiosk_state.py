@@ -122,7 +122,8 @@ def set_current_event(event_id: str | None) -> None:
     set_setting("event_id", event_id or None)
 
 
-def create_event(name: str, place: str, day: dt.date, name_cy: str = "") -> Event:
+def create_event(name: str, place: str, day: dt.date, name_cy: str = "", place_cy: str = "",
+                 description: str = "", description_cy: str = "") -> Event:
     """Create a local event (a stall or meeting) and make it the current one."""
     problems = []
     if not name.strip():
@@ -132,7 +133,10 @@ def create_event(name: str, place: str, day: dt.date, name_cy: str = "") -> Even
     if problems:
         raise ProblemError(problems)
     title = {"en": name.strip()[:200]} | ({"cy": name_cy.strip()[:200]} if name_cy.strip() else {})
+    about = ({"en": description.strip()[:1000]} if description.strip() else {}) | (
+        {"cy": description_cy.strip()[:1000]} if description_cy.strip() else {})
     row = Event(id=str(uuid.uuid4()), name=title, place=place.strip()[:300],
+                place_cy=place_cy.strip()[:300] or None, description=about or None,
                 starts_at=dt.datetime.combine(day, dt.time(9, 0)), consultations=[],
                 source="local")
     db.session.add(row)

@@ -86,6 +86,16 @@ def answer_from_form(q: dict, form: Any) -> tuple[Any, str | None]:
     return value, other
 
 
+def as_typed(q: dict, form: Any) -> Any:
+    """What a resident chose on a form that could not be parsed, to show it again.
+
+    Rankings come back as ``{option: "position"}``; other types as the raw field value.
+    """
+    if q["type"] == "ranking":
+        return {o["value"]: (form.get(f"{q['id']}.{o['value']}") or "").strip() for o in q["options"]}
+    return form.get(q["id"])
+
+
 def check_answers(defn: dict, answers: Mapping[str, Any]) -> dict[str, str]:
     """Check a whole set of answers against a definition; returns {question id: message}."""
     errors: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from flask import Flask
 
@@ -16,8 +17,32 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 STAFF_PIN = ""
 #: Seconds without a touch before the kiosk asks "Still there?".
 IDLE_SECONDS = 60
-#: Seconds the "Still there?" countdown runs before the kiosk resets.
-IDLE_COUNTDOWN_SECONDS = 15
+#: Seconds the "Still there?" countdown runs before the kiosk resets (WCAG 2.2.1: at least 20).
+IDLE_COUNTDOWN_SECONDS = 20
+#: On a bilingual kiosk, show Welsh first in the headings that carry both languages.
+WELSH_FIRST = False
+#: The public body's name, shown to residents in the header, titles, error pages, kiosk and feeds.
+ORG_NAME = ""
+#: The public body's name in Welsh (empty: ORG_NAME in both languages).
+ORG_NAME_CY = ""
+#: A logo image file (PNG, SVG or JPEG) in the instance folder, shown beside the name.
+ORG_LOGO = ""
+#: The header colour as #rrggbb (white text on it must pass 4.5:1 contrast; empty: the default navy).
+ORG_COLOUR = ""
+#: How residents contact the public body (an email address, phone number or postal address).
+ORG_CONTACT = ""
+#: How to reach the data protection officer (empty: ORG_CONTACT).
+ORG_DPO_CONTACT = ""
+#: How long responses are kept, in words, for the privacy notice.
+RESPONSE_RETENTION = "two years after the consultation closes"
+#: The accessibility statement's compliance status: "full", "partial" or "not".
+ACCESSIBILITY_STATUS = "partial"
+#: Date the accessibility statement was last reviewed (YYYY-MM-DD).
+ACCESSIBILITY_REVIEWED = "2026-12-01"
+#: Days a phone's "save and come back later" link keeps its answers.
+RESUME_DAYS = 7
+#: A phone consultation with at least this many questions offers "save and come back later".
+RESUME_MIN_QUESTIONS = 5
 #: Languages offered; the first is the default.
 LANGUAGES = ["en", "cy"]
 #: Apply database migrations when the app starts.
@@ -110,7 +135,12 @@ def finalise(app: Flask) -> None:
         cfg[key] = int(cfg[key])
     for key in ("SYNC_TIMEOUT", "SYNC_BACKOFF_MAX"):
         cfg[key] = float(cfg[key])
-    for key in ("PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE",
+    colour = cfg["ORG_COLOUR"]
+    if colour and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise ValueError(f"ORG_COLOUR must be #rrggbb, not {colour!r}")
+    if cfg["ACCESSIBILITY_STATUS"] not in ("full", "partial", "not"):
+        raise ValueError("ACCESSIBILITY_STATUS must be 'full', 'partial' or 'not'")
+    for key in ("RESUME_DAYS", "RESUME_MIN_QUESTIONS", "PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE",
                 "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS", "DRAW_ENTRY_BATCH", "MAX_CONTENT_LENGTH"):
         cfg[key] = int(cfg[key])
 

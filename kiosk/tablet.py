@@ -40,6 +40,7 @@ def chromium_args(chromium: str, url: str, profile: Path) -> list[str]:
         "--incognito",  # no autofill or history survives a resident
         "--no-first-run", "--noerrdialogs", "--disable-infobars",
         "--overscroll-history-navigation=0",  # a swipe cannot go Back to someone's answers
+        "--disable-prompt-on-repost",  # never a "Confirm form resubmission" dead end
         "--disable-pinch",
         "--disable-translate", "--disable-features=Translate",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",

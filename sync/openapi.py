@@ -28,6 +28,7 @@ CONSULTATION = {
 EVENT = {
     "type": "object", "required": ["id", "name", "place", "starts_at"],
     "properties": {"id": {"type": "string"}, "name": TEXT, "place": {"type": "string"},
+                   "place_cy": {"type": "string", "nullable": True},
                    "starts_at": {"type": "string"}, "ends_at": {"type": "string", "nullable": True},
                    "description": TEXT,
                    "consultations": {"type": "array", "items": {"type": "string"},

@@ -40,7 +40,8 @@ def document(app: Flask) -> dict[str, Any]:
         select(Event).where(func.coalesce(Event.ends_at, Event.starts_at) >= cutoff)
         .order_by(Event.starts_at, Event.id)
     ).scalars()
-    events = [{"id": e.id, "name": e.name, "place": e.place, "starts_at": iso(e.starts_at),
+    events = [{"id": e.id, "name": e.name, "place": e.place, "place_cy": e.place_cy,
+               "starts_at": iso(e.starts_at),
                "ends_at": iso(e.ends_at), "description": e.description,
                "consultations": e.consultations} for e in rows]
     key = keys.encode_public(keys.hub_public_key(app))  # type: ignore[arg-type]
@@ -87,6 +88,7 @@ def apply(doc: dict[str, Any]) -> dict[str, int]:
     for e in doc["events"]:
         row = db.session.get(Event, e["id"]) or Event(id=e["id"])
         row.name, row.place, row.description = e["name"], e["place"], e["description"]
+        row.place_cy = e.get("place_cy")  # an older hub sends no Welsh place
         row.starts_at, row.ends_at = parse_iso(e["starts_at"]), parse_iso(e["ends_at"])
         row.consultations, row.source = e["consultations"] or [], "hub"
         db.session.add(row)

@@ -219,6 +219,17 @@ def test_live_drafts_are_capped(kiosk_app) -> None:
         assert drafts.get(newest.token, 3600) is not None  # the newest survive
 
 
+def test_the_drafts_cap_never_pushes_out_a_phones_saved_answers(app) -> None:
+    with app.app_context():
+        link = drafts.save_for_later("policing-priorities", 1, "en", {"q": "kept"}, None, None,
+                                     3600)
+        for _ in range(drafts.MAX_LIVE + 5):
+            drafts.start("policing-priorities", 1, "en")
+        assert db.session.query(Draft).count() == drafts.MAX_LIVE + 1
+        saved = drafts.resume(link, "policing-priorities", 3600)
+        assert saved is not None and saved.answers == {"q": "kept"}
+
+
 def test_replaying_a_cookie_cannot_pile_up_drafts(kiosk_app) -> None:
     client = kiosk_app.test_client()
     token = csrf_token(client, "/kiosk/")

@@ -4,11 +4,22 @@
   "use strict";
   var dialog = document.getElementById("idle");
 
+  // A page that answered a POST (a wrong PIN, an answer to fix) becomes a plain GET entry, so
+  // Back or a reload never stops at the browser's "Confirm form resubmission" dead end.
+  if (window.history && history.replaceState) { history.replaceState(null, "", window.location.href); }
+
+  // Display choices ("Larger text") belong to one resident: forget them when the kiosk resets.
+  function forgetDisplayChoices() {
+    try { sessionStorage.removeItem("voxbox-large"); } catch (e) { /* storage off: nothing kept */ }
+    document.documentElement.classList.remove("large");
+  }
+
   // Forget this person on the server, then replace the page so Back cannot return to their answers.
   var resetting = false;
   function reset() {
     if (resetting) { return; }
     resetting = true;
+    forgetDisplayChoices();
     var start = dialog ? dialog.dataset.startUrl : "/kiosk/";
     var go = function () { window.location.replace(start); };
     if (!dialog) { go(); return; }
@@ -24,6 +35,14 @@
     var idleMs = (parseInt(dialog.dataset.idleSeconds, 10) || 60) * 1000;
     var countFrom = parseInt(dialog.dataset.countdown, 10) || 15;
     var quiet = dialog.dataset.quiet === "1";
+    // The attract screen has nothing to lose, but a language or display choice left changed is
+    // quietly reset for the next resident.
+    var onlyIfChanged = dialog.dataset.quiet === "changed";
+    if (onlyIfChanged) { quiet = true; }
+    var needed = function () {
+      if (!onlyIfChanged || dialog.dataset.changed === "1") { return true; }
+      try { return sessionStorage.getItem("voxbox-large") === "1"; } catch (e) { return false; }
+    };
     var shown = dialog.querySelector("[data-seconds]");
     var idleTimer = null, tick = null, left = countFrom;
     var stopCountdown = function () {
@@ -33,17 +52,15 @@
     };
     var arm = function () {
       clearTimeout(idleTimer);
-      if (tick) { return; }  // the countdown is answered only by its buttons
+      if (tick || !needed()) { return; }  // the countdown is answered only by its buttons
       idleTimer = setTimeout(ask, idleMs);
     };
-    // After thank-you, go back sooner and without asking, unless a form there is being filled in.
-    var typed = false;
+    // After thank-you, ask sooner (WCAG 2.2.1: always warned first, with time to say "still here").
     if (thanks) {
       idleMs = (parseInt(thanks.dataset.returnAfter, 10) || 20) * 1000;
-      document.addEventListener("input", function () { typed = true; }, true);
     }
     var ask = function () {
-      if (quiet || (thanks && !typed)) { reset(); return; }
+      if (quiet) { reset(); return; }
       left = countFrom;
       if (shown) { shown.textContent = String(left); }
       if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
@@ -59,6 +76,7 @@
     ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (type) {
       document.addEventListener(type, arm, { passive: true, capture: true });
     });
+    document.addEventListener("click", arm);  // bubbling: after a "Larger text" press has applied
     arm();
   }
 

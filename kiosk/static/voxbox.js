@@ -10,6 +10,28 @@
     apply();
     button.addEventListener("click", function () { on = !on; sessionStorage.setItem("voxbox-large", on ? "1" : "0"); apply(); });
   }
+  // "Other, please say" (GOV.UK conditional reveal): shown only while Other is chosen, and
+  // disabled with it. Without JavaScript the box is always shown and the server ignores it
+  // unless Other is chosen.
+  var reveals = [];
+  document.querySelectorAll("[data-other-for]").forEach(function (box) {
+    var name = box.dataset.otherFor;
+    var form = box.closest("form") || document;
+    var other = form.querySelector('input[name="' + name + '"][value="other"]');
+    if (!other) { return; }
+    var text = box.querySelector("input, textarea");
+    box.id = box.id || ("other-box-" + name);
+    other.setAttribute("aria-controls", box.id);
+    var update = function () {
+      box.hidden = !other.checked;
+      if (text) { text.disabled = other.disabled; }
+    };
+    form.querySelectorAll('input[name="' + name + '"]').forEach(function (input) {
+      input.addEventListener("change", update);
+    });
+    reveals.push(update);
+    update();
+  });
   // Limit checkbox groups to their max selections.
   document.querySelectorAll(".choices[data-max]").forEach(function (group) {
     var max = parseInt(group.dataset.max, 10);
@@ -17,10 +39,29 @@
     var update = function () {
       var n = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
       boxes.forEach(function (b) { b.disabled = !b.checked && n >= max; });
+      reveals.forEach(function (r) { r(); });  // a disabled Other disables its box
     };
     boxes.forEach(function (b) { b.addEventListener("change", update); });
     update();
   });
+  // GOV.UK error summary: focused on arrival; each link moves focus to its question's first field.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      var field = target.matches("input, select, textarea") ? target
+        : target.querySelector("input:not([type=hidden]):not([disabled]), select, textarea");
+      if (!field) { return; }
+      e.preventDefault();
+      var legend = target.querySelector("legend");
+      (legend || field).scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
 })();
 // Routing: reveal or hide questions in place as answers change (the server re-renders without JS
 // and drops any answer to a hidden question whatever the page sends).

@@ -8,10 +8,11 @@ from flask.typing import ResponseReturnValue
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the shared routes."""
-    from . import errors, kiosk, public, staff
+    from . import errors, info, kiosk, public, staff
 
     errors.init_app(app)
     app.before_request(kiosk.gate)
+    info.init_app(app)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
@@ -36,11 +37,12 @@ def init_app(app: Flask) -> None:
             paper,
             preview,
             reports,
+            resume,
             scans,
         )
 
         for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp, admin_posters.bp,
-                       admin_consultations.bp, paper.bp, preview.bp):
+                       admin_consultations.bp, paper.bp, preview.bp, resume.bp):
             app.register_blueprint(hub_bp)
     from .. import budget
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 
 import yaml
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -31,6 +41,9 @@ def import_files() -> ResponseReturnValue:
     for name, body in docs:
         try:
             loaded.append(definitions.load_text(body, name))
+            consultations.check_publishable(loaded[-1], current_app.config["LANGUAGES"])
+        except consultations.EnglishOnlyError as exc:
+            problems.append(str(exc))
         except ProblemError as exc:
             problems.extend(str(exc).splitlines())
     if problems:
@@ -84,7 +97,13 @@ def set_status(slug: str) -> ResponseReturnValue:
     status = request.form.get("status", "")
     if status not in consultations.STATUSES:
         abort(400, _("Status must be draft, open or closed."))
-    consultations.set_status(slug, status)
+    try:
+        consultations.set_status(slug, status, current_app.config["LANGUAGES"],
+                                 english_only=request.form.get("english_only") == "yes")
+    except consultations.EnglishOnlyError:
+        flash(_("This consultation has no Welsh text. Add the Welsh, or tick “Publish in English"
+                " only” to open it anyway."), "error")
+        return redirect(url_for("staff.consultation", slug=slug), 303)
     flash(_("Status set to %(status)s.", status=status), "ok")
     return redirect(url_for("staff.consultation", slug=slug), 303)
 

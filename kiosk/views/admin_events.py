@@ -57,14 +57,14 @@ def _edit(event: Event | None) -> ResponseReturnValue:
                                     if c.status != "draft"]), 422 if errors else 200
 
 
-FIELDS = ("name_en", "name_cy", "place", "date", "start", "end", "description_en", "description_cy")
+FIELDS = ("name_en", "name_cy", "place", "place_cy", "date", "start", "end", "description_en", "description_cy")
 
 
 def _form_of(event: Event) -> dict[str, Any]:
     start = events.to_london(event.starts_at)
     end = events.to_london(event.ends_at) if event.ends_at else None
     return {"name_en": event.name.get("en", ""), "name_cy": event.name.get("cy", ""),
-            "place": event.place, "date": start.date().isoformat(), "start": start.strftime("%H:%M"),
+            "place": event.place, "place_cy": event.place_cy or "", "date": start.date().isoformat(), "start": start.strftime("%H:%M"),
             "end": end.strftime("%H:%M") if end else "",
             "description_en": (event.description or {}).get("en", ""),
             "description_cy": (event.description or {}).get("cy", ""),
@@ -86,7 +86,7 @@ def _fields(form: dict[str, Any]) -> dict[str, Any]:
     ends = _when(form["date"], form["end"]) if form["end"] else None
     if form["end"] and ends is None and starts is not None:
         raise ProblemError([Problem("ends_at", _("Give the end time as HH:MM."))])
-    return {"name": {"en": form["name_en"], "cy": form["name_cy"]}, "place": form["place"],
+    return {"name": {"en": form["name_en"], "cy": form["name_cy"]}, "place": {"en": form["place"], "cy": form["place_cy"]},
             "description": {"en": form["description_en"], "cy": form["description_cy"]},
             "starts_at": starts, "ends_at": ends,
             "consultations": form["consultations"]}

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 
 from .. import contacts, draw_runs, draws, entry_tokens, kiosk_state, limits
 from ..draws import Draw
+from . import errors as errors_view
 
 bp = Blueprint("draws", __name__)
 
@@ -99,7 +100,8 @@ def web_enter(draw_id: str) -> ResponseReturnValue:
 
 
 def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
-    form = {"name": request.form.get("name", ""), "contact": request.form.get("contact", "")}
+    form = {"name": request.form.get("name", ""), "contact": request.form.get("contact", ""),
+            "opt_in": request.form.get("opt_in", "")}
     if not draw.is_open or _public_key() is None:
         return render_template("draws/closed.html", draw=draw, kiosk=kiosk), 410
     token = _granted().get(draw.id)
@@ -134,6 +136,17 @@ def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
         abort(403)  # this response's entry was already made (a replayed cookie)
     # the same page whether or not this person had entered before
     return render_template("draws/entered.html", draw=draw, kiosk=kiosk)
+
+
+def _refused(message: str, status: int) -> ResponseReturnValue:
+    """A rate-limited entry comes back with the opt-in, name and contact still filled in."""
+    draw = _open_draw((request.view_args or {}).get("draw_id", ""))
+    form = {k: request.form.get(k, "") for k in ("name", "contact", "opt_in")}
+    return render_template("draws/enter.html", draw=draw, kiosk=False, form=form,
+                           errors={"form": message}), status
+
+
+errors_view.REFUSALS["draws.web_enter"] = _refused
 
 
 @bp.get("/draw/<draw_id>/verification.json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -28,6 +30,10 @@ def _message(exc: HTTPException) -> str:
     return own or defaults.get(exc.code or 500, _("Something went wrong on our side."))
 
 
+#: Views that re-show a refused form themselves, by endpoint: (message, status) -> response.
+REFUSALS: dict[str, Callable[[str, int], ResponseReturnValue]] = {}
+
+
 def init_app(app: Flask) -> None:
     """Answer HTTP errors outside the JSON API with the error page."""
 
@@ -35,6 +41,9 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         if request.path.startswith("/api/") or exc.code is None or exc.code < 400:
             return exc
+        if request.method == "POST" and exc.code == 429 and request.endpoint in REFUSALS:
+            # a refused submission comes back with everything the resident typed still in it
+            return REFUSALS[request.endpoint](_message(exc), exc.code)
         return render_template("error.html", status=exc.code, title=exc.name,
                                message=_message(exc)), exc.code
 

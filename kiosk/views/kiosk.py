@@ -59,7 +59,7 @@ def start() -> ResponseReturnValue:
     # Nothing to lose here, so no "Still there?": only a language left changed is quietly reset.
     changed = session.get("lang") not in (None, g.default_language)
     return render_template("kiosk/start.html", consultations=kiosk_state.offered(),
-                           idle="quiet" if changed else False)
+                           idle="changed", changed=changed, event=kiosk_state.current_event())
 
 
 @bp.post("/c/<slug>")

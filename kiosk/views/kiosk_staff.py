@@ -113,7 +113,9 @@ def create_event() -> ResponseReturnValue:
     try:
         day = dt.date.fromisoformat(request.form.get("date", ""))
         kiosk_state.create_event(request.form.get("name", ""), request.form.get("place", ""), day,
-                                 request.form.get("name_cy", ""))
+                                 request.form.get("name_cy", ""), request.form.get("place_cy", ""),
+                                 request.form.get("description", ""),
+                                 request.form.get("description_cy", ""))
     except (ValueError, ProblemError):
         flash(_("To create an event give its name, place and date."), "error")
     else:

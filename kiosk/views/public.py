@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import refresh
 
 from .. import consultations, events, limits, publishing, responses, routing, scans, tracking
 from ..answering import read_all
@@ -21,6 +22,8 @@ from ..i18n import current_language
 from ..problems import ProblemError
 from ..timeutil import parse_iso, utcnow
 from . import draws as draw_views
+from . import errors as errors_view
+from . import resume
 
 bp = Blueprint("public", __name__)
 
@@ -40,47 +43,98 @@ def home() -> ResponseReturnValue:
 @limits.submit
 def answer(slug: str) -> ResponseReturnValue:
     """The whole consultation on one mobile-first page."""
-    c = consultations.get(slug)
-    if c is None or c.status == "draft":
-        abort(404)
+    c = _open_or_abort(slug)
     if not consultations.is_open(c):
         return render_template("public/closed.html", c=c,
                                published=publishing.results_published(c)), 410
     defn = consultations.definition(slug)
     code = _code(request.values.get("code"))
-    answers: dict = {}
+    answers, saved_key = resume.saved_answers(slug)
     errors: dict[str, str] = {}
-    started = request.form.get("started") or utcnow().isoformat()
-    # Minted when the form is served, so every post of this form names the same response.
-    response_id = request.form.get("response_id")
-    if not responses.is_response_id(response_id):
-        response_id = responses.new_response_id()
+    response_id = _response_id()
     if request.method == "POST":
-        answers, errors = read_all(defn, request.form)
-        if request.form.get("action") == "route":  # without JavaScript: show what answers lead to
+        kept: dict = {}
+        answers, errors = read_all(defn, request.form, kept)
+        action = request.form.get("action", "submit")
+        if action.startswith("lang:"):
+            # the header's language button submits the answers too, so nothing typed is lost
+            _switch_language(action.removeprefix("lang:"))
+            return _page(c, defn, {**answers, **kept}, {}, 200, code, response_id)
+        if action == "save" and resume.offered(defn):
+            return resume.save(slug, c.version, answers, code)
+        if action == "route":  # without JavaScript: show what answers lead to
             errors = {}
-        elif not errors and request.form.get("action") != "check":
+        elif not errors and action != "check":
             resent = responses.by_uuid(response_id) is not None  # its entry was offered once
             try:
                 r = responses.submit(defn, c.version, answers, language=current_language(),
                                      channel="web", tracking_code=code,
-                                     started_at=_started(started), uuid=response_id)
+                                     started_at=_started(_started_value()), uuid=response_id,
+                                     draft_token=saved_key)
             except ProblemError as exc:
                 errors = {p.path: p.message for p in exc.problems}
             else:
+                resume.forget()
                 session["thanked"] = r.uuid
                 if not resent:  # one prize-draw entry per committed response
                     draw_views.grant(slug)
                 return redirect(url_for(".thanks", slug=slug), 303)
-    status = 422 if errors else 200
-    page = make_response(render_template(
-        "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
-        started=started, response_id=response_id, checked=request.form.get("action") == "check",
-        shown={q["id"] for q in routing.shown(defn, answers)}, routed=routing.is_routed(defn),
-        events=events.upcoming(slug=slug)), status)
+        answers = {**answers, **kept}
+    page = _page(c, defn, answers, errors, 422 if errors else 200, code, response_id)
     if request.method == "GET" and current_app.config["ROLE"] == "hub":
         _count_start(page, slug, code)
     return page
+
+
+def _open_or_abort(slug: str):  # type: ignore[no-untyped-def]
+    c = consultations.get(slug)
+    if c is None or c.status == "draft":
+        abort(404)
+    return c
+
+
+def _response_id() -> str:
+    """Minted when the form is served, so every post of this form names the same response."""
+    response_id = request.form.get("response_id")
+    if not responses.is_response_id(response_id):
+        response_id = responses.new_response_id()
+    return str(response_id)
+
+
+def _started_value() -> str:
+    return request.form.get("started") or utcnow().isoformat()
+
+
+def _switch_language(lang: str) -> None:
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        refresh()  # Flask-Babel caches the locale per request
+
+
+def _page(c, defn: dict, answers: dict, errors: dict[str, str], status: int,  # type: ignore[no-untyped-def]
+          code: str | None, response_id: str):
+    """The consultation page with the given answers and problems shown."""
+    return make_response(render_template(
+        "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
+        started=_started_value(), response_id=response_id, checked=request.form.get("action") == "check",
+        shown={q["id"] for q in routing.shown(defn, answers)}, routed=routing.is_routed(defn),
+        events=events.upcoming(slug=c.slug), carry_form="questions", can_save=resume.offered(defn),
+        resumed=session.pop("resumed", False),
+        questions_by_id={q["id"]: q for q in defn["questions"]}), status)
+
+
+def refused(message: str, status: int) -> ResponseReturnValue:
+    """A submission refused before the view ran (a rate limit): the same page, answers kept."""
+    slug = (request.view_args or {}).get("slug", "")
+    c = _open_or_abort(slug)
+    defn = consultations.definition(slug)
+    kept: dict = {}
+    answers, _errors = read_all(defn, request.form, kept)
+    return _page(c, defn, {**answers, **kept}, {"form": message}, status,
+                 _code(request.values.get("code")), _response_id())
+
+
+errors_view.REFUSALS["public.answer"] = refused
 
 
 def _count_start(page, slug: str, code: str | None) -> None:  # type: ignore[no-untyped-def]

@@ -259,7 +259,7 @@ def test_staff_corner_pin_and_event_tagging(live_kiosk, page) -> None:
     page.wait_for_url(base + "/kiosk/staff/pin")
     type_pin(page, "4321")
     page.get_by_label("Name", exact=True).fill("Market stall")
-    page.get_by_label("Place").fill("Avonbridge market square")
+    page.get_by_label("Place", exact=True).fill("Avonbridge market square")
     page.get_by_role("button", name="Create and use this event").click()
     expect(page.get_by_role("alert")).to_have_text("Event created. New responses are tagged with it.")
     page.get_by_role("button", name="Sign out and return to the start screen").click()
