@@ -37,7 +37,7 @@ def phone(slug: str) -> ResponseReturnValue:
         "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=None,
         started=utcnow().isoformat(), response_id="", checked=False, events=[], preview=True,
         preview_finished=finished, shown={q["id"] for q in routing.shown(defn, answers)},
-        routed=routing.is_routed(defn)), 422 if errors else 200
+        routed=routing.is_routed(defn), questions_by_id={q["id"]: q for q in defn["questions"]}), 422 if errors else 200
 
 
 @bp.route("/<slug>/preview/kiosk/<int:n>", methods=["GET", "POST"])
