@@ -16,7 +16,7 @@ from print import posters
 from print.formats import FORMATS, OUTPUTS
 from print.labels import STOCKS
 
-from . import consultations, placements, tracking
+from . import consultations, deployment, placements, tracking
 from .posters_print_options import cli_words, print_options, print_welsh_first, spec_options
 from .problems import ProblemError
 
@@ -53,11 +53,13 @@ def posters_group() -> None:
               help="Print a QR code smaller than its format's scan distance needs.")
 @click.option("--png-width", "png_px", type=click.IntRange(min=100, max=10000), default=2000,
               show_default=True, help="PNG only: pixels along the longer side.")
+@click.option("--allow-insecure-url", is_flag=True,
+              help="Print codes even though PUBLIC_URL is loopback or not https (a lab hub).")
 @print_options
 @with_appcontext
 def make_cmd(slug: str, csv_path: Path, fmt: str, out_dir: Path, output: str, bleed: bool,
              welsh_first: bool, logo: str | None, logo_on_qr: bool, primary: str | None,
-             qr_size_mm: float | None, allow_small: bool, png_px: int,
+             qr_size_mm: float | None, allow_small: bool, png_px: int, allow_insecure_url: bool,
              **production: Any) -> None:
     """Create missing tracking codes and write a poster per placement, all or nothing."""
     workers, proof = production.pop("workers"), production.pop("proof")
@@ -76,7 +78,7 @@ def make_cmd(slug: str, csv_path: Path, fmt: str, out_dir: Path, output: str, bl
                                   "allow_small": allow_small, **spec_options(production)}
     if primary:
         options["primary"] = primary
-    public_url = current_app.config["PUBLIC_URL"]
+    public_url = require_public_url(allow_insecure_url)
     try:
         probe = placements.poster_spec(public_url, slug, "X" * 6, fmt, **options)
         for note in posters.notes(probe):
@@ -137,6 +139,16 @@ def repoint_cmd(code: str, slug: str) -> None:
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{row.code} now points at {row.consultation_slug}")
+
+
+def require_public_url(allow_insecure_url: bool) -> str:
+    """PUBLIC_URL, or a ClickException naming the setting when it is not fit to print."""
+    config = {**current_app.config, "ALLOW_INSECURE_URL": allow_insecure_url
+              or current_app.config["ALLOW_INSECURE_URL"]}
+    try:
+        return deployment.require_public_url(config)
+    except deployment.InsecureURL as exc:
+        raise click.ClickException(f"nothing written: {exc}") from None
 
 
 def _fail(exc: ProblemError, source: str = "") -> None:

@@ -15,7 +15,11 @@ from . import clock, drafts, draw_inbox, entry_tokens
 from .db import db
 from .draw_inbox import InboxEntry
 from .draws import Draw, Entry
+from .kiosk_state import set_setting
 from .timeutil import utcnow
+
+#: The setting that records when purge last ran (voxbox doctor reports its age).
+LAST_PURGE = "last_purge"
 
 log = logging.getLogger("voxbox.retention")
 
@@ -26,6 +30,7 @@ def purge(app: Flask, now: dt.datetime | None = None) -> dict[str, int]:
     counts = _hub(now, app) if app.config["ROLE"] == "hub" else _kiosk(now, app)
     counts["expired drafts"] = drafts.purge_expired(app.config["DRAFT_MAX_AGE"])
     counts["unspent prize-draw entry tokens"] = entry_tokens.purge_expired()
+    set_setting(LAST_PURGE, now.isoformat())  # voxbox doctor reports it
     db.session.commit()
     for rule, n in counts.items():
         if n:

@@ -13,6 +13,10 @@ ROLE = "hub"
 DATABASE_URL = ""
 #: The hub's public base URL, used in links, QR codes and feeds.
 PUBLIC_URL = "http://127.0.0.1:5000"
+#: Folder where backups land (voxbox doctor reports the newest file's age); empty: not checked.
+BACKUP_DIR = ""
+#: Let a lab hub print posters, feeds and enrollment codes while PUBLIC_URL is loopback or http.
+ALLOW_INSECURE_URL = False
 #: Kiosk staff PIN (kiosk role); empty means one is generated into the instance folder.
 STAFF_PIN = ""
 #: Seconds without a touch before the kiosk asks "Still there?".

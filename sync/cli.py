@@ -17,7 +17,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kiosk import devices, retention
+from kiosk import deployment, devices, retention
 from kiosk.db import db
 from kiosk.models import Response
 
@@ -195,9 +195,17 @@ def devices_group() -> None:
 
 @devices_group.command("add")
 @click.argument("name")
-def devices_add(name: str) -> None:
+@click.option("--allow-insecure-url", is_flag=True,
+              help="Make the code even though PUBLIC_URL is loopback or not https (a lab hub).")
+def devices_add(name: str, allow_insecure_url: bool) -> None:
     """Create a device and print its one-time enrollment code."""
     _require("hub")
+    config = {**_app().config,
+              "ALLOW_INSECURE_URL": allow_insecure_url or _app().config["ALLOW_INSECURE_URL"]}
+    try:
+        deployment.require_public_url(config)
+    except deployment.InsecureURL as exc:
+        raise click.ClickException(f"no code made: {exc}") from None
     try:
         device, code = devices.create(name, _app().config["ENROLLMENT_CODE_TTL"])
     except ValueError as exc:

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("kiosk.cli.commands:demo_cmd", "Load the demo consultations and staff login."),
     "serve": ("kiosk.cli.commands:serve_cmd", "Serve the app with the waitress production server."),
     "kiosk": ("kiosk.cli.commands:kiosk_cmd", "Serve the kiosk, optionally with Chromium."),
+    "doctor": ("kiosk.cli.commands:doctor_cmd", "Check this hub or kiosk as an operator would."),
     "draw": ("kiosk.draws_cli:draw_group", "Prize draws: run, verify and export winners."),
     "purge": ("kiosk.draws_cli:purge_cmd", "Delete what has passed its retention deadline."),
     "posters": ("kiosk.posters_cli:posters_group", "Make posters and sticker sheets."),

@@ -193,3 +193,26 @@ def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
         server.run()
     finally:
         server.close()
+
+
+@click.command("doctor")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes this instance is served with (default: $WEB_CONCURRENCY or 1).")
+@with_appcontext
+def doctor_cmd(workers: int | None) -> None:
+    """Check this hub or kiosk as an operator would; exit 1 if anything fails."""
+    import os
+
+    from .. import doctor
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    count = workers or int(os.environ.get("WEB_CONCURRENCY", "1") or 1)
+    checks = doctor.run(app, count)
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        click.echo(f"{c.status.upper():4}  {c.name:{width}}  {c.detail}")
+    failed = [c for c in checks if c.status == "fail"]
+    if failed:
+        raise click.ClickException(f"{len(failed)} problem(s) to fix ({app.config['ROLE']} at "
+                                   f"{app.instance_path})")
+    click.echo(f"no problems ({app.config['ROLE']} at {app.instance_path})")

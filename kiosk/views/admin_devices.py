@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from .. import auth, devices
+from .. import auth, deployment, devices
 
 bp = Blueprint("admin_devices", __name__, url_prefix="/staff/devices")
 admin_required = auth.role_required("admin")
@@ -23,6 +23,11 @@ def index() -> ResponseReturnValue:
 @admin_required
 def create() -> ResponseReturnValue:
     """Create a device and show its one-time enrollment code (once, never stored in clear)."""
+    try:
+        deployment.require_public_url(current_app.config, request.host)
+    except deployment.InsecureURL as exc:
+        flash(str(exc), "error")
+        return render_template("admin/devices.html", devices=devices.all_devices(), code=None), 409
     try:
         device, code = devices.create(request.form.get("name", ""),
                                       current_app.config["ENROLLMENT_CODE_TTL"])

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from print.formats import FORMATS, OUTPUTS
 
-from .. import auth, consultations, placements, tracking
+from .. import auth, consultations, deployment, placements, tracking
 from ..tracking import TrackingCode
 
 bp = Blueprint("admin_posters", __name__, url_prefix="/staff/posters")
@@ -98,7 +98,11 @@ def poster(code: str) -> ResponseReturnValue:
     row = _row(code)
     choice = _choice(request.args)
     try:
-        made = placements.poster(current_app.config["PUBLIC_URL"], row.code, choice["format"],
+        public_url = deployment.require_public_url(current_app.config, request.host)
+    except deployment.InsecureURL as exc:
+        return _placement(row, {"poster": str(exc)}, choice), 409
+    try:
+        made = placements.poster(public_url, row.code, choice["format"],
                                  choice["output"], bleed=choice["bleed"],
                                  welsh_first=choice["welsh_first"],
                                  allow_small=choice["allow_small"])

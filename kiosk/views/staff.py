@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from .. import auth, consultations, limits, pin_locks, responses
+from .. import auth, consultations, deployment, limits, pin_locks, responses
 from ..db import db
 from ..models import Response as ResponseRow
 from . import same_site_path
@@ -69,8 +69,10 @@ def dashboard() -> ResponseReturnValue:
     counts = dict(db.session.execute(
         select(ResponseRow.consultation_slug, func.count()).group_by(ResponseRow.consultation_slug)
     ).all())
+    url_problems = (deployment.url_problems(current_app.config["PUBLIC_URL"], request.host)
+                    if current_app.config["ROLE"] == "hub" else [])
     return render_template("staff/dashboard.html", consultations=consultations.all_consultations(),
-                           counts=counts)
+                           counts=counts, url_problems=url_problems)
 
 
 @bp.get("/c/<slug>")
