@@ -4,11 +4,13 @@ A web entry is made seconds after its resident's response, so storing it straigh
 it next to that response in every order the database keeps: PostgreSQL's transaction ids
 (``xmin``) and tuple positions, SQLite's write-ahead log. Instead the entry is made durable in this
 inbox (keyed by a random id, no time), and once ``DRAW_ENTRY_BATCH`` entries wait they all move
-into ``draw_entries`` in one transaction, in a random order: every entry of a batch shares one
-transaction id, so the most anyone reading the database can learn is that an entry belongs to one
-of the batch's responses. After each move the inbox's own traces are scrubbed
-(``retention.scrub_order``: the SQLite WAL truncated, the PostgreSQL inbox and token tables
-rewritten).
+into ``draw_entries`` in one transaction, in a random order. A batch's shared transaction id
+would still place the batch among the responses, so on PostgreSQL the same transaction also
+re-writes every entry of the batch's draws (a no-op UPDATE gives each row a new version, and
+``xmin``, from this transaction): the entries of a draw all carry the id of its last move. After
+each move the traces are scrubbed (``retention.scrub_order``: the SQLite WAL truncated, the
+PostgreSQL inbox and token tables rewritten, ``draw_entries`` rewritten in the order of its random
+ids so no row's place on disk follows the batches either).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import Date, ForeignKey, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db
@@ -75,7 +86,12 @@ def flush(minimum: int = 1) -> int:
             id=row.id, draw_id=row.draw_id, contact_hash=row.contact_hash, sealed=row.sealed,
             content_hash=row.content_hash, entered_on=row.entered_on, source=row.source,
             sync_state="stored").on_conflict_do_nothing())
+    if db.session.get_bind().dialect.name == "postgresql":
+        # one transaction id for all of each draw's entries, not one per batch (see above)
+        db.session.execute(update(Entry).where(Entry.draw_id.in_({r.draw_id for r in waiting}))
+                           .values(source=Entry.source))
     db.session.execute(delete(InboxEntry).where(InboxEntry.id.in_([r.id for r in waiting])))
     db.session.commit()
-    retention.scrub_order(rewrite=("draw_entry_inbox", "draw_entry_tokens"))
+    retention.scrub_order(rewrite=("draw_entry_inbox", "draw_entry_tokens"),
+                          cluster=(Entry.__table__,))
     return len(waiting)

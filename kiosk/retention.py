@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, false, or_, select, text, update
+from sqlalchemy import Table, delete, false, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from . import clock, drafts, draw_inbox, entry_tokens
@@ -93,14 +93,15 @@ def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
     return counts
 
 
-def scrub_order(rewrite: tuple[str, ...] = ()) -> None:
+def scrub_order(rewrite: tuple[str, ...] = (), cluster: tuple[Table, ...] = ()) -> None:
     """Leave no log of the order of recent writes (called after every prize-draw entry write).
 
     SQLite's write-ahead log holds pages in commit order, so an entry's page would sit right
     after its resident's response: checkpoint it into the database and truncate it to nothing.
     On PostgreSQL the tables named in ``rewrite`` (the inbox and tokens, whose dead rows carry
-    ordered transaction ids) are rewritten; a table busy for more than 2 s is left for the next
-    scrub.
+    ordered transaction ids) are rewritten, and those in ``cluster`` rewritten in the order of
+    their primary key (random ids: no row's place on disk follows the order it was written in);
+    a table busy for more than 2 s is left for the next scrub.
     """
     engine = db.engine
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -108,11 +109,13 @@ def scrub_order(rewrite: tuple[str, ...] = ()) -> None:
             busy, _log, _done = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
             if busy:
                 log.warning("the write-ahead log is in use; it will be truncated later")
-        elif engine.dialect.name == "postgresql" and rewrite:
+        elif engine.dialect.name == "postgresql" and (rewrite or cluster):
             conn.execute(text("SET lock_timeout = '2s'"))
-            for table in rewrite:
+            statements = [(f"VACUUM FULL {name}", name) for name in rewrite] + [
+                (f"CLUSTER {t.name} USING {t.primary_key.name}", t.name) for t in cluster]
+            for statement, table in statements:
                 try:
-                    conn.execute(text(f"VACUUM FULL {table}"))
+                    conn.execute(text(statement))
                 except OperationalError:
                     log.warning("%s is busy; it will be rewritten at the next scrub", table)
 

@@ -5,6 +5,12 @@ enrolled device, on a channel a device does not collect (only ``kiosk`` and ``pa
 tracking code the hub never issued, in a language the hub does not offer, or at a time outside the
 clock-skew window: submitted more than ``MAX_FUTURE`` after the hub's clock, before ``EARLIEST``,
 or started after it was submitted.
+
+An ``event_id`` the hub does not know is not a reason to refuse the response: events made on a
+kiosk's staff panel stay on that kiosk (only the hub's events travel, by ``sync pull``), so
+refusing would keep honest answers off the hub for good. The hub stores such a response without
+the event (no made-up event reaches the reports) and says so on the receipt line and in the
+stored row's ``sync_note`` (``UNKNOWN_EVENT``); nothing else of the response is changed.
 """
 
 from __future__ import annotations
@@ -16,11 +22,15 @@ from sqlalchemy import select
 
 from kiosk.db import db
 from kiosk.devices import Device
+from kiosk.models import Event
+from kiosk.responses import content_hash
 from kiosk.tracking import TrackingCode
 
 DEVICE_CHANNELS = ("kiosk", "paper")
 MAX_FUTURE = dt.timedelta(hours=24)
 EARLIEST = dt.datetime(2020, 1, 1)
+UNKNOWN_EVENT = ("stored without its event: the hub does not know event {!r} (an event made on"
+                 " a kiosk stays on it; create events on the hub and pull them to tag responses)")
 
 
 class Claims:
@@ -31,6 +41,7 @@ class Claims:
         self.other_devices = set(db.session.execute(
             select(Device.id).where(Device.id != (device_id or ""))).scalars())
         self.codes: dict[str, bool] = {}
+        self.events: dict[str, bool] = {}
 
     def problem(self, record: dict[str, Any]) -> str | None:
         """Why the hub will not believe this (well-formed) record, or None."""
@@ -51,6 +62,20 @@ class Claims:
         if started is not None and (started > submitted or started < EARLIEST):
             return "'started_at' must be before 'submitted_at' and after 2020-01-01"
         return None
+
+    def without_unknown_event(self, record: dict[str, Any],
+                              given: str) -> tuple[dict[str, Any], str, str | None]:
+        """(record, hash, note): the record as the hub stores it; an event the hub does not know
+        is dropped, the hash made anew for what is stored, and the note says why."""
+        event = record["event_id"]
+        if event is None:
+            return record, given, None
+        if event not in self.events:
+            self.events[event] = db.session.get(Event, event) is not None
+        if self.events[event]:
+            return record, given, None
+        kept = {**record, "event_id": None}
+        return kept, content_hash(kept), UNKNOWN_EVENT.format(event)
 
     def _known(self, code: str) -> bool:
         if code not in self.codes:

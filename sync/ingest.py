@@ -44,6 +44,7 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
     now = utcnow()
     results: list[dict[str, Any]] = [{} for _ in items]
     pending: list[tuple[int, str, str, dict]] = []
+    notes: dict[int, tuple[str, str]] = {}  # item: (why its event was dropped, hash as sent)
     aside: list[dict[str, Any]] = []
     definitions: dict[tuple[str, int], dict | None] = {}
     claims = Claims(device_id, current_app.config["LANGUAGES"], now) if device_id else None
@@ -57,18 +58,26 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
             results[i] = {"uuid": uid, "status": "rejected", "reason": problem}
             aside.append(_aside(uid, raw, "rejected", problem, device_id, now))
             continue
+        if claims is not None:
+            sent = given
+            record, given, note = claims.without_unknown_event(record, given)  # type: ignore
+            if note:
+                notes[i] = (note, sent)  # type: ignore[assignment]
         pending.append((i, uid, given, record))  # type: ignore[arg-type]
     try:
-        inserted, stored = _store(pending, now)
+        inserted, stored = _store(pending, now, notes)
         for i, uid, given, record in pending:
+            note, sent = notes.get(i, (None, given))
             if uid in inserted and inserted[uid] == i:
                 results[i] = {"uuid": uid, "status": "accepted"}
-            elif stored.get(uid) == given:
+            elif stored.get(uid) in (given, sent):  # sent: stored whole by an older hub
                 results[i] = {"uuid": uid, "status": "duplicate"}
             else:
                 results[i] = {"uuid": uid, "status": "conflict", "reason": CONFLICT}
                 aside.append(_aside(uid, {"record": record, "hash": given}, "conflict",
                                     CONFLICT, device_id, now))
+            if note and results[i]["status"] != "conflict":
+                results[i]["reason"] = note
         set_aside.store(aside, device_id)
         counts = Counter(r["status"] for r in results)
         db.session.add(SyncReceipt(device_id=device_id, source=source, batch_id=batch_id,
@@ -85,8 +94,8 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
             "counts": {s: counts.get(s, 0) for s in wire.STATUSES}, "items": results}
 
 
-def _store(pending: list[tuple[int, str, str, dict]],
-           now: Any) -> tuple[dict[str, int], dict[str, str]]:
+def _store(pending: list[tuple[int, str, str, dict]], now: Any,
+           notes: dict[int, tuple[str, str]]) -> tuple[dict[str, int], dict[str, str]]:
     """Insert the first item of each UUID; return {inserted uuid: item index}, {uuid: stored hash}."""
     first: dict[str, tuple[int, str, dict]] = {}
     for i, uid, given, record in pending:
@@ -95,9 +104,10 @@ def _store(pending: list[tuple[int, str, str, dict]],
         return {}, {}
     rows = []
     for uid in sorted(first):  # one lock order for every writer: no deadlocks on PostgreSQL
-        _i, given, record = first[uid]
+        i, given, record = first[uid]
         row = wire.to_row(record, given)
-        row.update(received_at=now, sync_state="synced", synced_at=now, sync_note=None)
+        note = notes[i][0] if i in notes else None
+        row.update(received_at=now, sync_state="synced", synced_at=now, sync_note=note)
         rows.append(row)
     table = Response.__table__
     insert = upsert_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
