@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import events, quality, responses
+from . import equality, events, quality, responses
 from .db import db
 from .i18n import tr
 from .models import Response
@@ -62,12 +62,14 @@ def csv_lines(defn: dict, slug: str, f: Filters) -> Iterator[str]:
     return responses.export_csv(defn, rows(slug, f), columns(slug))
 
 
-def json_chunks(slug: str, f: Filters) -> Iterator[str]:
-    """Filtered responses as a JSON array of wire records, each with its attribution."""
+def json_chunks(slug: str, f: Filters, hidden: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Filtered responses as a JSON array of wire records, each with its attribution, without
+    the answers to the hidden questions (equality questions, for anyone but an officer)."""
     cols = columns(slug)
     yield "["
     for i, r in enumerate(rows(slug, f)):
         record = responses.wire(r)
+        record["answers"] = equality.strip_answers(record["answers"], hidden)
         record["attribution"] = {c.name: c.value(r) for c in cols}
         yield ("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False)
     yield "\n]\n"

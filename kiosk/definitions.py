@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from . import questions, routing, safe_json, safe_yaml
+from . import questions, routing, safe_json, safe_yaml, standard_questions
 from .problems import Problem, ProblemError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -143,15 +143,19 @@ def validate(raw: Any) -> dict:
         qs = []
     seen: set[str] = set()
     out["questions"] = []
+    written, qs = qs, standard_questions.expand(qs, problems)  # `- use: <name>` entries
     loop = routing.cycle(qs)
     for i, q in enumerate(qs):
         path = f"questions[{i}]"
+        if q is None:  # a refused `use:` entry, its problem already recorded
+            continue
         show_if = q.get("show_if") if isinstance(q, dict) else None
         if isinstance(q, dict):
             q = {k: v for k, v in q.items() if k != "show_if"}
         norm = questions.validate_definition(q, path, problems)
         if norm is None:
             continue
+        standard_questions.mark(norm, written[i])
         if norm["id"] in seen:
             problems.append(Problem(f"{path}.id", f"duplicate question id {norm['id']!r}"))
         seen.add(norm["id"])
@@ -201,7 +205,8 @@ def load_text(body: str, name: str) -> dict:
 
 def document(defn: dict) -> dict:
     """A stored definition as a YAML/JSON document that imports back to the same definition."""
-    return {**defn, "questions": [questions.document(q) for q in defn["questions"]]}
+    return {**defn, "questions": [standard_questions.document(q) if q.get("standard")
+                                  else questions.document(q) for q in defn["questions"]]}
 
 
 def questions_hash(defn: dict) -> str:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 
-from . import consultations, questions, versioning
+from . import consultations, equality, questions, versioning
 from .db import db
 from .models import Consultation, Response
 from .rounding import whole
@@ -59,11 +59,13 @@ class Headline:
     channels: dict[str, int] = field(default_factory=dict)
     places: int = 0
     top: list[tuple[dict, dict | str, int]] = field(default_factory=list)  # prompt, option, share %
+    #: who we heard from: each equality question with its tally, small cells suppressed
+    equality: list[tuple[dict, dict]] = field(default_factory=list)
 
 
-def headline(c: Consultation) -> Headline:
+def headline(c: Consultation, threshold: int) -> Headline:
     """Responses, channels, places and each choice question's most chosen answer, counting every
-    version that asked it."""
+    version that asked it; equality questions only as counts with those under threshold suppressed."""
     defn = consultations.merged_definition(c.slug) or {"questions": []}
     q = select(Response.channel, Response.event_id, Response.tracking_code, Response.answers,
                Response.version).filter_by(consultation_slug=c.slug)
@@ -77,6 +79,9 @@ def headline(c: Consultation) -> Headline:
             continue
         counts = questions.tally(question, [r.answers.get(question["id"]) for r in rows
                                             if versioning.asked(question, r.version)])
+        if equality.is_equality(question):  # special category: never a "most chosen" headline
+            out.equality.append((question, equality.suppress_tally(counts, threshold)))
+            continue
         if not counts["answered"] or not counts["counts"]:
             continue
         value, n = max(counts["counts"].items(), key=lambda kv: kv[1])

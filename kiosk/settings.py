@@ -95,6 +95,8 @@ DB_POOL_TIMEOUT = 5
 SERVER_CHANNEL_TIMEOUT = 30
 #: Kiosk: below this many MB free on its disk it takes no new residents (room is kept for sync).
 KIOSK_MIN_FREE_MB = 5.0
+#: Equality answers: any count under this is shown as "fewer than N" except to officers.
+SMALL_CELL_THRESHOLD = 10
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
 RATELIMIT_STORAGE_URI = "memory://"
 
@@ -147,6 +149,9 @@ def finalise(app: Flask) -> None:
     for key in ("RESUME_DAYS", "RESUME_MIN_QUESTIONS", "PROXY_HOPS", "IDLE_SECONDS", "IDLE_COUNTDOWN_SECONDS", "SYNC_BATCH_SIZE",
                 "DRAFT_MAX_AGE", "UNDRAWN_DRAW_DAYS", "DRAW_ENTRY_BATCH", "MAX_CONTENT_LENGTH"):
         cfg[key] = int(cfg[key])
+    if int(cfg["SMALL_CELL_THRESHOLD"]) < 1:
+        raise ValueError("SMALL_CELL_THRESHOLD must be a whole number of at least 1")
+    cfg["SMALL_CELL_THRESHOLD"] = int(cfg["SMALL_CELL_THRESHOLD"])
 
 
 def engine_options(cfg: dict) -> dict:

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from .. import identity
+from .. import equality, identity
 
 bp = Blueprint("info", __name__)
 
@@ -33,8 +33,9 @@ def init_app(app: Flask) -> None:
 
 @bp.get("/privacy")
 def privacy() -> ResponseReturnValue:
-    """Privacy notice for responses: who, why, lawful basis, retention, rights, contact."""
-    return render_template("info/privacy.html")
+    """Privacy notice for responses: who, why, lawful basis (naming the consultations that ask
+    equality questions), retention, rights, contact."""
+    return render_template("info/privacy.html", equality_uses=equality.in_use())
 
 
 @bp.get("/accessibility")

@@ -166,7 +166,7 @@ def results(slug: str) -> ResponseReturnValue:
     if c is None or published is None:
         abort(404)
     return render_template("public/results.html", c=c, published=published,
-                           figures=publishing.headline(c))
+                           figures=publishing.headline(c, current_app.config["SMALL_CELL_THRESHOLD"]))
 
 
 @bp.get("/events")

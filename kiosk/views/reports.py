@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from .. import attribution, auth, charts, consultations, events, reports
+from .. import attribution, auth, charts, consultations, equality, events, reports
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
@@ -43,9 +44,10 @@ def report(slug: str) -> ResponseReturnValue:
 @bp.get("/c/<slug>/report.csv")
 @auth.staff_required
 def report_csv(slug: str) -> ResponseReturnValue:
-    """The filtered responses as CSV with attribution columns, safe to open in a spreadsheet."""
+    """The filtered responses as CSV with attribution columns, safe to open in a spreadsheet
+    (equality answers only for officers)."""
     f, _problems = _filtered(slug)
-    defn = consultations.merged_definition(slug)
+    defn = equality.for_viewer(consultations.merged_definition(slug), current_user.has_role("officer"))
     body = stream_with_context(attribution.csv_lines(defn, slug, f))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.csv"'})
@@ -54,8 +56,9 @@ def report_csv(slug: str) -> ResponseReturnValue:
 @bp.get("/c/<slug>/report.json")
 @auth.staff_required
 def report_json(slug: str) -> ResponseReturnValue:
-    """The filtered responses as JSON, each with its attribution."""
+    """The filtered responses as JSON, each with its attribution (equality answers only for officers)."""
     f, _problems = _filtered(slug)
-    body = stream_with_context(attribution.json_chunks(slug, f))
+    hidden = equality.hidden_ids(consultations.merged_definition(slug), current_user.has_role("officer"))
+    body = stream_with_context(attribution.json_chunks(slug, f, hidden))
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.json"'})

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from .. import auth, consultations, deployment, limits, pin_locks, responses
+from .. import auth, consultations, deployment, equality, limits, pin_locks, responses
 from ..db import db
 from ..models import Response as ResponseRow
 from . import same_site_path
@@ -91,16 +91,32 @@ def consultation(slug: str) -> ResponseReturnValue:
     ).all())
     return render_template("staff/consultation.html", c=c, defn=defn, total=total,
                            current=sum(r.version == c.version for r in rows), by_channel=by_channel,
-                           tallies=responses.tallies(defn, rows))
+                           tallies=equality.suppress_tallies(defn, responses.tallies(defn, rows),
+                                                             current_app.config["SMALL_CELL_THRESHOLD"]))
 
 
 @bp.get("/c/<slug>/responses.csv")
 @auth.staff_required
 def export_csv(slug: str) -> ResponseReturnValue:
-    """Every response to every version as CSV, one row each, safe to open in a spreadsheet."""
+    """Every response to every version as CSV, one row each, safe to open in a spreadsheet;
+    equality answers only for officers."""
     if consultations.get(slug) is None:
         abort(404)
-    defn = consultations.merged_definition(slug)
+    defn = equality.for_viewer(consultations.merged_definition(slug), current_user.has_role("officer"))
     body = stream_with_context(responses.export_csv(defn, responses.for_consultation(slug)))
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{slug}-responses.csv"'})
+
+
+@bp.get("/c/<slug>/equality.csv")
+@auth.staff_required
+def equality_csv(slug: str) -> ResponseReturnValue:
+    """Equality answers in aggregate, counts under the threshold suppressed (officers get every count)."""
+    if consultations.get(slug) is None:
+        abort(404)
+    defn = consultations.merged_definition(slug)
+    body = equality.aggregate_csv(defn, responses.tallies(defn, responses.for_consultation(slug)),
+                                  current_app.config["SMALL_CELL_THRESHOLD"],
+                                  officer=current_user.has_role("officer"))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}-equality.csv"'})
