@@ -226,6 +226,9 @@ def init_app(app: Flask) -> None:
     from .posters_cli import posters_group
 
     app.cli.add_command(posters_group)
+    from .areas_cli import areas_group
+
+    app.cli.add_command(areas_group)
 
 
 if __name__ == "__main__":  # pragma: no cover
