@@ -9,8 +9,10 @@ from typing import Any
 
 from flask import Flask
 
-from . import budget  # noqa: F401  (registers the budget question type with questions)
-from . import postcode_question  # noqa: F401  (registers the postcode question type)
+from . import (
+    budget,  # noqa: F401  (registers the budget question type with questions)
+    postcode_question,  # noqa: F401  (registers the postcode question type)
+)
 from . import settings as default_settings
 
 
