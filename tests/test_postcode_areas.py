@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
@@ -275,3 +276,112 @@ questions:
   - {id: where, type: postcode, keep_district: sometimes, prompt: Your postcode}
 """)
     assert "questions[0].keep_district: must be true or false" in str(caught.value)
+
+
+# --- acceptance: a kiosk offline, then sync; no postcode anywhere -------------------------------
+
+HUB_TABLE = """postcode,area_code,name_en,name_cy
+NP20,AVB-CEN,Avonbridge Town Centre,Canol Tref Avonbridge
+NP19,AVB-RIV,Riverside,Glan yr Afon
+NP20 5,AVB-HIL,Hillside,Ochr y Bryn
+NP20 5BH,AVB-CEN,Avonbridge Town Centre,Canol Tref Avonbridge
+"""
+#: What residents type at the stall (odd spellings included) and what the hub must store.
+ENTERED = [("NP20 5BH", {"area": "AVB-CEN", "district": "NP20"}),  # full postcode beats sector
+           ("np205ab", {"area": "AVB-HIL", "district": "NP20"}),  # sector beats district
+           ("  Np19   7xx ", {"area": "AVB-RIV", "district": "NP19"}),
+           ("cf10 3at", {"area": "outside", "district": "CF10"}),
+           ("SW1A1AA", {"area": "outside", "district": "SW1A"})]
+
+
+def spellings(typed: str) -> set[bytes]:
+    """A postcode as it might sit in a file: upper or lower case, with or without its space."""
+    found = postcodes.parse(typed)
+    forms = {found.full, found.full.replace(" ", ""), typed.strip()}
+    return {f.encode() for form in forms for f in (form, form.lower(), form.upper())}
+
+
+def kiosk_visit(base: str, typed: str) -> None:
+    """A resident answers the postcode survey on the kiosk's own pages (one wrong try first)."""
+    import requests
+
+    from tests.sync.deploy import csrf
+
+    http = requests.Session()
+    token = csrf(http, f"{base}/kiosk/")
+    r = http.post(f"{base}/kiosk/c/{SLUG}", data={"csrf_token": token}, allow_redirects=False, timeout=10)
+    step0 = base + r.headers["Location"]
+    wrong = http.post(step0, data={"csrf_token": token, "area": typed.strip()[:-1]}, timeout=10)
+    assert wrong.status_code == 422, wrong.text[:500]
+    r = http.post(step0, data={"csrf_token": token, "area": typed, "action": "next"},
+                  allow_redirects=False, timeout=10)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/1"), r.text[:500]
+    r = http.post(base + r.headers["Location"], data={"csrf_token": token, "focus": "drugs",
+                                                      "action": "submit"},
+                  allow_redirects=False, timeout=10)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/kiosk/thanks"), r.text[:500]
+    http.get(base + r.headers["Location"], timeout=10)
+    http.get(f"{base}/kiosk/", timeout=10)
+
+
+@pytest.mark.slow
+def test_postcodes_entered_offline_reach_the_hub_as_areas_and_no_postcode_is_stored(tmp_path) -> None:
+    import requests
+
+    from tests.sync.deploy import Deployment
+
+    d = Deployment(tmp_path, None)
+    try:
+        table = tmp_path / "hub-areas.csv"  # the admin's file: outside both instance folders
+        table.write_text(HUB_TABLE)
+        d.set_up_hub()
+        assert "imported 3 areas" in d.hub_cli("areas", "import", str(table)).stdout
+        d.start_hub()
+        d.enroll()
+        pulled = d.kiosk_cli("sync", "pull").stdout
+        assert "areas 3" in pulled, pulled
+
+        d.hub.stop()  # the stall has no network from here on
+        with pytest.raises(requests.ConnectionError):
+            requests.get(d.hub_url, timeout=2)
+        _kiosk, base = d.serve_kiosk()
+        for typed, _area in ENTERED:
+            kiosk_visit(base, typed)
+        bundle = tmp_path / "usb" / "queue.voxbox"
+        bundle.parent.mkdir()
+        d.kiosk_cli("sync", "export", str(bundle))
+        assert d.kiosk_states() == {"queued": len(ENTERED)}
+        assert_no_postcode(_files(d.kiosk_dir), bundle)  # the kiosk still running: its -wal too
+
+        d.start_hub()
+        done = d.kiosk_cli("sync")
+        assert f"push: accepted {len(ENTERED)}, duplicate 0" in done.stdout, done.stdout + done.stderr
+        stored = [json.loads(a)["area"] for (a,) in d.rows("hub", "SELECT answers FROM responses")]
+        assert sorted(map(json.dumps, stored)) == sorted(json.dumps(area) for _typed, area in ENTERED)
+        assert d.kiosk_states() == {"synced": len(ENTERED)}
+        d.stop()  # every process ends: what is on disk now is all there is
+
+        assert_no_postcode(_files(d.hub_dir) + _files(d.kiosk_dir) + list(tmp_path.glob("*.log")),
+                           bundle)
+    finally:
+        d.stop()
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def assert_no_postcode(files: list[Path], bundle: Path) -> None:
+    """No spelling of any entered postcode in any file's raw bytes, nor in the unzipped bundle."""
+    import gzip
+
+    blobs = {str(p): p.read_bytes() for p in files}
+    assert any(name.endswith("voxbox.db") for name in blobs)
+    blobs[str(bundle)] = bundle.read_bytes()
+    unzipped = gzip.decompress(blobs[str(bundle)])
+    blobs[f"{bundle} (unzipped)"] = unzipped
+    assert b"AVB-RIV" in unzipped and b"NP19" in unzipped  # the areas are there, readable
+    for typed, _area in ENTERED:
+        for form in spellings(typed):
+            leaks = [name for name, blob in blobs.items() if form in blob]
+            assert leaks == [], f"{form!r} found in {leaks}"
