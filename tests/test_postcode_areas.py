@@ -385,3 +385,20 @@ def assert_no_postcode(files: list[Path], bundle: Path) -> None:
         for form in spellings(typed):
             leaks = [name for name, blob in blobs.items() if form in blob]
             assert leaks == [], f"{form!r} found in {leaks}"
+
+
+def test_a_paper_csv_with_postcodes_keeps_only_the_areas_and_a_bad_one_stores_nothing(app) -> None:
+    from kiosk import consultations, paper
+
+    with app.app_context():
+        defn = consultations.definition(SLUG)
+        bad = "form_date,area,focus\n2026-11-02,NP20 1AA,drugs\n2026-11-02,NP20,drugs\n"
+        with pytest.raises(ProblemError) as caught:
+            paper.import_csv(defn, 1, bad, "Staff")
+        assert "line 3: area: Enter a full postcode" in str(caught.value)
+        assert rows(app) == []
+        good = "form_date,area,focus\n2026-11-02,np19 7xx,drugs\n2026-11-02,,speeding\n"
+        assert paper.import_csv(defn, 1, good, "Staff") == 2
+    assert sorted(json.dumps(r.answers) for r in rows(app, channel="paper")) == [
+        json.dumps({"area": {"area": "AVB-RIV", "district": "NP19"}, "focus": "drugs"}),
+        json.dumps({"focus": "speeding"})]
