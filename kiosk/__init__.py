@@ -9,10 +9,6 @@ from typing import Any
 
 from flask import Flask
 
-from . import (
-    budget,  # noqa: F401  (registers the budget question type with questions)
-    postcode_question,  # noqa: F401  (registers the postcode question type)
-)
 from . import settings as default_settings
 
 
@@ -58,9 +54,6 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     from . import cli
 
     cli.init_app(app)
-    from sync import cli as sync_cli
-
-    sync_cli.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_in_place(app)

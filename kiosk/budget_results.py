@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from . import budget_comments as comments
 from . import budget_rules as rules
 from .problems import AnswerError
-
-
-def _half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded to the nearest whole number, halves up (non-negative)."""
-    return (2 * numerator + denominator) // (2 * denominator)
+from .rounding import divide
 
 
 def _median(values: list[int]) -> int:
     ordered, mid = sorted(values), len(values) // 2
-    return ordered[mid] if len(ordered) % 2 else _half_up(ordered[mid - 1] + ordered[mid], 2)
+    return ordered[mid] if len(ordered) % 2 else int(divide(ordered[mid - 1] + ordered[mid], 2))
 
 
 def _share(count: int, total: int) -> float:
-    return round(100 * count / total, 1) if total else 0.0
+    return float(divide(100 * count, total, 1)) if total else 0.0
 
 
 def tally(q: dict, values: list[Any]) -> dict:
-    """Per area: mean and median chosen (pence, halves up) and who raised, kept or cut it;
+    """Per area: mean and median chosen (pence, rounded by kiosk.rounding: halves away from zero) and who raised, kept or cut it;
     per lever: how many chose each setting. Answers that fail the checks are counted as skipped."""
     valid: list[tuple[dict[str, int], dict[str, Decimal]]] = []
     for value in values:
@@ -43,7 +39,7 @@ def tally(q: dict, values: list[Any]) -> dict:
         moves = Counter((c > a["current"]) - (c < a["current"]) for c in chosen)
         out["areas"][a["id"]] = {
             "current": a["current"],
-            "mean": _half_up(sum(chosen), n) if n else None,
+            "mean": int(divide(sum(chosen), n)) if n else None,
             "median": _median(chosen) if n else None,
             "raised": moves[1], "kept": moves[0], "cut": moves[-1],
             "shares": {"raised": _share(moves[1], n), "kept": _share(moves[0], n),
@@ -53,7 +49,7 @@ def tally(q: dict, values: list[Any]) -> dict:
         settings = [levers[lv["id"]] for _, levers in valid]
         counts = Counter(settings)
         table = rules.steps(Decimal(lv["min"]), Decimal(lv["max"]), Decimal(lv["step"]))
-        mean = (sum(settings, Decimal(0)) / n).quantize(Decimal("0.01"), ROUND_HALF_UP) if n else None
+        mean = divide(sum(settings, Decimal(0)), n, places=2) if n else None
         out["levers"][lv["id"]] = {
             "current": lv["current"],
             "counts": {rules.lever_str(v): counts.get(v, 0) for v in table},
@@ -68,9 +64,10 @@ def tally(q: dict, values: list[Any]) -> dict:
 def chart(q: dict, t: dict, width: int = 640, row: int = 48) -> dict:
     """Geometry for the staff SVGs (display only): the mean chosen spend's change from today's as
     bars either side of a centre line, and the split of residents who raised, kept or cut it."""
-    changes = {a["id"]: (100 * (t["areas"][a["id"]]["mean"] - a["current"]) / a["current"]
-                         if t["areas"][a["id"]]["mean"] is not None and a["current"] else 0.0)
-               for a in rules.areas(q)}
+    exact = {a["id"]: (divide(100 * (t["areas"][a["id"]]["mean"] - a["current"]), a["current"], 2)
+                       if t["areas"][a["id"]]["mean"] is not None and a["current"] else Decimal(0))
+             for a in rules.areas(q)}
+    changes = {k: float(v) for k, v in exact.items()}  # figures (shown) under the rounding rule
     scale = max([abs(c) for c in changes.values()] + [1.0])
     half = width / 2
     rows = []
@@ -80,7 +77,7 @@ def chart(q: dict, t: dict, width: int = 640, row: int = 48) -> dict:
         bar = half * abs(changes[a["id"]]) / scale
         rows.append({
             "id": a["id"], "name": a["name"], "y": i * row, "current": a["current"],
-            "mean": r["mean"], "shares": r["shares"], "change_pct": round(changes[a["id"]], 2),
+            "mean": r["mean"], "shares": r["shares"], "change_pct": changes[a["id"]],
             "change_x": round(half if changes[a["id"]] >= 0 else half - bar, 1),
             "change_w": round(bar, 1),
             "raised_w": round(raised, 1), "kept_x": round(raised, 1), "kept_w": round(kept, 1),

@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
 
 from .i18n import tr
 from .problems import AnswerError
+from .rounding import whole
 
 RULES = ("balance", "tolerance", "no_overspend")
 MONEY = re.compile(r"^(-?)(\d{1,13})(?:\.(\d{1,2}))?$")
@@ -77,11 +79,8 @@ def pounds_str(pence: int) -> str:
 
 
 def percent_of(pence: int, percent: Decimal) -> int:
-    """pence × (100 + percent) / 100, rounded half up to the penny."""
-    with localcontext() as ctx:
-        ctx.prec = 60
-        exact = Decimal(pence) * (100 + percent) / 100
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """pence × (100 + percent) / 100 to the penny, under kiosk.rounding's rule."""
+    return whole(Fraction(pence) * (100 + Fraction(percent)) / 100)
 
 
 def areas(q: dict) -> list[dict]:

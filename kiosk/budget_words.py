@@ -6,13 +6,13 @@ budget.js says the same things in the browser; both read the message templates t
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from flask_babel import gettext as _
 
 from .budget_rules import MINUS, money
 from .i18n import tr
+from .rounding import divide
 
 MILLION = 100_000_000  # pence
 THOUSAND = 100_000  # pence
@@ -77,9 +77,8 @@ def value_text(amount: int, change: int) -> str:
 
 
 def percent(change: int, today: int) -> str:
-    """|change| as a percentage of today's amount, to one decimal place, halves up: "0.9%"."""
-    exact = Decimal(abs(change)) * 100 / Decimal(today)
-    shown = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """|change| as a percentage of today's amount, to one decimal place, halves away from zero: "0.9%"."""
+    shown = divide(abs(change) * 100, today, places=1)
     return format(shown.normalize(), "f") + "%"
 
 

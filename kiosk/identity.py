@@ -34,6 +34,14 @@ def logo_path(app: Flask) -> Path | None:
     return path
 
 
+def org_names() -> dict[str, str] | None:
+    """The organisation's name in each language for print, or None when none is configured."""
+    cfg = current_app.config
+    if not cfg["ORG_NAME"]:
+        return None
+    return {"en": str(cfg["ORG_NAME"]), "cy": str(cfg["ORG_NAME_CY"] or cfg["ORG_NAME"])}
+
+
 def dpo_contact() -> str:
     """Where residents reach the data protection officer."""
     cfg = current_app.config

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from . import consultations, scans, tracking
 from .db import db
+from .identity import org_names
 from .problems import Problem, ProblemError
 from .responses import safe_cell
 from .scans import Scan
@@ -176,6 +177,7 @@ def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: obje
     c = consultations.get(slug)
     if c is None:
         raise LookupError(f"no consultation {slug!r}")
+    options.setdefault("organisation", org_names())
     return PosterSpec(format=fmt, url=short_url(public_url, code), code=code,
                       title=dict(c.title or {}), closes=c.closes, **options)  # type: ignore[arg-type]
 

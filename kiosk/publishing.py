@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from sqlalchemy import select
 
 from . import consultations, questions, versioning
 from .db import db
 from .models import Consultation, Response
+from .rounding import whole
 
 #: A consultation is "closing soon" this many days before its closing date.
 CLOSING_SOON_DAYS = 14
@@ -81,5 +83,5 @@ def headline(c: Consultation) -> Headline:
         labels = {o["value"]: o["label"] for o in question["options"]}
         labels[questions.OTHER] = {"en": "Other", "cy": "Arall"}
         out.top.append((question["prompt"], labels.get(value, value),
-                        round(100 * n / counts["answered"])))
+                        whole(Fraction(100 * n, counts["answered"]))))
     return out

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import re
-import statistics
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import routing
 from .problems import AnswerError, Problem
+from .rounding import divide
 
 QID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 OTHER = "other"
@@ -282,7 +282,7 @@ def _scale_tally(q: dict, given: list[Any]) -> dict:
     counts = Counter(given)
     return {
         "counts": {str(v): counts.get(v, 0) for v in range(q["min"], q["max"] + 1)},
-        "mean": round(statistics.fmean(given), 2) if given else None,
+        "mean": float(divide(sum(given), len(given), 2)) if given else None,
     }
 
 
@@ -327,7 +327,8 @@ def _ranking_tally(q: dict, given: list[Any]) -> dict:
     for order in given:
         for pos, v in enumerate(order, start=1):
             positions[v].append(pos)
-    return {"mean_rank": {v: (round(statistics.fmean(p), 2) if p else None) for v, p in positions.items()}}
+    return {"mean_rank": {v: (float(divide(sum(p), len(p), 2)) if p else None)
+                          for v, p in positions.items()}}
 
 
 def _ranking_sample(q: dict, rng: random.Random) -> Any:

@@ -133,6 +133,8 @@ def _blocks(spec: PosterSpec, u: float, width: float, title_colour: str,
     if spec.closes is not None:
         for lang in spec.langs:
             footer += _lines(closing_line(spec.closes, lang), 3.2 * u, False, spec.ink, width)
+    for _, name in spec.lines(spec.organisation):
+        footer += _lines(name, 3.2 * u, True, spec.ink, width)
     return title, cta, footer
 
 

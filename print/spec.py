@@ -53,6 +53,7 @@ class PosterSpec:
     allow_low_ppi: bool = False
     sticker_template: str = "L7160"
     start_label: int = 1  # first free label on a part-used sheet (1 = top left)
+    organisation: Bilingual | None = None  # the public body's name, set small in the footer
 
     @property
     def fmt(self) -> Format:

@@ -224,9 +224,3 @@ def devices_revoke(name: str) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"revoked {device.name} ({device.id})")
-
-
-def init_app(app: Flask) -> None:
-    """Register the ``sync`` and ``devices`` command groups."""
-    app.cli.add_command(sync_group)
-    app.cli.add_command(devices_group)

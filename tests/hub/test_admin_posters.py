@@ -193,3 +193,18 @@ def test_the_page_speaks_welsh(app, staff_client, code) -> None:
 
 def test_kiosks_have_no_posters_admin(kiosk_app) -> None:
     assert kiosk_app.test_client().get("/staff/posters/").status_code == 404
+
+
+def test_the_organisations_name_is_in_every_poster_footer(app, staff_client, code) -> None:
+    app.config.update(ORG_NAME="Avonbridge Police and Crime Commissioner",
+                      ORG_NAME_CY="Comisiynydd Heddlu a Throseddu Avonbridge")
+    for fmt in ("a4", "six-sheet", "cutout"):
+        r = staff_client.get(f"/staff/posters/{code}/poster?format={fmt}&output=pdf")
+        assert r.status_code == 200, fmt
+        text = " ".join(pdfcheck.text(r.data).split())
+        assert "Avonbridge Police and Crime Commissioner" in text, fmt
+        assert "Comisiynydd Heddlu a Throseddu Avonbridge" in text, fmt
+        assert pdfcheck.decoded(pdfcheck.rasterise(r.data)) == [f"{app.config['PUBLIC_URL']}/q/{code}"]
+    app.config.update(ORG_NAME="", ORG_NAME_CY="")
+    r = staff_client.get(f"/staff/posters/{code}/poster?format=a4&output=pdf")
+    assert "Avonbridge" not in pdfcheck.text(r.data)

@@ -1,38 +1,18 @@
-"""The voxbox command line: a Flask group of kebab-case commands over tested functions."""
+"""The core voxbox commands: consultations, users, demo, serve and kiosk (loaded lazily by
+kiosk.cli's root group, so ``voxbox --help`` never imports them)."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
 import yaml
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import current_app
+from flask.cli import with_appcontext
 
-from . import auth, consultations, create_app, definitions
-from .problems import ProblemError
-
-
-def _set_instance(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value:
-        os.environ["VOXBOX_INSTANCE"] = os.path.abspath(value)
-
-
-def _factory() -> Flask:
-    return create_app()
-
-
-main = FlaskGroup(
-    name="voxbox",
-    help="voxbox: kiosk and QR outreach for public consultations.",
-    create_app=_factory,
-    add_version_option=False,
-    params=[click.Option(["--instance"], metavar="DIR", expose_value=False, is_eager=True,
-                         callback=_set_instance,
-                         help="Instance folder (config, database); also VOXBOX_INSTANCE.")],
-)
+from .. import auth, consultations, definitions
+from ..problems import ProblemError
 
 
 @click.group("consultations", help="Import, export and list consultation definitions.")
@@ -137,7 +117,7 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
 @with_appcontext
 def demo_cmd(count: int, seed: int | None) -> None:
     """Load the demo consultations and staff login (idempotent)."""
-    from . import demo
+    from .. import demo
 
     for line in demo.load(current_app, history=True):
         click.echo(line)
@@ -157,7 +137,7 @@ def serve_cmd(host: str, port: int, threads: int, demo: bool) -> None:
     """Serve the app with the waitress production server."""
     from waitress import serve
 
-    from . import demo as demo_mod
+    from .. import demo as demo_mod
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if demo:
@@ -192,7 +172,7 @@ def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
 
     from waitress.server import create_server
 
-    from . import auth, tablet
+    from .. import auth, tablet
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
@@ -213,23 +193,3 @@ def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
         server.run()
     finally:
         server.close()
-
-
-def init_app(app: Flask) -> None:
-    """Attach the voxbox commands to the app's CLI."""
-    for command in (consultations_group, users_group, demo_cmd, serve_cmd, kiosk_cmd):
-        app.cli.add_command(command)
-    from .draws_cli import draw_group, purge_cmd
-
-    app.cli.add_command(draw_group)
-    app.cli.add_command(purge_cmd)
-    from .posters_cli import posters_group
-
-    app.cli.add_command(posters_group)
-    from .areas_cli import areas_group
-
-    app.cli.add_command(areas_group)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,0 +1,102 @@
+"""The voxbox command line: a Flask group whose commands load lazily.
+
+``voxbox --help`` and ``voxbox <group> --help`` list commands from the table below without building
+the app or importing the modules behind them (reportlab, cryptography, alembic, the views); a command
+that runs gets the app once, through FlaskGroup's ``with_appcontext``. Adding a command: write it in
+its own module and name it in COMMANDS; ``init_app`` puts every one on ``app.cli`` too (for
+``flask --app kiosk`` and the tests' CLI runner).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import TYPE_CHECKING
+
+import click
+from flask.cli import FlaskGroup
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+#: Command name -> "module:attribute", with the one-line help shown by ``voxbox --help``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "consultations": ("kiosk.cli.commands:consultations_group",
+                      "Import, export and list consultation definitions."),
+    "users": ("kiosk.cli.commands:users_group", "Manage staff accounts on the hub."),
+    "demo": ("kiosk.cli.commands:demo_cmd", "Load the demo consultations and staff login."),
+    "serve": ("kiosk.cli.commands:serve_cmd", "Serve the app with the waitress production server."),
+    "kiosk": ("kiosk.cli.commands:kiosk_cmd", "Serve the kiosk, optionally with Chromium."),
+    "draw": ("kiosk.draws_cli:draw_group", "Prize draws: run, verify and export winners."),
+    "purge": ("kiosk.draws_cli:purge_cmd", "Delete what has passed its retention deadline."),
+    "posters": ("kiosk.posters_cli:posters_group", "Make posters and sticker sheets."),
+    "areas": ("kiosk.areas_cli:areas_group", "The postcode-to-area table: import and list."),
+    "sync": ("sync.cli:sync_group", "Kiosk to hub: enroll, pull, push, export, import."),
+    "devices": ("sync.cli:devices_group", "Enrolment codes and kiosks on the hub."),
+    "db": ("flask_migrate.cli:db", "Database migrations (Alembic)."),
+}
+
+
+def load(name: str) -> click.Command:
+    """Import the command registered under name."""
+    module, attr = COMMANDS[name][0].split(":")
+    command = getattr(importlib.import_module(module), attr)
+    if not isinstance(command, click.Command):  # pragma: no cover - a wrong table entry
+        raise TypeError(f"{COMMANDS[name][0]} is not a click command")
+    return command
+
+
+class VoxboxGroup(FlaskGroup):
+    """FlaskGroup that finds voxbox's own commands in COMMANDS before loading the app."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Flask's built-in commands and voxbox's, without building the app."""
+        return sorted(set(click.Group.list_commands(self, ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """voxbox's commands from the table, imported on use; others as Flask finds them."""
+        if cmd_name in COMMANDS:
+            return load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list for --help, from the table and Flask's built-ins, importing nothing."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in COMMANDS:
+                rows.append((name, COMMANDS[name][1]))
+            else:
+                command = click.Group.get_command(self, ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _set_instance(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        os.environ["VOXBOX_INSTANCE"] = os.path.abspath(value)
+
+
+def _factory() -> Flask:
+    from kiosk import create_app  # the factory imports the whole app: only when a command runs
+
+    return create_app()
+
+
+main = VoxboxGroup(
+    name="voxbox",
+    help="voxbox: kiosk and QR outreach for public consultations.",
+    create_app=_factory,
+    add_version_option=False,
+    params=[click.Option(["--instance"], metavar="DIR", expose_value=False, is_eager=True,
+                         callback=_set_instance,
+                         help="Instance folder (config, database); also VOXBOX_INSTANCE.")],
+)
+
+
+def init_app(app: Flask) -> None:
+    """Attach every voxbox command to the app's own CLI (``flask --app kiosk``, test runners)."""
+    for name in COMMANDS:
+        app.cli.add_command(load(name), name)
