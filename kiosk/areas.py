@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -181,6 +182,14 @@ def all_areas() -> list[Area]:
     return list(db.session.execute(select(Area).order_by(Area.code)).scalars())
 
 
+def name_of(code: str | None) -> dict[str, str]:
+    """An area's bilingual name (its code if the table no longer has it)."""
+    if code == OUTSIDE:
+        return OUTSIDE_NAME
+    found = db.session.get(Area, code) if code else None
+    return found.name if found else {"en": code or ""}
+
+
 def names() -> dict[str, dict[str, str]]:
     """{area code: bilingual name}, "outside" included."""
     out = {a.code: a.name for a in all_areas()}
@@ -243,8 +252,6 @@ def codes() -> list[str]:
 
 def sorted_counts(values: Iterable[str]) -> list[tuple[str, int]]:
     """(area code, count), most first, "outside" last."""
-    from collections import Counter
-
     counted = Counter(values)
     inside = sorted(((c, n) for c, n in counted.items() if c != OUTSIDE), key=lambda cn: (-cn[1], cn[0]))
     return inside + ([(OUTSIDE, counted[OUTSIDE])] if OUTSIDE in counted else [])

@@ -52,13 +52,13 @@ def _plain(key: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _area(key: str, part: str) -> Callable[[dict[str, Any]], Any]:
-    from .postcode_question import area_name
+    from .areas import name_of
 
     def get(answers: dict[str, Any]) -> Any:
         value = answers.get(key)
         if not isinstance(value, dict):
             return None
-        return area_name(value.get("area")).get("en") if part == "name" else value.get(part)
+        return name_of(value.get("area")).get("en") if part == "name" else value.get(part)
 
     return get
 

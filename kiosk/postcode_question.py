@@ -92,14 +92,6 @@ def sample(q: dict, rng: random.Random) -> Any:
 questions.register("postcode", questions.Handler(KEYS, define, from_form, check, tally, sample))
 
 
-def area_name(code: str | None) -> dict[str, str]:
-    """An area's bilingual name (its code if the table no longer has it)."""
-    if code == areas.OUTSIDE:
-        return areas.OUTSIDE_NAME
-    found = areas.db.session.get(areas.Area, code) if code else None
-    return found.name if found else {"en": code or ""}
-
-
 def init_app(app: Any) -> None:
     """Template helpers the postcode partial and its tally use."""
-    app.jinja_env.globals.update(area_name=area_name, postcode_kept=kept_field)
+    app.jinja_env.globals.update(area_name=areas.name_of, postcode_kept=kept_field)
