@@ -242,4 +242,4 @@ def missing_welsh(defn: dict) -> list[str]:
 # The budget simulator is a question type in its own module, which imports this one (for text())
 # and registers itself with questions; importing it here, once this module is complete, makes
 # every built-in type known to whoever loads definitions.
-from . import budget  # noqa: E402,F401
+from . import budget, postcode_question  # noqa: E402,F401  (the postcode type likewise)

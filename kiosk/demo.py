@@ -18,6 +18,7 @@ from .timeutil import utcnow
 
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_EMAIL = "demo@voxbox.example"
+DEMO_AREAS = DEMO_DIR / "areas" / "avonbridge-areas.csv"
 
 
 def load(app: Flask, history: bool = False) -> Iterator[str]:
@@ -31,6 +32,11 @@ def load(app: Flask, history: bool = False) -> Iterator[str]:
             defn["closes"] = (today + dt.timedelta(days=90)).isoformat()
         result = consultations.import_definition(defn)
         yield f"consultation {result.slug}: {result.action} (version {result.version})"
+    from . import areas
+
+    line = areas.load_demo(DEMO_AREAS.read_text(encoding="utf-8"))  # unless a table is loaded
+    if line:
+        yield line
     if app.config["ROLE"] == "hub":
         from . import demo_hub
 

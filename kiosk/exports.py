@@ -33,6 +33,10 @@ def columns(defn: dict) -> list[Column]:
                 names = [name + n[len(qid):] for n in names]
             out += [Column(n, _budget_cell(q, i), q) for i, n in enumerate(names)]
             continue
+        if q["type"] == "postcode":  # the area's code and name, and any district kept
+            out += [Column(name, _area(qid, "area"), q), Column(f"{name}.area_name", _area(qid, "name"), q),
+                    Column(f"{name}.district", _area(qid, "district"), q)]
+            continue
         out.append(Column(name, _plain(qid), q))
         if q.get("other"):
             out.append(Column(f"{name}.other", _plain(f"{qid}.other"), q))
@@ -43,6 +47,18 @@ def _plain(key: str) -> Callable[[dict[str, Any]], Any]:
     def get(answers: dict[str, Any]) -> Any:
         value = answers.get(key)
         return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+    return get
+
+
+def _area(key: str, part: str) -> Callable[[dict[str, Any]], Any]:
+    from .areas import name_of
+
+    def get(answers: dict[str, Any]) -> Any:
+        value = answers.get(key)
+        if not isinstance(value, dict):
+            return None
+        return name_of(value.get("area")).get("en") if part == "name" else value.get(part)
 
     return get
 

@@ -187,6 +187,14 @@ def cell_value(q: dict, raw: str) -> Any:
             raise ValueError(f"{raw!r} is not a whole number") from None
     if q["type"] == "text":
         return raw
+    if q["type"] == "postcode":  # looked up at once: only the area is kept
+        from . import areas, postcodes
+        from .problems import AnswerError
+
+        try:
+            return areas.answer_for(postcodes.parse(raw), q.get("keep_district", False)) if raw else None
+        except AnswerError as exc:
+            raise ValueError(str(exc)) from None
     lookup = {o["value"].lower(): o["value"] for o in q["options"]}
     for o in q["options"]:
         for text in o["label"].values():

@@ -34,12 +34,23 @@ EVENT = {
                    "consultations": {"type": "array", "items": {"type": "string"},
                                      "nullable": True}},
 }
+AREAS = {
+    "type": "object", "required": ["areas", "keys"],
+    "description": "the postcode-to-area table: full postcodes only as a digest, never as text",
+    "properties": {
+        "areas": {"type": "array", "items": {"type": "object", "required": ["code", "name"],
+                                             "properties": {"code": {"type": "string"}, "name": TEXT}}},
+        "keys": {"type": "array", "description": "[key, kind (postcode/sector/district), area code]",
+                 "items": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3}},
+    },
+}
 PULL = {
     "type": "object", "required": ["consultations", "events", "hub_public_key"],
     "properties": {
         "consultations": {"type": "array", "items": CONSULTATION},
         "events": {"type": "array", "items": EVENT},
         "draws": entries.DRAWS_PULLED,
+        "areas": AREAS,
         "hub_public_key": {"type": "object", "required": ["algorithm", "key"], "properties": {
             "algorithm": {"type": "string", "enum": ["X25519"]},
             "key": {"type": "string", "description": "base64 of the 32 raw bytes"}}},

@@ -1,5 +1,5 @@
 """Pull: what the hub hands a kiosk (open consultations with their versions, events, open prize
-draws, its public key), and how a kiosk applies it without touching its queued responses."""
+draws, the postcode-to-area table, its public key), and how a kiosk applies it without touching its queued responses."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from kiosk import consultations
+from kiosk import areas, consultations
 from kiosk.db import db
 from kiosk.definitions import canonical
 from kiosk.models import Consultation, ConsultationVersion, Event, Setting
@@ -46,6 +46,7 @@ def document(app: Flask) -> dict[str, Any]:
                "consultations": e.consultations} for e in rows]
     key = keys.encode_public(keys.hub_public_key(app))  # type: ignore[arg-type]
     return {"consultations": out, "events": events, "draws": entries.draws_for_pull(),
+            "areas": areas.for_pull(),
             "hub_public_key": {"algorithm": "X25519", "key": key}}
 
 
@@ -94,10 +95,12 @@ def apply(doc: dict[str, Any]) -> dict[str, int]:
         db.session.add(row)
     # An older hub sends no "draws": then leave the kiosk's draws as they are.
     pulled_draws = entries.apply_pulled_draws(doc["draws"]) if "draws" in doc else 0
+    # The postcode-to-area table, so postcode questions work offline (an older hub sends none).
+    pulled_areas = areas.apply_pulled(doc["areas"]) if "areas" in doc else None
     _put(keys.SETTING, doc["hub_public_key"]["key"])
     db.session.commit()
     return {"consultations": len(seen), "versions_changed": versions, "events": len(doc["events"]),
-            "draws": pulled_draws}
+            "draws": pulled_draws, **({"areas": pulled_areas} if pulled_areas is not None else {})}
 
 
 def _put(key: str, value: Any) -> None:

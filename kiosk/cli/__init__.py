@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draw": ("kiosk.draws_cli:draw_group", "Prize draws: run, verify and export winners."),
     "purge": ("kiosk.draws_cli:purge_cmd", "Delete what has passed its retention deadline."),
     "posters": ("kiosk.posters_cli:posters_group", "Make posters and sticker sheets."),
+    "areas": ("kiosk.areas_cli:areas_group", "The postcode-to-area table: import and list."),
     "sync": ("sync.cli:sync_group", "Kiosk to hub: enroll, pull, push, export, import."),
     "devices": ("sync.cli:devices_group", "Enrolment codes and kiosks on the hub."),
     "db": ("flask_migrate.cli:db", "Database migrations (Alembic)."),

@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(draw_admin.bp)
     if app.config["ROLE"] == "hub":
         from . import (
+            admin_areas,
             admin_consultations,
             admin_events,
             admin_posters,
@@ -42,11 +43,12 @@ def init_app(app: Flask) -> None:
         )
 
         for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp, admin_posters.bp,
-                       admin_consultations.bp, paper.bp, preview.bp, resume.bp):
+                       admin_consultations.bp, paper.bp, preview.bp, resume.bp, admin_areas.bp):
             app.register_blueprint(hub_bp)
-    from .. import budget
+    from .. import budget, postcode_question
 
     budget.init_app(app)
+    postcode_question.init_app(app)
 
     @app.post("/lang")
     def set_language() -> ResponseReturnValue:
