@@ -12,7 +12,7 @@ import yaml
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import auth, consultations, definitions
+from .. import audit, auth, consultations, definitions
 from ..problems import ProblemError
 
 
@@ -56,6 +56,8 @@ def import_cmd(files: tuple[str, ...], status: str | None, confirm_breaking: boo
     for defn in loaded:
         result = consultations.import_definition(defn, status=_status_for(defn, status),
                                                  confirm_breaking=confirm_breaking)
+        audit.by_cli("consultation.import", result.slug, result=result.action, version=result.version,
+                     status=status or "")
         click.echo(f"{result.slug}: {result.action} (version {result.version})")
         for change in result.changes:
             click.echo(f"  {change}")
@@ -108,6 +110,7 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
         user = auth.create_user(email, name or email, password, role)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    audit.by_cli("user.create", user.email, role=user.role)
     click.echo(f"created {user.role} {user.email}")
 
 
@@ -119,12 +122,14 @@ def users_list() -> None:
         click.echo(f"{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}\t{user.name}")
 
 
-def _user_change(change: Callable[[int], None], email: str, done: str) -> None:
+def _user_change(change: Callable[[int], None], email: str, done: str, action: str,
+                 **detail: str) -> None:
     try:
         user = auth.find_user(email)
         change(user.id)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    audit.by_cli(action, user.email, **detail)
     click.echo(f"{user.email}: {done}")
 
 
@@ -133,7 +138,7 @@ def _user_change(change: Callable[[int], None], email: str, done: str) -> None:
 @with_appcontext
 def users_disable(email: str) -> None:
     """Disable an account (a leaver): no sign-in, and every session of it ends now."""
-    _user_change(lambda uid: auth.set_active(uid, False), email, "disabled, sessions ended")
+    _user_change(lambda uid: auth.set_active(uid, False), email, "disabled, sessions ended", "user.disable")
 
 
 @users_group.command("enable")
@@ -141,7 +146,7 @@ def users_disable(email: str) -> None:
 @with_appcontext
 def users_enable(email: str) -> None:
     """Re-enable a disabled account."""
-    _user_change(lambda uid: auth.set_active(uid, True), email, "enabled")
+    _user_change(lambda uid: auth.set_active(uid, True), email, "enabled", "user.enable")
 
 
 @users_group.command("role")
@@ -150,7 +155,8 @@ def users_enable(email: str) -> None:
 @with_appcontext
 def users_role(email: str, role: str) -> None:
     """Change an account's role; its sessions end so the new role applies at the next sign-in."""
-    _user_change(lambda uid: auth.set_role(uid, role), email, f"now {role}, sessions ended")
+    _user_change(lambda uid: auth.set_role(uid, role), email, f"now {role}, sessions ended", "user.role",
+                 role=role)
 
 
 @users_group.command("password")
@@ -159,7 +165,8 @@ def users_role(email: str, role: str) -> None:
 @with_appcontext
 def users_password(email: str, password: str) -> None:
     """Set a new password for an account; every session of it ends."""
-    _user_change(lambda uid: auth.change_password(uid, password), email, "password changed, sessions ended")
+    _user_change(lambda uid: auth.change_password(uid, password), email, "password changed, sessions ended",
+                 "user.password")
 
 
 @click.command("demo")
