@@ -26,7 +26,8 @@ ACTIONS = (
     "device.add", "device.revoke",
     "draw.define", "draw.run", "draw.export",
     "rights.request",
-    "user.create", "user.disable", "user.enable", "user.role", "user.password",
+    "user.create", "user.invite", "user.disable", "user.enable", "user.role", "user.password",
+    "user.reset", "user.2fa",
     "responses.export",
     "areas.import",
 )

@@ -16,6 +16,8 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 #: Hub: run retention (purge) from inside the serving process this often, once across all
 #: workers; 0 turns the schedule off (then run `voxbox purge` from cron).
 PURGE_INTERVAL_HOURS = 24.0
+#: Roles that must sign in with a TOTP code as well as a password (e.g. ["admin", "officer"]).
+TOTP_REQUIRED_ROLES: list[str] = []
 #: Folder where backups land (voxbox doctor reports the newest file's age); empty: not checked.
 BACKUP_DIR = ""
 #: Let a lab hub print posters, feeds and enrollment codes while PUBLIC_URL is loopback or http.
