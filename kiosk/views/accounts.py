@@ -157,11 +157,11 @@ def code() -> ResponseReturnValue:
     """The second step of sign-in: the 6-digit code from the authenticator app."""
     pending = session.get(PENDING)
     if not pending:
-        return redirect(url_for("staff.login"), 303)
+        return redirect(url_for("staff.login"))
     user = db.session.get(User, auth.user_id_of(auth.Account(pending[0], "", "")) or 0)
     if user is None or not user.totp_secret:
         session.pop(PENDING, None)
-        return redirect(url_for("staff.login"), 303)
+        return redirect(url_for("staff.login"))
     if request.method == "POST":
         if accounts.totp_ok(user.totp_secret, request.form.get("code", "")):
             session.pop(PENDING, None)
@@ -180,7 +180,7 @@ def totp() -> ResponseReturnValue:
     elif pending:
         user_id = auth.user_id_of(auth.Account(pending[0], "", ""))
     else:
-        return redirect(url_for("staff.login"), 303)
+        return redirect(url_for("staff.login"))
     user = _user(user_id or 0)
     secret = session.get("totp_setup") or accounts.new_totp_secret()
     session["totp_setup"] = secret
