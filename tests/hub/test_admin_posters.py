@@ -184,11 +184,12 @@ def test_a_qr_too_small_to_print_is_a_422_with_the_minimum_and_can_be_overridden
     assert allowed.status_code == 200 and allowed.mimetype == "application/pdf"
 
 
-def test_the_page_speaks_welsh(app, staff_client, code) -> None:
-    token = csrf_token(staff_client, "/staff/posters/")
-    staff_client.post("/lang", data={"csrf_token": token, "lang": "cy", "next": "/staff/posters/"})
+def test_the_page_speaks_welsh(app, signed_in, code) -> None:
+    admin = signed_in("admin")
+    token = csrf_token(admin, "/staff/posters/")
+    admin.post("/lang", data={"csrf_token": token, "lang": "cy", "next": "/staff/posters/"})
 
-    page = staff_client.get(f"/staff/posters/{code}").get_data(as_text=True)
+    page = admin.get(f"/staff/posters/{code}").get_data(as_text=True)
 
     assert "Lawrlwytho’r poster" in page and "Ailgyfeirio’r cod hwn" in page
     assert "Download the poster" not in page
