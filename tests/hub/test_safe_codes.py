@@ -221,3 +221,20 @@ def test_the_placement_page_shows_scans_per_day(app, signed_in, resident, make_c
     shown = dict(re.findall(r'<tr data-day="([\d-]+)"><td>[\d-]+</td><td>(\d+)</td></tr>', page))
     assert shown == {"2026-11-02": "3", "2026-11-05": "1", today.date().isoformat(): "2"}
     assert list(shown) == sorted(shown)
+
+
+def test_retired_scans_count_and_the_timeline_groups_on_postgresql(make_app, pg_url) -> None:
+    app = make_app("hub", DATABASE_URL=pg_url, SCAN_FLUSH_SECONDS=3600)
+    with app.app_context():
+        load_demo()
+        code = tracking.create(SLUG, "cutout", "Cutout").code
+        destinations.retire(code, destinations.CLI)
+    resident = app.test_client()
+    for _ in range(2):
+        assert resident.get(f"/q/{code}").location == "/q/"
+    with app.app_context():
+        [day] = destinations.timeline(code)  # flushes the batch, then counts
+        assert (day.day, day.scans) == (dt.datetime.now(dt.UTC).date().isoformat(), 2)
+        [change] = destinations.history(code)
+        assert (change.to_target, change.by) == ("retired", "cli")
+        scans.counter_engine().dispose()
