@@ -16,7 +16,7 @@ from print import posters
 from print.formats import FORMATS, OUTPUTS
 from print.labels import STOCKS
 
-from . import consultations, deployment, destinations, placements, tracking
+from . import audit, consultations, deployment, destinations, placements, tracking
 from .posters_print_options import cli_words, print_options, print_welsh_first, spec_options
 from .problems import ProblemError
 
@@ -143,6 +143,7 @@ def repoint_cmd(code: str, slug: str | None, holding: bool) -> None:
                                    destinations.CLI)
     except (LookupError, ValueError) as exc:
         raise click.ClickException(f"{exc}; nothing changed") from None
+    audit.by_cli("code.repoint", row.code, to=row.consultation_slug)
     where = "the holding page" if holding else row.consultation_slug
     click.echo(f"{row.code} now points at {where}")
 
@@ -160,6 +161,7 @@ def retire_cmd(code: str, yes: bool) -> None:
         row = destinations.retire(code, destinations.CLI)
     except (LookupError, ValueError) as exc:
         raise click.ClickException(f"{exc}; nothing changed") from None
+    audit.by_cli("code.retire", row.code)
     click.echo(f"{row.code} is retired: its scans land on the holding page")
 
 

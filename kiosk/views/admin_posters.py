@@ -26,6 +26,7 @@ from .. import auth, consultations, deployment, destinations, placements, tracki
 from ..db import db
 from ..models import User
 from ..tracking import TrackingCode
+from .audit import log
 
 bp = Blueprint("admin_posters", __name__, url_prefix="/staff/posters")
 FIELDS = ("consultation", "kind", "label", "location")
@@ -91,6 +92,7 @@ def repoint(code: str) -> ResponseReturnValue:
         return _placement(row, {"repoint": _("Choose a consultation from the list.")}, {}), 422
     except destinations.Refused:
         return _placement(row, {"repoint": _refusal(row, target)}, {}), 422
+    log("code.repoint", row.code, to=target)
     if target == tracking.HOLDING:
         flash(_("Tracking code %(code)s now sends residents to the holding page.", code=row.code),
               "info")
@@ -112,6 +114,7 @@ def retire(code: str) -> ResponseReturnValue:
         destinations.retire(row.code, _who())
     except destinations.Refused:
         return _placement(row, {"retire": _("This code is already retired.")}, {}), 422
+    log("code.retire", row.code)
     flash(_("Tracking code %(code)s is retired: its scans now land on the holding page.",
             code=row.code), "info")
     return redirect(url_for(".placement", code=row.code), 303)

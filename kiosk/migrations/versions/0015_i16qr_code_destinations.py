@@ -1,7 +1,7 @@
 """code destinations: each tracking code's history of where it sends residents
 
-Revision ID: 0014_i16qr
-Revises: 0013_i14pc
+Revision ID: 0015_i16qr
+Revises: 0014_i16_audit
 
 One row per re-point or retirement of a code: from, to, when and who (a user id and email for
 staff in the browser, "cli" for the command line).
@@ -9,8 +9,8 @@ staff in the browser, "cli" for the command line).
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0014_i16qr'
-down_revision = '0013_i14pc'
+revision = '0015_i16qr'
+down_revision = '0014_i16_audit'
 branch_labels = None
 depends_on = None
 
