@@ -22,7 +22,7 @@ from .timeutil import utcnow
 #: Every action the log records (tests/hub/test_audit.py performs each one).
 ACTIONS = (
     "consultation.import", "consultation.status",
-    "code.repoint",
+    "code.repoint", "code.retire",
     "device.add", "device.revoke",
     "draw.define", "draw.run", "draw.export",
     "rights.request",

@@ -48,8 +48,11 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     with app.app_context():
         code = tracking.create("policing-priorities", "bus_stop", "Bus stop 3").code
     assert post(admin, f"/staff/posters/{code}/repoint", f"/staff/posters/{code}",
-                consultation="policing-priorities").status_code == 303
+                consultation="your-neighbourhood").status_code == 303
     done["code.repoint"] = code
+    assert post(admin, f"/staff/posters/{code}/retire", f"/staff/posters/{code}",
+                confirm="yes").status_code == 303
+    done["code.retire"] = code
     # devices added and revoked
     page = post(admin, "/staff/devices/", "/staff/devices/", name="Library tablet")
     assert page.status_code == 200
