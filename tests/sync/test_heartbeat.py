@@ -11,17 +11,19 @@ import re
 import pytest
 import requests
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from kiosk import auth, devices
 from kiosk.db import db
 from kiosk.devices import Device
+from kiosk.models import Response
 from kiosk.timeutil import utcnow
 from sync import client, heartbeat
 from tests.conftest import LiveServer, csrf_token
 
-from .conftest import items_of, post_items, queue
+from .conftest import add_device, items_of, post_items, queue
 
+SLUG = "policing-priorities"
 sqlite_hub = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)
 
 
@@ -172,3 +174,20 @@ def test_staleness_needs_responses_waiting_and_a_long_quiet() -> None:
     assert devices.staleness(device, 24, now) is None
     device.heartbeat = None  # an older kiosk: nothing known about its queue
     assert devices.staleness(device, 24, now) is None
+
+
+def test_the_report_names_kiosks_rather_than_their_uuids(app, staff_client) -> None:
+    device_id, _token = add_device(app, "Community centre tablet")
+    now = utcnow()
+    with app.app_context():  # three responses as the hub stores a kiosk's push
+        db.session.execute(insert(Response), [{
+            "uuid": f"00000000-0000-4000-8000-00000000000{i}", "consultation_slug": SLUG,
+            "version": 1, "answers": {}, "language": "en", "channel": "kiosk",
+            "device_id": device_id, "event_id": None, "tracking_code": None,
+            "started_at": now - dt.timedelta(minutes=5), "submitted_at": now,
+            "content_hash": "0" * 64, "received_at": now, "sync_state": "queued"} for i in range(3)])
+        db.session.commit()
+    page = staff_client.get(f"/staff/c/{SLUG}/report").get_data(as_text=True)
+    row = re.search(rf'<tr data-device="{device_id}">.*?</tr>', page, re.S)
+    assert row and "Community centre tablet" in row.group(0)
+    assert device_id not in re.sub(r"<[^>]+>", " ", page)
