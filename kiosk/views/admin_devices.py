@@ -8,6 +8,7 @@ from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 
 from .. import auth, deployment, devices
+from .audit import log
 
 bp = Blueprint("admin_devices", __name__, url_prefix="/staff/devices")
 admin_required = auth.role_required("admin")
@@ -51,6 +52,7 @@ def create() -> ResponseReturnValue:
     except ValueError as exc:
         flash(str(exc), "error")
         return _page(), 422
+    log("device.add", device.name, device=device.id)
     return _page(code, new_device=device)
 
 
@@ -63,6 +65,7 @@ def revoke(device_id: str) -> ResponseReturnValue:
     except ValueError:
         flash(_("No such device."), "error")
     else:
+        log("device.revoke", device.name, device=device.id)
         flash(_("Device %(name)s revoked.", name=device.name), "info")
     return redirect(url_for(".index"), 303)
 

@@ -1,7 +1,7 @@
 """device heartbeat: the latest a kiosk reported, and when
 
-Revision ID: 0014_i16hb
-Revises: 0013_i14pc
+Revision ID: 0015_i16hb
+Revises: 0014_i16_audit
 
 Each pull and push from a kiosk carries a heartbeat (queue depth, oldest queued response, last
 sync error, app version, free disk, battery); the hub keeps the latest one per device.
@@ -9,8 +9,8 @@ sync error, app version, free disk, battery); the hub keeps the latest one per d
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0014_i16hb'
-down_revision = '0013_i14pc'
+revision = '0015_i16hb'
+down_revision = '0014_i16_audit'
 branch_labels = None
 depends_on = None
 
