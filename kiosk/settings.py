@@ -100,6 +100,8 @@ DB_POOL_TIMEOUT = 5
 SERVER_CHANNEL_TIMEOUT = 30
 #: Kiosk: below this many MB free on its disk it takes no new residents (room is kept for sync).
 KIOSK_MIN_FREE_MB = 5.0
+#: Hub: the devices page flags a kiosk with responses queued that has not synced for this many hours.
+KIOSK_STALE_HOURS = 24.0
 #: Equality answers: any count under this is shown as "fewer than N" except to officers.
 SMALL_CELL_THRESHOLD = 10
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
@@ -135,7 +137,8 @@ def finalise(app: Flask) -> None:
     for key in ("DB_CONNECT_TIMEOUT", "DB_TCP_USER_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS",
                 "DB_LOCK_TIMEOUT_MS"):
         cfg[key] = int(cfg[key])
-    for key in ("DB_POOL_TIMEOUT", "SERVER_CHANNEL_TIMEOUT", "KIOSK_MIN_FREE_MB"):
+    for key in ("DB_POOL_TIMEOUT", "SERVER_CHANNEL_TIMEOUT", "KIOSK_MIN_FREE_MB",
+                "KIOSK_STALE_HOURS"):
         cfg[key] = float(cfg[key])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(cfg), **cfg["SQLALCHEMY_ENGINE_OPTIONS"]}
     cfg["PUBLIC_URL"] = cfg["PUBLIC_URL"].rstrip("/")
