@@ -248,3 +248,25 @@ def doctor_cmd(workers: int | None) -> None:
         raise click.ClickException(f"{len(failed)} problem(s) to fix ({app.config['ROLE']} at "
                                    f"{app.instance_path})")
     click.echo(f"no problems ({app.config['ROLE']} at {app.instance_path})")
+
+
+@click.command("backup")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@with_appcontext
+def backup_cmd(directory: str | None) -> None:
+    """Back up the database and the key files into a new dated folder under DIRECTORY
+    (default: BACKUP_DIR)."""
+    from pathlib import Path
+
+    from .. import backups
+
+    target = directory or current_app.config.get("BACKUP_DIR")
+    if not target:
+        raise click.UsageError("name a DIRECTORY or set BACKUP_DIR")
+    try:
+        made = backups.make(current_app._get_current_object(), Path(target))  # type: ignore[attr-defined]
+    except backups.BackupError as exc:
+        raise click.ClickException(f"no backup made: {exc}") from None
+    click.echo(f"backup: {made}")
+    for name in sorted(p.name for p in made.iterdir()):
+        click.echo(f"  {name}")
