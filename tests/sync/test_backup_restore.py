@@ -15,9 +15,10 @@ from pathlib import Path
 
 import requests
 
-from kiosk import backups, draws
+from kiosk import backups, contacts, draws
 from kiosk.db import db
 from kiosk.timeutil import utcnow
+from sync import keys
 
 from .conftest import deadline
 from .deploy import CSRF, Deployment
@@ -101,12 +102,19 @@ def test_a_backup_taken_during_a_push_restores_every_response_and_the_draw_keys(
         assert first.items() <= held.items()
         assert held.items() <= final.items()
         assert restored.hub_rehashed() == held
-        print(f"the backup holds {len(held)} of {len(final)} responses")
         assert served_uuids(restored) == set(held)
 
-        # the carried keys open the sealed entries: the draw is made from all five
-        with restored.app("hub"):
+        # the carried keys: the officer can open every sealed entry, a resent duplicate is still
+        # recognised (the same de-duplication hash), and the draw is made from all five
+        with restored.app("hub") as app:
             draw = draws.get(draw_id)
+            opened = [(e, draws.open_contact(keys.hub_private_key(app), e))
+                      for e in draws.entries(draw)]
+            assert len(opened) == 5 and all(contact for _e, contact in opened), opened
+            assert {c["contact"] for _e, c in opened} == {f"resident{i}@example.org" for i in range(5)}
+            for entry, contact in opened:
+                assert entry.contact_hash == contacts.dedupe_hash(
+                    keys.dedupe_key(app), draw_id, contact["kind"], contact["contact"])
             draw.closes_at = utcnow() - dt.timedelta(minutes=1)
             db.session.commit()
         ran = restored.hub_cli("draw", "run", draw_id, "--seed", "restore-drill")

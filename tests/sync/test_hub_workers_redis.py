@@ -85,3 +85,23 @@ def _logged_attempt(log: Path, n: int, status: int) -> str:
             return pid
         time.sleep(0.02)
     raise AssertionError(f"attempt {n} never reached the access log:\n{log.read_text()[-3000:]}")
+
+
+def test_a_kiosk_refuses_several_workers_with_a_clear_message(tmp_path: Path) -> None:
+    done = run(tmp_path / "kiosk", "kiosk", "serve", "--workers", "2", check=False, timeout=60)
+    assert done.returncode != 0
+    assert "--workers 2 is for a hub" in done.stderr and "ROLE=kiosk" in done.stderr, done.stderr
+
+
+def test_several_workers_on_memory_storage_warn_at_start_up(tmp_path: Path) -> None:
+    instance, port, log = tmp_path / "hub", free_port(), tmp_path / "hub.log"
+    env = {"VOXBOX_RATELIMIT_STORAGE_URI": "memory://", "VOXBOX_RATELIMIT_ENABLED": "true"}
+    hub = Proc(instance, "hub", ["serve", "--workers", "2", "--port", str(port)], env=env,
+               log=log).start()
+    try:
+        wait_for(f"http://127.0.0.1:{port}/staff/login", hub, timeout=60)
+        text = log.read_text()
+        assert "rate limits use memory:// with 2 worker processes" in text, text[-3000:]
+        assert "RATELIMIT_STORAGE_URI" in text
+    finally:
+        hub.stop()
