@@ -61,4 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
             from . import retention
 
             retention.purge_at_startup(app)  # deadlines pass while the hub is down too
+            from . import schedule
+
+            schedule.start(app)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from . import areas
+from . import areas, audit
 from .i18n import tr
 from .problems import ProblemError
 
@@ -26,6 +26,7 @@ def import_cmd(file: click.utils.LazyFile) -> None:
     except ProblemError as exc:
         click.echo(str(exc), err=True)
         raise click.ClickException("nothing imported: fix the lines above") from None
+    audit.by_cli("areas.import", getattr(file, "name", "areas"), areas=areas.describe(found))
     click.echo(f"imported {areas.describe(found)}")
 
 

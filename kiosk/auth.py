@@ -167,6 +167,31 @@ def set_active(user_id: int, active: bool) -> None:
     db.session.commit()
 
 
+def set_role(user_id: int, role: str) -> None:
+    """Change an account's role; its sessions end, so the new role applies from the next sign-in."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ValueError(f"no user with id {user_id}")
+    user.role = role
+    user.session_version += 1
+    db.session.commit()
+
+
+def find_user(email: str) -> User:
+    """The account with this email; ValueError naming it when there is none."""
+    user = db.session.execute(select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()
+    if user is None:
+        raise ValueError(f"no user with email {email.strip().lower()}")
+    return user
+
+
+def all_users() -> list[User]:
+    """Every account, by email."""
+    return list(db.session.execute(select(User).order_by(User.email)).scalars())
+
+
 def staff_pin(app: Flask) -> str:
     """The kiosk staff PIN: from config, or generated once into the instance folder."""
     if app.config.get("STAFF_PIN"):

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import draw_algorithm, draw_runs, draws, retention
+from . import audit, draw_algorithm, draw_runs, draws, retention
 
 
 @click.group("draw", help="Prize draws: verify a published draw, make or list draws.")
@@ -54,6 +54,7 @@ def run_cmd(draw_id: str, seed: str, reason: str | None, output: str | None) -> 
         made = draw_runs.run(draw, seed, "command line", reason=reason)
     except draw_runs.DrawError as exc:
         raise click.ClickException(str(exc)) from None
+    audit.by_cli("draw.run", draw.id, run=made.run)
     result = made.verification["result"]
     click.echo(f"draw {draw.id} run {made.run}: {made.entries} entries, "
                f"{len(result['winners'])} winners, {len(result['reserves'])} reserves")

@@ -16,7 +16,7 @@ from print import posters
 from print.formats import FORMATS, OUTPUTS
 from print.labels import STOCKS
 
-from . import consultations, deployment, placements, tracking
+from . import audit, consultations, deployment, placements, tracking
 from .posters_print_options import cli_words, print_options, print_welsh_first, spec_options
 from .problems import ProblemError
 
@@ -138,6 +138,7 @@ def repoint_cmd(code: str, slug: str) -> None:
         row = tracking.repoint(code, slug)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
+    audit.by_cli("code.repoint", row.code, to=row.consultation_slug)
     click.echo(f"{row.code} now points at {row.consultation_slug}")
 
 

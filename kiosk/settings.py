@@ -13,6 +13,9 @@ ROLE = "hub"
 DATABASE_URL = ""
 #: The hub's public base URL, used in links, QR codes and feeds.
 PUBLIC_URL = "http://127.0.0.1:5000"
+#: Hub: run retention (purge) from inside the serving process this often, once across all
+#: workers; 0 turns the schedule off (then run `voxbox purge` from cron).
+PURGE_INTERVAL_HOURS = 24.0
 #: Folder where backups land (voxbox doctor reports the newest file's age); empty: not checked.
 BACKUP_DIR = ""
 #: Let a lab hub print posters, feeds and enrollment codes while PUBLIC_URL is loopback or http.

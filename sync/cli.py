@@ -17,7 +17,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kiosk import deployment, devices, retention
+from kiosk import audit, deployment, devices, retention
 from kiosk.db import db
 from kiosk.models import Response
 
@@ -210,6 +210,7 @@ def devices_add(name: str, allow_insecure_url: bool) -> None:
         device, code = devices.create(name, _app().config["ENROLLMENT_CODE_TTL"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    audit.by_cli("device.add", device.name, device=device.id)
     click.echo(f"device {device.name} ({device.id})")
     click.echo(f"enrollment code: {code}  (single use, expires {device.code_expires_at}Z)")
     click.echo(f"on the kiosk: voxbox sync enroll {_app().config['PUBLIC_URL']} {code}")
@@ -231,4 +232,5 @@ def devices_revoke(name: str) -> None:
         device = devices.revoke(name)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    audit.by_cli("device.revoke", device.name, device=device.id)
     click.echo(f"revoked {device.name} ({device.id})")

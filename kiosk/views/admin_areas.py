@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from .. import areas, auth
 from ..problems import ProblemError
+from .audit import log
 
 bp = Blueprint("admin_areas", __name__, url_prefix="/staff/areas")
 MAX_CSV_BYTES = 15_000_000
@@ -39,6 +40,7 @@ def upload() -> ResponseReturnValue:
         except ProblemError as exc:
             problems = str(exc).splitlines()
         else:
+            log("areas.import", "CSV upload", areas=found["areas"])
             flash(_("Imported %(areas)s areas from %(postcodes)s postcodes, %(sectors)s sectors and "
                     "%(districts)s districts. Kiosks get them at their next sync.", **found), "ok")
             return redirect(url_for(".index"), 303)

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from .. import auth, consultations, definitions
 from ..problems import ProblemError
+from .audit import log
 
 bp = Blueprint("admin_consultations", __name__, url_prefix="/staff/consultations")
 MAX_FILE_BYTES = 1_000_000
@@ -57,6 +58,7 @@ def import_files() -> ResponseReturnValue:
     for defn in loaded:
         result = consultations.import_definition(
             defn, status=defn["status"] if apply_status else None, confirm_breaking=confirmed)
+        log("consultation.import", result.slug, result=result.action, version=result.version)
         flash(_("%(slug)s: %(action)s (version %(version)s)", slug=result.slug,
                 action=result.action, version=result.version), "ok")
         for change in result.changes:
@@ -104,6 +106,7 @@ def set_status(slug: str) -> ResponseReturnValue:
         flash(_("This consultation has no Welsh text. Add the Welsh, or tick “Publish in English"
                 " only” to open it anyway."), "error")
         return redirect(url_for("staff.consultation", slug=slug), 303)
+    log("consultation.status", slug, status=status)
     flash(_("Status set to %(status)s.", status=status), "ok")
     return redirect(url_for("staff.consultation", slug=slug), 303)
 

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from .. import auth, deployment, devices
+from .audit import log
 
 bp = Blueprint("admin_devices", __name__, url_prefix="/staff/devices")
 admin_required = auth.role_required("admin")
@@ -35,6 +36,7 @@ def create() -> ResponseReturnValue:
         flash(str(exc), "error")
         return render_template("admin/devices.html", devices=devices.all_devices(),
                                code=None), 422
+    log("device.add", device.name, device=device.id)
     return render_template("admin/devices.html", devices=devices.all_devices(), code=code,
                            new_device=device)
 
@@ -48,6 +50,7 @@ def revoke(device_id: str) -> ResponseReturnValue:
     except ValueError:
         flash(_("No such device."), "error")
     else:
+        log("device.revoke", device.name, device=device.id)
         flash(_("Device %(name)s revoked.", name=device.name), "info")
     return redirect(url_for(".index"), 303)
 

@@ -23,6 +23,7 @@ from print.formats import FORMATS, OUTPUTS
 
 from .. import auth, consultations, deployment, placements, tracking
 from ..tracking import TrackingCode
+from .audit import log
 
 bp = Blueprint("admin_posters", __name__, url_prefix="/staff/posters")
 FIELDS = ("consultation", "kind", "label", "location")
@@ -86,6 +87,7 @@ def repoint(code: str) -> ResponseReturnValue:
         tracking.repoint(row.code, slug)
     except LookupError:
         return _placement(row, {"repoint": _("Choose a consultation from the list.")}, {}), 422
+    log("code.repoint", row.code, to=slug)
     flash(_("Tracking code %(code)s now sends residents to %(slug)s.", code=row.code, slug=slug),
           "info")
     return redirect(url_for(".placement", code=row.code), 303)

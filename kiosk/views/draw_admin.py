@@ -24,6 +24,7 @@ from flask_login import current_user
 from .. import auth, consultations, draw_algorithm, draw_inbox, draw_runs, draws, rights
 from ..draws import Draw
 from ..problems import ProblemError
+from .audit import log
 
 bp = Blueprint("draw_admin", __name__, url_prefix="/staff/draws")
 manager_required = auth.role_required("admin", "officer")
@@ -91,6 +92,7 @@ def new() -> ResponseReturnValue:
         except ProblemError as exc:
             errors = {p.path: p.message for p in exc.problems}
         else:
+            log("draw.define", draw.id, consultations=",".join(draw.consultations or []))
             flash(_("Draw created."), "info")
             return redirect(url_for(".show", draw_id=draw.id), 303)
     return render_template("draws/admin_new.html", choices=choices, form=form, errors=errors), \
@@ -132,6 +134,7 @@ def run(draw_id: str) -> ResponseReturnValue:
     except draw_runs.DrawError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".show", draw_id=draw.id), 303)
+    log("draw.run", draw.id, run=made.run)
     flash(_("Draw made (run %(n)s).", n=made.run), "info")
     return redirect(url_for(".show", draw_id=draw.id), 303)
 
@@ -146,6 +149,7 @@ def export(draw_id: str) -> ResponseReturnValue:
     except draw_runs.DrawError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".show", draw_id=draw.id), 303)
+    log("draw.export", draw.id)
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="draw-{draw.id}-winners.csv"'})
 
@@ -162,9 +166,11 @@ def rights_requests() -> ResponseReturnValue:
             if request.form.get("action") == "delete":
                 done = rights.erase(contact, _secret(), reference, _actor())
                 contact = ""
+                log("rights.request", reference, kind="erase")  # the reference, never the contact
             else:
                 found = rights.find(contact, _secret())
                 rights.record_search(reference, len(found), _actor())
+                log("rights.request", reference, kind="search")
         except ValueError as exc:
             error = str(exc)
     return render_template("draws/rights.html", found=found, error=error, done=done,

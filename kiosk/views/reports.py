@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import attribution, auth, charts, consultations, equality, events, reports
+from .audit import exported
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
@@ -43,6 +44,7 @@ def report(slug: str) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/report.csv")
 @auth.staff_required
+@exported(lambda kw: kw["slug"])
 def report_csv(slug: str) -> ResponseReturnValue:
     """The filtered responses as CSV with attribution columns, safe to open in a spreadsheet
     (equality answers only for officers)."""
@@ -55,6 +57,7 @@ def report_csv(slug: str) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/report.json")
 @auth.staff_required
+@exported(lambda kw: kw["slug"])
 def report_json(slug: str) -> ResponseReturnValue:
     """The filtered responses as JSON, each with its attribution (equality answers only for officers)."""
     f, _problems = _filtered(slug)

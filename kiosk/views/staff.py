@@ -24,6 +24,7 @@ from .. import auth, consultations, deployment, equality, limits, pin_locks, res
 from ..db import db
 from ..models import Response as ResponseRow
 from . import same_site_path
+from .audit import exported
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -97,6 +98,7 @@ def consultation(slug: str) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/responses.csv")
 @auth.staff_required
+@exported(lambda kw: kw["slug"])
 def export_csv(slug: str) -> ResponseReturnValue:
     """Every response to every version as CSV, one row each, safe to open in a spreadsheet;
     equality answers only for officers."""
@@ -110,6 +112,7 @@ def export_csv(slug: str) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/equality.csv")
 @auth.staff_required
+@exported(lambda kw: kw["slug"])
 def equality_csv(slug: str) -> ResponseReturnValue:
     """Equality answers in aggregate, counts under the threshold suppressed (officers get every count)."""
     if consultations.get(slug) is None:
