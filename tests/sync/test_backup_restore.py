@@ -123,3 +123,19 @@ def test_a_backup_taken_during_a_push_restores_every_response_and_the_draw_keys(
         d.stop()
         restored.stop()
 
+
+
+def test_doctor_sees_a_backup_inside_its_dated_folder_but_not_a_half_made_one(
+        make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kiosk import doctor
+
+    folder = tmp_path / "backups"
+    app = make_app("hub", BACKUP_DIR=str(folder))
+    with app.app_context():
+        (folder / ".voxbox-20261203T000000Z.partial").mkdir(parents=True)
+        (folder / ".voxbox-20261203T000000Z.partial" / "voxbox.db").write_bytes(b"half")
+        assert doctor._backup(app).status == "fail"
+        made = backups.make(app, folder)
+        assert made.parent == folder and not list(folder.glob("*.db"))
+        check = doctor._backup(app)
+    assert check.status == "ok", check
