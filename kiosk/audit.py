@@ -13,7 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
-from sqlalchemy import JSON, Index, String, select
+from sqlalchemy import JSON, Index, String, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db
@@ -22,11 +22,12 @@ from .timeutil import utcnow
 #: Every action the log records (tests/hub/test_audit.py performs each one).
 ACTIONS = (
     "consultation.import", "consultation.status",
-    "code.repoint",
+    "code.repoint", "code.retire",
     "device.add", "device.revoke",
     "draw.define", "draw.run", "draw.export",
     "rights.request",
-    "user.create", "user.disable", "user.enable", "user.role", "user.password",
+    "user.create", "user.invite", "user.disable", "user.enable", "user.role", "user.password",
+    "user.reset", "user.2fa",
     "responses.export",
     "areas.import",
 )
@@ -47,13 +48,22 @@ class AuditEntry(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-def record(action: str, target: str, actor: str, address: str = "", **detail: str | int) -> None:
-    """Record an action (committed at once, so the record survives whatever follows)."""
+def record(action: str, target: str, actor: str, address: str = "", *, apart: bool = False,
+           **detail: str | int) -> None:
+    """Record an action (committed at once, so the record survives whatever follows).
+
+    apart: write on a connection of its own and leave the caller's session untouched (an export
+    still streaming rows from it must not see them expired by a commit)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    db.session.add(AuditEntry(action=action, target=str(target)[:200], actor=actor[:254],
-                              address=(address or "")[:64],
-                              detail={k: str(v)[:200] for k, v in detail.items()}))
+    values = {"action": action, "target": str(target)[:200], "actor": actor[:254],
+              "address": (address or "")[:64], "at": utcnow(),
+              "detail": {k: str(v)[:200] for k, v in detail.items()}}
+    if apart:
+        with db.engine.begin() as conn:
+            conn.execute(insert(AuditEntry).values(**values))
+        return
+    db.session.add(AuditEntry(**values))
     db.session.commit()
 
 

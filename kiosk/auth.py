@@ -179,6 +179,14 @@ def set_role(user_id: int, role: str) -> None:
     db.session.commit()
 
 
+def account_for(user_id: int) -> Account:
+    """The signed-in account for a user as it is now (its current session version)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ValueError(f"no user with id {user_id}")
+    return Account(_account_key(user), user.name, user.role)
+
+
 def find_user(email: str) -> User:
     """The account with this email; ValueError naming it when there is none."""
     user = db.session.execute(select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()

@@ -57,7 +57,18 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     global _busy_timeout_ms
     _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    from . import audit, db_waits, devices, draws, models, pin_locks, scans, tracking  # noqa: F401  (tables; PostgreSQL bounds)
+    from . import (  # noqa: F401  (tables; PostgreSQL bounds)
+        accounts,
+        audit,
+        db_waits,
+        destinations,
+        devices,
+        draws,
+        models,
+        pin_locks,
+        scans,
+        tracking,
+    )
 
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from . import consultations, events, questions, responses, tracking
+from . import consultations, destinations, events, questions, responses, tracking
 from .db import db
 from .models import Response
 from .scans import Scan
@@ -55,7 +55,7 @@ def load(today: dt.date | None = None, history: bool = False) -> Iterator[str]:
     span = int((dt.datetime.combine(closed.closes, dt.time(20)) - start).total_seconds())
     made = _history(rng, CLOSED, start, span, [code_for(p[0]) for p in PLACEMENTS], 260, fair)
     # The bus station poster stays up: re-point it at the open consultation, as staff would.
-    tracking.repoint(code_for("BUSST"), OPEN)
+    destinations.repoint(code_for("BUSST"), OPEN, destinations.CLI)
     recent = utcnow() - dt.timedelta(days=13)
     made += _history(rng, OPEN, recent, 13 * 86400, [code_for("BUSST")], 60, None)
     yield f"reports: {made} demo responses with scans across placements"

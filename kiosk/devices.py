@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db
@@ -20,6 +23,7 @@ from .timeutil import utcnow
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed on a tablet
 CODE_LENGTH = 12  # 60 bits, and a code lives hours, not years
+log = logging.getLogger(__name__)
 
 
 class Device(db.Model):
@@ -35,6 +39,9 @@ class Device(db.Model):
     enrolled_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
     last_sync_at: Mapped[dt.datetime | None]
+    #: The kiosk's latest heartbeat (``sync.heartbeat``) and when the hub received it.
+    heartbeat: Mapped[Any | None] = mapped_column(JSON)
+    heartbeat_at: Mapped[dt.datetime | None]
 
     @property
     def state(self) -> str:
@@ -167,6 +174,39 @@ def all_devices() -> list[Device]:
     """Every device, newest first."""
     return list(db.session.execute(select(Device).order_by(Device.created_at.desc(),
                                                           Device.name)).scalars())
+
+
+def names(ids: Iterable[str | None]) -> dict[str, str]:
+    """{device id: name} for the known devices among ids (web and paper responses have none)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(Device.id, Device.name).where(Device.id.in_(wanted))).all())
+
+
+def record_heartbeat(device_id: str, beat: dict[str, Any]) -> None:
+    """Keep a device's latest heartbeat; a database failure here is logged, never raised."""
+    try:
+        db.session.execute(update(Device).where(Device.id == device_id)
+                           .values(heartbeat=beat, heartbeat_at=utcnow())
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("heartbeat from device %s not stored", device_id, exc_info=True)
+
+
+def staleness(device: Device, stale_hours: float,
+              now: dt.datetime | None = None) -> tuple[dt.timedelta, int] | None:
+    """(time since its last sync, responses waiting) for a kiosk that has responses queued and
+    has not synced for longer than stale_hours; None for any other device."""
+    beat = device.heartbeat if isinstance(device.heartbeat, dict) else {}
+    waiting = beat.get("queued") or 0
+    since = device.last_sync_at or device.enrolled_at
+    if device.state != "enrolled" or not waiting or since is None:
+        return None
+    quiet = (now or utcnow()) - since
+    return (quiet, waiting) if quiet > dt.timedelta(hours=stale_hours) else None
 
 
 def set_aside(limit: int = 500) -> list[SetAside]:

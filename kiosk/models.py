@@ -98,6 +98,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: Bumped to end every session of this user (sign-out, password change, disabling).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Base32 TOTP secret when two-factor sign-in is on (kept like the password: hub database only).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

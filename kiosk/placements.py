@@ -190,6 +190,9 @@ def poster(public_url: str, code: str, fmt: str, output: str = "pdf",
     row = tracking.get(code)
     if row is None:
         raise LookupError(f"no tracking code {code!r}")
+    if row.retired or row.consultation_slug == tracking.HOLDING:
+        raise LookupError(f"tracking code {row.code} sends residents to the holding page: "
+                          "re-point it to an open consultation before printing")
     spec = poster_spec(public_url, row.consultation_slug, row.code, fmt, **options)
     data = render(spec, output, png_px or WEB_PX)
     return Download(data, MIMETYPES[output], f"{row.code}-{fmt}.{output}")

@@ -1,4 +1,4 @@
-"""CLI for posters: `voxbox posters make|codes|repoint`, thin wrappers over kiosk.placements."""
+"""CLI for posters: `voxbox posters make|codes|repoint|retire`, thin wrappers over kiosk.placements."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from print import posters
 from print.formats import FORMATS, OUTPUTS
 from print.labels import STOCKS
 
-from . import audit, consultations, deployment, placements, tracking
+from . import audit, consultations, deployment, destinations, placements, tracking
 from .posters_print_options import cli_words, print_options, print_welsh_first, spec_options
 from .problems import ProblemError
 
 
-@click.group("posters", help="Print QR posters for placements; list and re-point tracking codes.")
+@click.group("posters", help="Print QR posters for placements; list, re-point and retire tracking codes.")
 def posters_group() -> None:
     """Poster and tracking code commands."""
 
@@ -130,16 +130,39 @@ def codes_cmd(slug: str) -> None:
 
 @posters_group.command("repoint")
 @click.argument("code")
-@click.argument("slug")
+@click.argument("slug", required=False)
+@click.option("--holding", is_flag=True,
+              help="Send the code to the hub's holding page (lists open consultations) instead.")
 @with_appcontext
-def repoint_cmd(code: str, slug: str) -> None:
-    """Send a code's future scans to another consultation (no reprint needed)."""
+def repoint_cmd(code: str, slug: str | None, holding: bool) -> None:
+    """Send a code's future scans to an open consultation or the holding page (no reprint)."""
+    if bool(slug) == holding:
+        raise click.UsageError("give either a consultation SLUG or --holding")
     try:
-        row = tracking.repoint(code, slug)
-    except LookupError as exc:
-        raise click.ClickException(str(exc)) from None
+        row = destinations.repoint(code, tracking.HOLDING if holding else str(slug),
+                                   destinations.CLI)
+    except (LookupError, ValueError) as exc:
+        raise click.ClickException(f"{exc}; nothing changed") from None
     audit.by_cli("code.repoint", row.code, to=row.consultation_slug)
-    click.echo(f"{row.code} now points at {row.consultation_slug}")
+    where = "the holding page" if holding else row.consultation_slug
+    click.echo(f"{row.code} now points at {where}")
+
+
+@posters_group.command("retire")
+@click.argument("code")
+@click.option("--yes", is_flag=True, help="Retire without asking for confirmation.")
+@with_appcontext
+def retire_cmd(code: str, yes: bool) -> None:
+    """Retire a code for good: its scans land on the holding page and are still counted."""
+    if not yes:
+        click.confirm(f"Retire {code}? Its scans will go to the holding page from now on",
+                      abort=True)
+    try:
+        row = destinations.retire(code, destinations.CLI)
+    except (LookupError, ValueError) as exc:
+        raise click.ClickException(f"{exc}; nothing changed") from None
+    audit.by_cli("code.retire", row.code)
+    click.echo(f"{row.code} is retired: its scans land on the holding page")
 
 
 def require_public_url(allow_insecure_url: bool) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from . import events, quality, scans, tracking
+from . import devices, events, quality, scans, tracking
 from .db import db
 from .models import Response
 from .responses import CHANNELS
@@ -161,6 +161,8 @@ class Report:
     channels: dict[str, int] = field(default_factory=dict)
     events: list[tuple[str | None, dict | None, int]] = field(default_factory=list)
     devices: dict[str | None, int] = field(default_factory=dict)
+    #: {device id: name} for the kiosks in ``devices`` (and in the flagged rows)
+    device_names: dict[str, str] = field(default_factory=dict)
     device_classes: dict[str, tuple[int, int]] = field(default_factory=dict)
     days: list[Day] = field(default_factory=list)
     flags: dict[str, list[str]] = field(default_factory=dict)
@@ -191,6 +193,7 @@ def build(slug: str, f: Filters | None = None) -> Report:
     report.events = [(eid, names.get(eid) if eid else None, n)
                      for eid, n in Counter(r.event_id for r in rows).most_common()]
     report.devices = dict(Counter(r.device_id for r in rows).most_common())
+    report.device_names = devices.names(r.device_id for r in every)
     report.device_classes = {
         d: (sum(h.device == d and h.stage == "scan" for h in hits),
             sum(h.device == d and h.stage == "start" for h in hits)) for d in DEVICE_CLASSES}

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db
 from .timeutil import utcnow
+from .tracking import HOLDING
 
 STAGES = ("scan", "start")
 DEVICE_CLASSES = ("phone", "tablet", "desktop", "other")
@@ -143,12 +144,15 @@ def _insert_once(engine: Engine, rows: list[dict]) -> None:
         conn.execute(dialect.insert(Scan).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
-_LIVE_CODE = "SELECT consultation_slug FROM tracking_codes WHERE code = {} AND NOT retired"
+# a retired code's scans land on the holding page (and are counted like any other)
+_LIVE_CODE = (f"SELECT CASE WHEN retired THEN '{HOLDING}' ELSE consultation_slug END"
+              " FROM tracking_codes WHERE code = {}")
 
 
 def count_scan(code: str, device: str, first: bool) -> str | None:
-    """Count a scan of a live code and return the consultation it points at, or None for an
-    unknown or retired code (nothing counted). The target comes only from the hub's own table."""
+    """Count a scan of a known code and return where it sends the resident: a consultation's
+    slug, or tracking.HOLDING for the holding page (a retired code, or a code pointed there).
+    None for an unknown code (nothing counted). The target comes only from the hub's own table."""
     slug = live_codes().target(code)
     if slug is not None:
         buffer().add({"at": utcnow(), "stage": "scan", "code": code, "consultation_slug": slug,
@@ -180,7 +184,7 @@ class LiveCodes:
         self.known: dict[str, tuple[str, float]] = {}
 
     def target(self, code: str) -> str | None:
-        """The slug a live code points at, or None for an unknown or retired code."""
+        """Where a known code points (a slug or the holding page), or None for an unknown code."""
         now = self.clock()
         hit = self.known.get(code)
         if hit is not None and hit[1] > now:

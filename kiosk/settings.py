@@ -16,6 +16,8 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 #: Hub: run retention (purge) from inside the serving process this often, once across all
 #: workers; 0 turns the schedule off (then run `voxbox purge` from cron).
 PURGE_INTERVAL_HOURS = 24.0
+#: Roles that must sign in with a TOTP code as well as a password (e.g. ["admin", "officer"]).
+TOTP_REQUIRED_ROLES: list[str] = []
 #: Folder where backups land (voxbox doctor reports the newest file's age); empty: not checked.
 BACKUP_DIR = ""
 #: Let a lab hub print posters, feeds and enrollment codes while PUBLIC_URL is loopback or http.
@@ -98,6 +100,8 @@ DB_POOL_TIMEOUT = 5
 SERVER_CHANNEL_TIMEOUT = 30
 #: Kiosk: below this many MB free on its disk it takes no new residents (room is kept for sync).
 KIOSK_MIN_FREE_MB = 5.0
+#: Hub: the devices page flags a kiosk with responses queued that has not synced for this many hours.
+KIOSK_STALE_HOURS = 24.0
 #: Equality answers: any count under this is shown as "fewer than N" except to officers.
 SMALL_CELL_THRESHOLD = 10
 #: Flask-Limiter storage; memory is fine for a kiosk and a single-process hub.
@@ -133,7 +137,8 @@ def finalise(app: Flask) -> None:
     for key in ("DB_CONNECT_TIMEOUT", "DB_TCP_USER_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS",
                 "DB_LOCK_TIMEOUT_MS"):
         cfg[key] = int(cfg[key])
-    for key in ("DB_POOL_TIMEOUT", "SERVER_CHANNEL_TIMEOUT", "KIOSK_MIN_FREE_MB"):
+    for key in ("DB_POOL_TIMEOUT", "SERVER_CHANNEL_TIMEOUT", "KIOSK_MIN_FREE_MB",
+                "KIOSK_STALE_HOURS"):
         cfg[key] = float(cfg[key])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(cfg), **cfg["SQLALCHEMY_ENGINE_OPTIONS"]}
     cfg["PUBLIC_URL"] = cfg["PUBLIC_URL"].rstrip("/")

@@ -13,7 +13,7 @@ from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import consultations, scans
+from . import consultations
 from .db import db
 from .timeutil import utcnow
 
@@ -21,10 +21,14 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 KINDS = ("bus_stop", "cutout", "leaflet", "event", "other")
 BODY_LENGTH = 5
 MAX_LABEL, MAX_LOCATION = 200, 300  # the column sizes below
+#: The target of a code sent to the hub's holding page (never a consultation slug, which starts
+#: with a letter or digit).
+HOLDING = "_holding"
 
 
 class TrackingCode(db.Model):
-    """A placement's code, pointing at a consultation; re-pointable without reprinting."""
+    """A placement's code, pointing at a consultation or the holding page (kiosk.destinations
+    re-points and retires it)."""
 
     __tablename__ = "tracking_codes"
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -109,19 +113,6 @@ def get(code: str | None) -> TrackingCode | None:
     if not is_valid(code):
         return None
     return db.session.get(TrackingCode, normalise(code))
-
-
-def repoint(code: str, consultation_slug: str) -> TrackingCode:
-    """Send a code's future scans to another existing consultation (LookupError if either the
-    code or the consultation is unknown)."""
-    _consultation(consultation_slug)
-    row = get(code)
-    if row is None:
-        raise LookupError(f"no tracking code {code!r}")
-    row.consultation_slug = consultation_slug
-    db.session.commit()
-    scans.live_codes().forget(row.code)
-    return row
 
 
 def for_consultation(slug: str) -> list[TrackingCode]:

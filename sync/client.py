@@ -26,7 +26,7 @@ from kiosk.kiosk_state import get_setting, set_setting
 from kiosk.models import Response
 from kiosk.timeutil import iso, utcnow
 
-from . import entries, wire
+from . import entries, heartbeat, wire
 from . import pull as pull_mod
 from .transport import Hub, SyncError
 
@@ -115,8 +115,9 @@ def pull(app: Flask, hub: Hub | None = None) -> dict[str, Any]:
         # An ETag stored by an older release (or schema) says "you have all of this that *it*
         # understood": after an upgrade, fetch the whole document again.
         etag = get_setting(ETAG) if get_setting(ETAG_FOR) == understands() else None
+        headers = {**heartbeat.header(app), **({"If-None-Match": etag} if etag else {})}
         sent = utcnow_precise()
-        reply = hub.call("GET", "/api/v1/pull", headers={"If-None-Match": etag} if etag else None)
+        reply = hub.call("GET", "/api/v1/pull", headers=headers)
         # the hub's clock, measured at every pull: dates on this kiosk follow it, not its own
         clock.record_pull(clock.skew_from(reply.headers.get("Date"), sent, utcnow_precise()))
     if reply.status == 304:
@@ -183,7 +184,8 @@ def push(app: Flask, hub: Hub | None = None,
         for rows in queued_batches(app.config["SYNC_BATCH_SIZE"]):
             body = wire.gzip_json({"batch_id": str(uuid.uuid4()),
                                    "items": [wire.item(r) for r in rows]})
-            reply = hub.call("POST", "/api/v1/responses", body=body, headers=JSON_GZIP)
+            reply = hub.call("POST", "/api/v1/responses", body=body,
+                             headers={**JSON_GZIP, **heartbeat.header(app)})
             totals.update(apply_receipt(reply.body.get("items", []), {r.uuid for r in rows}))
             if progress:
                 progress(len(rows))
@@ -196,7 +198,7 @@ def push(app: Flask, hub: Hub | None = None,
 def push_entries(app: Flask, hub: Hub | None = None) -> dict[str, int]:
     """Send every queued sealed draw entry; blobs go only on the hub's receipt for them."""
     with _calling(app, hub) as hub:
-        return entries.push(hub, app.config["SYNC_BATCH_SIZE"])
+        return entries.push(hub, app.config["SYNC_BATCH_SIZE"], lambda: heartbeat.header(app))
 
 
 def apply_receipt(items: list[Any], expected: set[str] | None = None) -> Counter[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuidlib
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -129,11 +130,12 @@ def item(e: Entry) -> dict[str, Any]:
     return {"record": record, "hash": e.content_hash}
 
 
-def push(hub: Any, size: int = 500) -> dict[str, int]:
+def push(hub: Any, size: int = 500,
+         extra_headers: Callable[[], dict[str, str]] | None = None) -> dict[str, int]:
     """Send every queued entry to the hub (``/api/v1/entries``) and settle each batch's receipt.
 
     ``hub`` is the sync client's connection (``sync.transport.Hub``): retries, backoff and errors
-    are the same as for responses.
+    are the same as for responses. ``extra_headers`` adds headers to each batch (the heartbeat).
     """
     from . import wire
 
@@ -144,7 +146,8 @@ def push(hub: Any, size: int = 500) -> dict[str, int]:
         if not items:
             break
         reply = hub.call("POST", "/api/v1/entries", body=wire.gzip_json({"items": items}),
-                         headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+                         headers={"Content-Type": "application/json", "Content-Encoding": "gzip",
+                                  **(extra_headers() if extra_headers else {})})
         counts = apply_receipt(reply.body.get("items", []), {i["record"]["id"] for i in items})
         totals.update(counts)
         if counts["unanswered"] == len(items):

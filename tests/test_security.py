@@ -9,7 +9,9 @@ import pytest
 from .conftest import csrf_token
 
 PROTECTED = ("/staff", "/admin")
-OPEN = {"/staff/login", "/staff/logout"}
+# An invitation or reset link is for someone not yet signed in: the token is the credential, and an
+# unknown one is a 410 (tests/hub/test_accounts.py, tests/browser/test_accounts_browser.py).
+OPEN = {"/staff/login", "/staff/logout", "/staff/accept/<token>"}
 
 
 def protected_rules(app) -> list:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk import tracking
+from kiosk import destinations, tracking
 
 from .conftest import csrf_token, rows
 
@@ -44,7 +44,7 @@ def test_create_and_repoint(app) -> None:
     with app.app_context():
         row = tracking.create("policing-priorities", "bus_stop", "Stop 14, High St")
         assert tracking.get(row.code.lower()).label == "Stop 14, High St"
-        tracking.repoint(row.code, "police-budget-2027")
+        destinations.repoint(row.code, "police-budget-2027", destinations.CLI)
         assert tracking.get(row.code).consultation_slug == "police-budget-2027"
         with pytest.raises(ValueError, match="kind must be one of"):
             tracking.create("policing-priorities", "lamp_post", "Lamp")
@@ -55,7 +55,7 @@ def test_create_and_repoint(app) -> None:
         with pytest.raises(LookupError, match="no consultation 'nowhere'"):
             tracking.create("nowhere", "cutout", "Lost")
         with pytest.raises(LookupError, match="no consultation 'nowhere'"):
-            tracking.repoint(row.code, "nowhere")
+            destinations.repoint(row.code, "nowhere", destinations.CLI)
         assert tracking.get(row.code).consultation_slug == "police-budget-2027"
 
 

@@ -17,8 +17,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     if app.config["ROLE"] == "hub":  # the sync API and device admin exist only on the hub
-        from . import admin_devices, api, audit
+        from . import accounts, admin_devices, api, audit
 
+        app.register_blueprint(accounts.bp)
         app.register_blueprint(api.bp)
         app.register_blueprint(admin_devices.bp)
         app.register_blueprint(audit.bp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 
 from .. import auth, deployment, devices
@@ -13,11 +14,27 @@ bp = Blueprint("admin_devices", __name__, url_prefix="/staff/devices")
 admin_required = auth.role_required("admin")
 
 
+def _page(code: str | None = None, **extra: object) -> str:
+    """The devices page: every device, its last heartbeat, and a warning for each stale kiosk."""
+    listed = devices.all_devices()
+    hours = current_app.config["KIOSK_STALE_HOURS"]
+    stale = {}
+    for d in listed:
+        found = devices.staleness(d, hours)
+        if found:
+            quiet, waiting = found
+            stale[d.id] = ngettext("Not synced for %(time)s, %(num)d response waiting",
+                                   "Not synced for %(time)s, %(num)d responses waiting", waiting,
+                                   time=format_timedelta(quiet, threshold=1.1))
+    return render_template("admin/devices.html", devices=listed, stale=stale, code=code,
+                           stale_hours=hours, **extra)
+
+
 @bp.get("/")
 @admin_required
 def index() -> ResponseReturnValue:
-    """Every device with its state and last sync, and a form to add one."""
-    return render_template("admin/devices.html", devices=devices.all_devices(), code=None)
+    """Every device with its state, last sync and last heartbeat, and a form to add one."""
+    return _page()
 
 
 @bp.post("/")
@@ -28,17 +45,15 @@ def create() -> ResponseReturnValue:
         deployment.require_public_url(current_app.config, request.host)
     except deployment.InsecureURL as exc:
         flash(str(exc), "error")
-        return render_template("admin/devices.html", devices=devices.all_devices(), code=None), 409
+        return _page(), 409
     try:
         device, code = devices.create(request.form.get("name", ""),
                                       current_app.config["ENROLLMENT_CODE_TTL"])
     except ValueError as exc:
         flash(str(exc), "error")
-        return render_template("admin/devices.html", devices=devices.all_devices(),
-                               code=None), 422
+        return _page(), 422
     log("device.add", device.name, device=device.id)
-    return render_template("admin/devices.html", devices=devices.all_devices(), code=code,
-                           new_device=device)
+    return _page(code, new_device=device)
 
 
 @bp.post("/<device_id>/revoke")
@@ -59,4 +74,6 @@ def revoke(device_id: str) -> ResponseReturnValue:
 @admin_required
 def set_aside() -> ResponseReturnValue:
     """Pushed items the hub did not store: conflicts (same UUID, other content) and rejects."""
-    return render_template("admin/set_aside.html", items=devices.set_aside())
+    items = devices.set_aside()
+    return render_template("admin/set_aside.html", items=items,
+                           names=devices.names(it.device_id for it in items))

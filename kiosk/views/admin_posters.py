@@ -18,10 +18,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from print.formats import FORMATS, OUTPUTS
 
-from .. import auth, consultations, deployment, placements, tracking
+from .. import auth, consultations, deployment, destinations, placements, tracking
+from ..db import db
+from ..models import User
 from ..tracking import TrackingCode
 from .audit import log
 
@@ -78,19 +81,60 @@ def placement(code: str) -> ResponseReturnValue:
 
 
 @bp.post("/<code>/repoint")
-@auth.staff_required
+@auth.role_required("admin")
 def repoint(code: str) -> ResponseReturnValue:
-    """Send a code's future scans to another consultation, without reprinting."""
+    """Send a code's future scans to an open consultation or the holding page (admins only)."""
     row = _row(code)
-    slug = request.form.get("consultation", "").strip()
+    target = request.form.get("consultation", "").strip()
     try:
-        tracking.repoint(row.code, slug)
+        destinations.repoint(row.code, target, _who())
     except LookupError:
         return _placement(row, {"repoint": _("Choose a consultation from the list.")}, {}), 422
-    log("code.repoint", row.code, to=slug)
-    flash(_("Tracking code %(code)s now sends residents to %(slug)s.", code=row.code, slug=slug),
-          "info")
+    except destinations.Refused:
+        return _placement(row, {"repoint": _refusal(row, target)}, {}), 422
+    log("code.repoint", row.code, to=target)
+    if target == tracking.HOLDING:
+        flash(_("Tracking code %(code)s now sends residents to the holding page.", code=row.code),
+              "info")
+    else:
+        flash(_("Tracking code %(code)s now sends residents to %(slug)s.", code=row.code,
+                slug=target), "info")
     return redirect(url_for(".placement", code=row.code), 303)
+
+
+@bp.post("/<code>/retire")
+@auth.role_required("admin")
+def retire(code: str) -> ResponseReturnValue:
+    """Retire a code once the admin has ticked the confirmation (admins only)."""
+    row = _row(code)
+    if request.form.get("confirm") != "yes":
+        return _placement(row, {"retire": _("Tick the box to confirm you want to retire this "
+                                            "code.")}, {}), 422
+    try:
+        destinations.retire(row.code, _who())
+    except destinations.Refused:
+        return _placement(row, {"retire": _("This code is already retired.")}, {}), 422
+    log("code.retire", row.code)
+    flash(_("Tracking code %(code)s is retired: its scans now land on the holding page.",
+            code=row.code), "info")
+    return redirect(url_for(".placement", code=row.code), 303)
+
+
+def _who() -> str:
+    """The signed-in admin as the destination history records them: user id and email."""
+    user_id = auth.user_id_of(current_user)
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return f"user {user_id} {user.email}" if user else f"user {user_id}"
+
+
+def _refusal(row: TrackingCode, target: str) -> str:
+    """Why a re-point was refused, in the interface language."""
+    if row.retired:
+        return _("This code is retired, so it cannot be re-pointed.")
+    if row.consultation_slug == target:
+        return _("This code already sends residents there.")
+    return _("A code can only send residents to an open consultation or the holding page: "
+             "%(slug)s is a draft or closed.", slug=target)
 
 
 @bp.get("/<code>/poster")
@@ -152,11 +196,10 @@ def _index(form: dict[str, str], errors: dict[str, str]) -> str:
     every = consultations.all_consultations()
     return render_template("admin/posters.html", form=form, errors=errors, kinds=kind_names(),
                            groups=[(c, placements.with_scans(c.slug)) for c in every],
-                           choices=every)
+                           holding=placements.with_scans(tracking.HOLDING), choices=every)
 
 
 def _placement(row: TrackingCode, errors: dict[str, str], choice: dict[str, Any]) -> str:
-    every = consultations.all_consultations()
     return render_template(
         "admin/placement.html", row=row, errors=errors, kinds=kind_names(),
         formats=[(name, label, FORMATS[name].scan_distance_m)
@@ -164,5 +207,9 @@ def _placement(row: TrackingCode, errors: dict[str, str], choice: dict[str, Any]
         outputs=OUTPUTS, choice=choice or _choice({}),
         scans=placements.scan_counts([row.code]).get(row.code, 0),
         url=placements.short_url(current_app.config["PUBLIC_URL"], row.code),
-        target=consultations.get(row.consultation_slug),
-        choices=[c for c in every if c.slug != row.consultation_slug])
+        target=consultations.get(row.consultation_slug), holding=tracking.HOLDING,
+        titles={c.slug: c.title for c in consultations.all_consultations()},
+        history=destinations.history(row.code), timeline=destinations.timeline(row.code),
+        is_admin=current_user.has_role("admin"),
+        choices=[c for c in consultations.open_consultations()
+                 if c.slug != row.consultation_slug])

@@ -143,6 +143,7 @@ def enroll() -> ResponseReturnValue:
 @device_required
 def pull(device: devices.Device) -> ResponseReturnValue:
     """Open consultations with their versions, events and the hub's public key; ETag'd."""
+    from sync import heartbeat
     from sync import pull as pull_mod
 
     doc = pull_mod.document(current_app)
@@ -153,6 +154,7 @@ def pull(device: devices.Device) -> ResponseReturnValue:
         resp = send(doc)
     resp.headers["ETag"] = tag
     resp.headers["Cache-Control"] = "private, no-cache"
+    heartbeat.receive(device.id, request.headers.get(heartbeat.HEADER))
     return resp
 
 
@@ -160,11 +162,14 @@ def pull(device: devices.Device) -> ResponseReturnValue:
 @device_required
 def push(device: devices.Device) -> ResponseReturnValue:
     """Store a batch of responses, each UUID once; answer with a receipt line per item."""
-    from sync import ingest
+    from sync import heartbeat, ingest
 
     payload = read_json("PushRequest")
     receipt = ingest.ingest(payload["items"], device_id=device.id,
                             batch_id=payload.get("batch_id"))
+    # after the receipt is stored, and only as information: the receipt is the same either way
+    heartbeat.receive(device.id, request.headers.get(heartbeat.HEADER),
+                      settled=len(receipt["items"]))
     return send(receipt)
 
 
@@ -172,10 +177,12 @@ def push(device: devices.Device) -> ResponseReturnValue:
 @device_required
 def push_entries(device: devices.Device) -> ResponseReturnValue:
     """Store a batch of sealed prize-draw entries, each id once; a receipt line per item."""
-    from sync import entries
+    from sync import entries, heartbeat
 
     payload = read_json("EntryPushRequest")
-    return send(entries.ingest(payload["items"], device_id=device.id))
+    receipt = entries.ingest(payload["items"], device_id=device.id)
+    heartbeat.receive(device.id, request.headers.get(heartbeat.HEADER))
+    return send(receipt)
 
 
 @bp.route("/<path:_rest>", methods=METHODS)

@@ -38,8 +38,9 @@ def exported(target: Callable[[dict[str, Any]], str]) -> Callable:
         @functools.wraps(view)
         def inner(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             response = make_response(view(*args, **kwargs))
-            if response.status_code == 200:
-                log("responses.export", target(kwargs), file=request.path.rsplit("/", 1)[-1])
+            if response.status_code == 200:  # the rows may still be streaming from the session
+                audit.record("responses.export", target(kwargs), actor(), request.remote_addr or "",
+                             apart=True, file=request.path.rsplit("/", 1)[-1])
             return response
 
         return inner

@@ -24,6 +24,7 @@ from .. import auth, consultations, deployment, equality, limits, pin_locks, res
 from ..db import db
 from ..models import Response as ResponseRow
 from . import same_site_path
+from .accounts import start_second_step
 from .audit import exported
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -46,6 +47,10 @@ def login() -> ResponseReturnValue:
             flash(_("That PIN is not right.") if kiosk else _("Email or password not recognised."),
                   "error")
             return render_template("staff/login.html", kiosk=kiosk), 401
+        if not kiosk:  # the hub's second step (TOTP), when the account has or needs one
+            second = start_second_step(account, request.args.get("next"))
+            if second is not None:
+                return second
         login_user(account)
         # back to the page that asked for a sign-in (e.g. the hub's kiosk pages), if it is ours
         return redirect(same_site_path(request.args.get("next")) or url_for(".dashboard"), 303)

@@ -112,23 +112,24 @@ def test_png_svg_and_sticker_downloads(app, staff_client, code) -> None:
     assert pdfcheck.decoded(pdfcheck.rasterise(sheet.data, 1600)) == [url] * 21
 
 
-def test_repoint_changes_where_the_code_redirects(app, staff_client, resident, code) -> None:
+def test_repoint_changes_where_the_code_redirects(app, signed_in, resident, code) -> None:
+    admin = signed_in("admin")
     assert resident.get(f"/q/{code}").location == f"/c/{SLUG}?code={code}"
     page = f"/staff/posters/{code}"
-    token = csrf_token(staff_client, page)
-    assert 'value="town-centre-safety"' in staff_client.get(page).get_data(as_text=True)
+    token = csrf_token(admin, page)
+    assert 'value="your-neighbourhood"' in admin.get(page).get_data(as_text=True)
 
-    assert staff_client.post(f"{page}/repoint", data={"consultation": "town-centre-safety"}
-                             ).status_code == 400  # no CSRF token
-    r = staff_client.post(f"{page}/repoint", data={"csrf_token": token,
-                                                   "consultation": "town-centre-safety"})
+    assert admin.post(f"{page}/repoint", data={"consultation": "your-neighbourhood"}
+                      ).status_code == 400  # no CSRF token
+    r = admin.post(f"{page}/repoint", data={"csrf_token": token,
+                                            "consultation": "your-neighbourhood"})
 
     assert r.status_code == 303 and r.location == page
-    assert resident.get(f"/q/{code}").location == f"/c/town-centre-safety?code={code}"
+    assert resident.get(f"/q/{code}").location == f"/c/your-neighbourhood?code={code}"
     with app.app_context():
-        assert tracking.get(code).consultation_slug == "town-centre-safety"
-    listing = staff_client.get("/staff/posters/").get_data(as_text=True)
-    town = listing.index('id="c-town-centre-safety"')
+        assert tracking.get(code).consultation_slug == "your-neighbourhood"
+    listing = admin.get("/staff/posters/").get_data(as_text=True)
+    town = listing.index('id="c-your-neighbourhood"')
     assert listing.index(f'data-code="{code}"') > town
 
 
@@ -146,7 +147,8 @@ def test_bad_placements_are_refused_with_a_reason(app, staff_client) -> None:
     assert count_codes(app) == before
 
 
-def test_bad_poster_requests_are_refused_with_a_reason(app, staff_client, code) -> None:
+def test_bad_poster_requests_are_refused_with_a_reason(app, staff_client, signed_in,
+                                                       code) -> None:
     base = f"/staff/posters/{code}/poster"
     cases = [("format=poster", "unknown format &#39;poster&#39;"),
              ("format=a4&output=gif", "unknown output &#39;gif&#39;")]
@@ -157,8 +159,9 @@ def test_bad_poster_requests_are_refused_with_a_reason(app, staff_client, code) 
     assert staff_client.get("/staff/posters/ABCDEF/poster").status_code == 404
     mistyped = code[:-1] + ("Z" if code[-1] != "Z" else "Y")  # wrong check character
     assert staff_client.get(f"/staff/posters/{mistyped}").status_code == 404
-    token = csrf_token(staff_client, f"/staff/posters/{code}")
-    r = staff_client.post(f"/staff/posters/{code}/repoint",
+    admin = signed_in("admin")
+    token = csrf_token(admin, f"/staff/posters/{code}")
+    r = admin.post(f"/staff/posters/{code}/repoint",
                           data={"csrf_token": token, "consultation": "no-such-thing"})
     assert r.status_code == 422 and "Choose a consultation from the list." in r.get_data(as_text=True)
     with app.app_context():
@@ -181,11 +184,12 @@ def test_a_qr_too_small_to_print_is_a_422_with_the_minimum_and_can_be_overridden
     assert allowed.status_code == 200 and allowed.mimetype == "application/pdf"
 
 
-def test_the_page_speaks_welsh(app, staff_client, code) -> None:
-    token = csrf_token(staff_client, "/staff/posters/")
-    staff_client.post("/lang", data={"csrf_token": token, "lang": "cy", "next": "/staff/posters/"})
+def test_the_page_speaks_welsh(app, signed_in, code) -> None:
+    admin = signed_in("admin")
+    token = csrf_token(admin, "/staff/posters/")
+    admin.post("/lang", data={"csrf_token": token, "lang": "cy", "next": "/staff/posters/"})
 
-    page = staff_client.get(f"/staff/posters/{code}").get_data(as_text=True)
+    page = admin.get(f"/staff/posters/{code}").get_data(as_text=True)
 
     assert "Lawrlwytho’r poster" in page and "Ailgyfeirio’r cod hwn" in page
     assert "Download the poster" not in page

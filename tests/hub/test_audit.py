@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
-from kiosk import audit, draws, tracking
+from kiosk import audit, auth, draws, tracking
 from kiosk.db import db
 from kiosk.timeutil import utcnow
 
@@ -47,8 +48,11 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     with app.app_context():
         code = tracking.create("policing-priorities", "bus_stop", "Bus stop 3").code
     assert post(admin, f"/staff/posters/{code}/repoint", f"/staff/posters/{code}",
-                consultation="policing-priorities").status_code == 303
+                consultation="your-neighbourhood").status_code == 303
     done["code.repoint"] = code
+    assert post(admin, f"/staff/posters/{code}/retire", f"/staff/posters/{code}",
+                confirm="yes").status_code == 303
+    done["code.retire"] = code
     # devices added and revoked
     page = post(admin, "/staff/devices/", "/staff/devices/", name="Library tablet")
     assert page.status_code == 200
@@ -86,6 +90,19 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
                       ).exit_code == 0
     for action in ("user.create", "user.disable", "user.enable", "user.role", "user.password"):
         done[action] = "new@example.org"
+    # staff accounts in the browser: invitation, reset link, two-factor set-up
+    assert post(admin, "/staff/users/", "/staff/users/", email="invited@example.org", name="Invited",
+                role="staff").status_code == 200
+    done["user.invite"] = "invited@example.org"
+    with app.app_context():
+        invited_id = auth.find_user("invited@example.org").id
+    assert post(admin, f"/staff/users/{invited_id}/reset", "/staff/users/").status_code == 200
+    done["user.reset"] = "invited@example.org"
+    secret = re.search(r"data-totp-secret>([A-Z2-7]+)<", staff.get("/staff/2fa").get_data(as_text=True)).group(1)
+    assert post(staff, "/staff/2fa", "/staff/2fa", code=pyotp.TOTP(secret).now()).status_code == 303
+    [twofa] = entries(app, "user.2fa")
+    assert twofa.target.startswith("staff-") and twofa.detail == {"state": "on"}
+    done["user.2fa"] = twofa.target
     # an export of responses (by a staff member)
     assert staff.get("/staff/c/policing-priorities/responses.csv").status_code == 200
     done["responses.export"] = "policing-priorities"

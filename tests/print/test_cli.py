@@ -323,15 +323,17 @@ def test_repoint_sends_new_scans_to_another_consultation(hub, make, work) -> Non
     code = manifest(work / "out")[0]["code"]
     runner = hub.test_cli_runner()
 
-    result = runner.invoke(args=["posters", "repoint", code.lower(), "town-centre-safety"])
+    result = runner.invoke(args=["posters", "repoint", code.lower(), "your-neighbourhood"])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{code} now points at town-centre-safety\n"
-    assert hub.test_client().get(f"/q/{code}").location == f"/c/town-centre-safety?code={code}"
+    assert result.stdout == f"{code} now points at your-neighbourhood\n"
+    assert hub.test_client().get(f"/q/{code}").location == f"/c/your-neighbourhood?code={code}"
     refused = runner.invoke(args=["posters", "repoint", code, "no-such-thing"])
     assert refused.exit_code == 1 and "no consultation 'no-such-thing'" in refused.stderr
+    closed = runner.invoke(args=["posters", "repoint", code, "town-centre-safety"])
+    assert closed.exit_code == 1 and "town-centre-safety is not open" in closed.stderr
     with hub.app_context():
-        assert tracking.get(code).consultation_slug == "town-centre-safety"
+        assert tracking.get(code).consultation_slug == "your-neighbourhood"
 
 
 def test_production_options_reach_the_print_file(make, work) -> None:
