@@ -22,8 +22,8 @@ from .retention import LAST_PURGE
 from .timeutil import utcnow
 
 #: Instance files that hold secrets or personal data and must be readable by the owner only.
-PRIVATE = ("config.py", "secret_key", "draw_dedupe.key", "staff_pin", "demo_password", "voxbox.db",
-           "voxbox.db-wal", "voxbox.db-shm")
+PRIVATE = ("config.py", "secret_key", "draw_dedupe.key", "hub_x25519.pem", "staff_pin",
+           "demo_password", "voxbox.db", "voxbox.db-wal", "voxbox.db-shm")
 STALE = dt.timedelta(days=2)
 
 
@@ -154,8 +154,10 @@ def _backup(app: Flask) -> Check:
     if not folder:
         return Check("last backup", "warn", "BACKUP_DIR is not set, so backups cannot be checked")
     path = Path(folder)
-    newest = max((p.stat().st_mtime for p in path.iterdir() if p.is_file()), default=None) \
-        if path.is_dir() else None
+    # any file at any depth (voxbox backup writes dated folders); hidden ones are half-made
+    newest = max((p.stat().st_mtime for p in path.rglob("*") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                 default=None) if path.is_dir() else None
     if newest is None:
         return Check("last backup", "fail", f"no backup in {path}")
     age = utcnow() - dt.datetime.fromtimestamp(newest, dt.UTC).replace(tzinfo=None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 import yaml
@@ -14,6 +15,9 @@ from flask.cli import with_appcontext
 
 from .. import audit, auth, consultations, definitions
 from ..problems import ProblemError
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 @click.group("consultations", help="Import, export and list consultation definitions.")
@@ -189,28 +193,56 @@ def demo_cmd(count: int, seed: int | None) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Threads (per worker process with --workers).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Hub only: serve with gunicorn and N worker processes (default: one waitress "
+                   "process). A kiosk refuses more than one.")
 @click.option("--demo/--no-demo", default=False, help="Load the demo content first.")
 @with_appcontext
-def serve_cmd(host: str, port: int, threads: int, demo: bool) -> None:
-    """Serve the app with the waitress production server."""
-    from waitress import serve
-
+def serve_cmd(host: str, port: int, threads: int, workers: int | None, demo: bool) -> None:
+    """Serve the app: waitress, or gunicorn with --workers on a hub."""
     from .. import demo as demo_mod
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    role = app.config["ROLE"]
+    if workers is not None and workers > 1 and role != "hub":
+        # One process owns a kiosk's SQLite queue and its PIN lock-outs; more would gain nothing.
+        raise click.ClickException(f"--workers {workers} is for a hub; this instance has ROLE="
+                                   f"{role}, which is served by one waitress process (drop --workers).")
     if demo:
         app.config["DEMO"] = True  # the demo shows the kiosk pages from the hub to anyone
         for line in demo_mod.load(app, history=True):
             click.echo(line)
     base = f"http://{host}:{port}"
-    click.echo(f"voxbox ({app.config['ROLE']}) on {base}")
+    click.echo(f"voxbox ({role}) on {base}")
     click.echo(f"  kiosk:  {base}/kiosk/")
-    if app.config["ROLE"] == "hub":
+    if role == "hub":
         click.echo(f"  phone:  {base}/")
     click.echo(f"  staff:  {base}/staff/")
+    if role == "hub" and workers is not None:
+        _serve_gunicorn(app, host, port, threads, workers)
+        return
+    from waitress import serve
+
     serve(app, host=host, port=port, threads=threads, ident="voxbox",
           channel_timeout=app.config["SERVER_CHANNEL_TIMEOUT"])
+
+
+def _serve_gunicorn(app: Flask, host: str, port: int, threads: int, workers: int) -> None:
+    """Run the hub under gunicorn, warning first if its rate limits would count per process."""
+    from .. import hub_server, limits
+    from ..db import db
+
+    warning = limits.per_process_warning(
+        app.config["ROLE"], str(app.config.get("RATELIMIT_STORAGE_URI", "memory://")), workers,
+        bool(app.config.get("RATELIMIT_ENABLED", True)))
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"  gunicorn: {workers} worker(s) x {threads} threads")
+    db.engine.dispose()  # the workers build their own apps and pools; none inherit a connection
+    hub_server.run(hub_server.options(host, port, workers, threads,
+                                      int(app.config["SERVER_CHANNEL_TIMEOUT"])))
 
 
 @click.command("kiosk")
@@ -275,3 +307,25 @@ def doctor_cmd(workers: int | None) -> None:
         raise click.ClickException(f"{len(failed)} problem(s) to fix ({app.config['ROLE']} at "
                                    f"{app.instance_path})")
     click.echo(f"no problems ({app.config['ROLE']} at {app.instance_path})")
+
+
+@click.command("backup")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@with_appcontext
+def backup_cmd(directory: str | None) -> None:
+    """Back up the database and the key files into a new dated folder under DIRECTORY
+    (default: BACKUP_DIR)."""
+    from pathlib import Path
+
+    from .. import backups
+
+    target = directory or current_app.config.get("BACKUP_DIR")
+    if not target:
+        raise click.UsageError("name a DIRECTORY or set BACKUP_DIR")
+    try:
+        made = backups.make(current_app._get_current_object(), Path(target))  # type: ignore[attr-defined]
+    except backups.BackupError as exc:
+        raise click.ClickException(f"no backup made: {exc}") from None
+    click.echo(f"backup: {made}")
+    for name in sorted(p.name for p in made.iterdir()):
+        click.echo(f"  {name}")
