@@ -160,15 +160,27 @@ class LiveServer:
         self.app = application
         self.port = free_port()
         self.server = create_server(application, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
+
+    def _serve(self) -> None:
+        try:
+            self.server.run()
+        except (OSError, ValueError):
+            # closing the listening socket under waitress's select() loop can raise EBADF (or a
+            # negative fd) in this thread; only while stopping is that expected
+            if not self.stopping.is_set():
+                raise
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
+        self.stopping.set()
         self.server.close()
+        self.thread.join(timeout=10)
 
 
 @pytest.fixture
