@@ -324,12 +324,14 @@
     document.addEventListener("focusin", function (e) {
       var t = e.target;
       if (!t || !t.getBoundingClientRect || box.contains(t) || !sticky()) { return; }
-      var clear = function () {
+      // Measured a frame later, after the browser's own scroll to the focus (focusin comes before
+      // it), and only if t still has the focus: a fast Tab must not be scrolled away by the
+      // check for the control it has already left.
+      window.requestAnimationFrame(function () {
+        if (document.activeElement !== t) { return; }
         var b = box.getBoundingClientRect(), r = t.getBoundingClientRect();
         if (r.bottom > b.top && r.top < b.bottom) { window.scrollBy(0, r.top - b.bottom - 8); }
-      };
-      clear();
-      window.requestAnimationFrame(clear);
+      });
     });
   }
 
