@@ -140,8 +140,10 @@ def run(args: argparse.Namespace, tmp: Path, database_url: str) -> None:
         batches.append([wire.gzip_json({"batch_id": str(uuid.uuid4()), "items": items[i:i + args.batch]})
                         for i in range(0, len(items), args.batch)])
     token = prepare_hub(tmp / "hub", database_url)
-    from kiosk import auth, create_app, tracking
-    from kiosk.db import db
+    from kiosk import create_app
+    from kiosk.core import auth
+    from kiosk.core.db import db
+    from kiosk.outreach import tracking
 
     app = create_app({"ROLE": "hub", **({"DATABASE_URL": database_url} if database_url else {})},
                      instance_path=str(tmp / "hub"))

@@ -55,7 +55,8 @@ def serve(port: int, threads: int) -> None:
 
 def prepare(instance: Path) -> None:
     """Migrate a fresh kiosk instance and load the demo consultations."""
-    from kiosk import create_app, demo
+    from kiosk import create_app
+    from kiosk.demo import content as demo
 
     app = create_app({}, instance_path=str(instance))
     with app.app_context():
@@ -124,7 +125,7 @@ def stored(instance: Path) -> tuple[int, int]:
     from sqlalchemy import func, select
 
     from kiosk import create_app
-    from kiosk.db import db
+    from kiosk.core.db import db
     from kiosk.models import Draft, Response
 
     app = create_app({"AUTO_MIGRATE": False}, instance_path=str(instance))

@@ -45,7 +45,9 @@ def wsgi_app():  # type: ignore[no-untyped-def]
 
 def prepare(instance: Path) -> str:
     """Migrate, load the demo and create one tracking code; returns the code."""
-    from kiosk import create_app, demo, tracking
+    from kiosk import create_app
+    from kiosk.demo import content as demo
+    from kiosk.outreach import tracking
 
     app = create_app({}, instance_path=str(instance))
     with app.app_context():
@@ -160,8 +162,8 @@ def _count_scans(instance: Path) -> int:
     from sqlalchemy import func, select
 
     from kiosk import create_app
-    from kiosk.db import db
-    from kiosk.scans import Scan
+    from kiosk.core.db import db
+    from kiosk.outreach.scans import Scan
 
     app = create_app({"AUTO_MIGRATE": False}, instance_path=str(instance))
     with app.app_context():

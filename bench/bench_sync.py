@@ -47,8 +47,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchlib import database, free_port  # noqa: E402
 
-from kiosk import create_app, demo, devices  # noqa: E402
-from kiosk.db import db  # noqa: E402
+from kiosk import create_app  # noqa: E402
+from kiosk.core.db import db  # noqa: E402
+from kiosk.demo import content as demo  # noqa: E402
+from kiosk.devices import store as devices  # noqa: E402
 from kiosk.models import Response  # noqa: E402
 from sync import wire  # noqa: E402
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from flask import Flask
 
-from . import settings as default_settings
+from kiosk import settings as default_settings
 
 
 def _secret_key(instance: Path) -> str:
     """Read the instance's secret key, creating it on first run."""
-    from .private_files import read_or_create_text
+    from kiosk.core.private_files import read_or_create_text
 
     return read_or_create_text(instance / "secret_key", lambda: secrets.token_hex(32))
 
@@ -42,7 +42,9 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
-    from . import auth, db, headers, i18n, limits, views
+    from kiosk import web as views
+    from kiosk.core import auth, db, limits
+    from kiosk.web import headers, i18n
 
     db.init_app(app)
     headers.init_app(app)
@@ -51,17 +53,17 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     limits.init_app(app)
     views.init_app(app)
 
-    from . import cli
+    from kiosk import cli
 
     cli.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_in_place(app)
         if app.config["ROLE"] == "hub" and not app.config.get("TESTING"):
-            from . import retention
+            from kiosk.draws import retention
 
             retention.purge_at_startup(app)  # deadlines pass while the hub is down too
-            from . import schedule
+            from kiosk.ops import schedule
 
             schedule.start(app)
     return app

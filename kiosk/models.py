@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
-from .timeutil import utcnow
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
 
 
 class Consultation(db.Model):

@@ -181,7 +181,7 @@ def engine_options(cfg: dict) -> dict:
         "pool_timeout": cfg["DB_POOL_TIMEOUT"],
         "connect_args": {
             "connect_timeout": cfg["DB_CONNECT_TIMEOUT"], "options": options,
-            # read by kiosk.db_waits: how long to wait for any answer (pre-ping, then real work)
+            # read by kiosk.core.db_waits: how long to wait for any answer (pre-ping, then real work)
             "voxbox_ping_timeout": cfg["DB_CONNECT_TIMEOUT"],
             "voxbox_answer_timeout": cfg["DB_STATEMENT_TIMEOUT_MS"] / 1000 + cfg["DB_CONNECT_TIMEOUT"],
             "keepalives": 1, "keepalives_idle": idle, "keepalives_interval": idle,

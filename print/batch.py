@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pikepdf
 
-from .spec import PosterSpec
+from print.spec import PosterSpec
 
 CHUNK = 25  # posters per task: small enough for a smooth progress bar, large enough that each
 # part of the print file shares its fonts and logo across many pages
@@ -62,8 +62,8 @@ def render_parallel(specs: Sequence[PosterSpec], paths: Sequence[Path], combined
 def _chunk(specs: list[PosterSpec], paths: list[Path], part: Path | None, output: str,
            png_px: int) -> None:
     """A worker's task: each poster to its file and, for PDF, every page into the chunk's part."""
-    from .pdf import PdfWriter
-    from .posters import render, write_pdf
+    from print.pdf import PdfWriter
+    from print.posters import render, write_pdf
 
     writer = (PdfWriter(part, "voxbox posters", specs[0].pdfx, specs[0].registration_marks)
               if part is not None else None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms
 
-from .spec import rgb
+from print.spec import rgb
 
 PROFILE = Path(__file__).parent / "icc" / "FOGRA39L-voxbox.icc"
 OUTPUT_CONDITION = "FOGRA39"  # the ICC registry's name for ISO 12647-2 coated paper

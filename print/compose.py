@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .formats import QUIET_ZONE_MODULES
-from .layout import (
+from print.formats import QUIET_ZONE_MODULES
+from print.layout import (
     Box,
     Code,
     Disc,
@@ -25,10 +25,10 @@ from .layout import (
     pt,
     smallest_side,
 )
-from .logo import Logo, load
-from .qr import Symbol, encode
-from .spec import Bilingual, PosterError, PosterSpec
-from .typesetting import CODE, break_url, closing_line, width_mm, wrap
+from print.logo import Logo, load
+from print.qr import Symbol, encode
+from print.spec import Bilingual, PosterError, PosterSpec
+from print.typesetting import CODE, break_url, closing_line, width_mm, wrap
 
 SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)  # text shrinks in these steps to make room for the code
 COMFORT = 1.2  # shrink text until the code is this much over the minimum, when it can be

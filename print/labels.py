@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .spec import PosterError
+from print.spec import PosterError
 
 A4 = (210.0, 297.0)
 PRINTER_EDGE_MM = 4.0  # desktop printers cannot print this close to the sheet's edge

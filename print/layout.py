@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .formats import BLEED_MM, MIN_MODULE_MM, QUIET_ZONE_MODULES, Format
-from .logo import Logo
-from .qr import Symbol
-from .spec import PosterError, PosterSpec
-from .typesetting import PT_PER_MM
+from print.formats import BLEED_MM, MIN_MODULE_MM, QUIET_ZONE_MODULES, Format
+from print.logo import Logo
+from print.qr import Symbol
+from print.spec import PosterError, PosterSpec
+from print.typesetting import PT_PER_MM
 
 MARK_OFFSET_MM = 0.5  # marks start this far outside the bleed box, so none print on the work
 MARK_LENGTH_MM = 5.0

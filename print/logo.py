@@ -11,7 +11,7 @@ from PIL import Image
 from reportlab.graphics.shapes import Drawing
 from svglib.svglib import svg2rlg
 
-from .spec import PosterError
+from print.spec import PosterError
 
 # svglib logs each SVG feature it skips; a logo file's quirks are not the caller's log's business
 logging.getLogger("svglib").setLevel(logging.ERROR)

@@ -16,12 +16,12 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from . import qr
-from .colour import cmyk, cmyk_image
-from .layout import Code, Disc, Fill, Item, Line, Mark, Page, Words
-from .logo import Logo
-from .pdfx import new_canvas
-from .typesetting import faces
+from print import qr
+from print.colour import cmyk, cmyk_image
+from print.layout import Code, Disc, Fill, Item, Line, Mark, Page, Words
+from print.logo import Logo
+from print.pdfx import new_canvas
+from print.typesetting import faces
 
 REGISTRATION = CMYKColor(1, 1, 1, 1)  # only where a printer asks for marks on every plate
 K_ONLY = CMYKColor(0, 0, 0, 1)

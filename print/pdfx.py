@@ -17,7 +17,7 @@ from reportlab.pdfbase.pdfdoc import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
-from .colour import OUTPUT_CONDITION, OUTPUT_CONDITION_INFO, REGISTRY, profile_bytes
+from print.colour import OUTPUT_CONDITION, OUTPUT_CONDITION_INFO, REGISTRY, profile_bytes
 
 VERSIONS = {"x4": ("PDF/X-4", (1, 6)), "x1a": ("PDF/X-1a:2003", (1, 4))}
 CREATOR = "voxbox"
@@ -38,7 +38,7 @@ class _XInfo(PDFInfo):
 def new_canvas(target: object, title: str, level: str = "x4") -> Canvas:
     """A reportlab canvas whose document is PDF/X: call finish(canvas) before saving."""
     version, pdf_version = VERSIONS[level]
-    from .typesetting import faces  # registers the embedded TrueType faces
+    from print.typesetting import faces  # registers the embedded TrueType faces
 
     canvas = Canvas(target, pageCompression=1, pdfVersion=pdf_version,
                     initialFontName=faces()[False].name, initialFontSize=10)

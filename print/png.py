@@ -11,10 +11,10 @@ from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
 
-from . import qr
-from .layout import Box, Code, Disc, Fill, Item, Line, Mark, Page, Words
-from .logo import Logo
-from .typesetting import faces
+from print import qr
+from print.layout import Box, Code, Disc, Fill, Item, Line, Mark, Page, Words
+from print.logo import Logo
+from print.typesetting import faces
 
 ANCHOR = {"left": "ls", "centre": "ms", "right": "rs"}
 

@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import png, svg
-from .batch import render_parallel
-from .compose import compose_poster
-from .formats import FORMATS, OUTPUTS, Format
-from .layout import Page
-from .pdf import PdfWriter
-from .proof import render_proof
-from .spec import PosterError, PosterSpec
-from .stickers import alignment_page, compose_sheets
+from print import png, svg
+from print.batch import render_parallel
+from print.compose import compose_poster
+from print.formats import FORMATS, OUTPUTS, Format
+from print.layout import Page
+from print.pdf import PdfWriter
+from print.proof import render_proof
+from print.spec import PosterError, PosterSpec
+from print.stickers import alignment_page, compose_sheets
 
 __all__ = ["FORMATS", "notes", "render_alignment", "render_proof", "OUTPUTS", "Format", "PosterError", "PosterSpec", "layout", "render",
            "render_batch", "render_pdf", "render_png", "render_svg", "web_dpi"]

@@ -7,10 +7,10 @@ from io import BytesIO
 
 import pikepdf
 
-from .colour import OUTPUT_CONDITION
-from .layout import Box, Code, Mark, Page, Words, module_for
-from .spec import PosterSpec, contrast, rgb
-from .typesetting import wrap
+from print.colour import OUTPUT_CONDITION
+from print.layout import Box, Code, Mark, Page, Words, module_for
+from print.spec import PosterSpec, contrast, rgb
+from print.typesetting import wrap
 
 A4_LANDSCAPE = (297.0, 210.0)
 MARGIN = 12.0
@@ -20,8 +20,8 @@ DEVICE_COLOUR = re.compile(rb"(?:^|\s)(?:rg|RG|g|G)(?:\s|$)")
 def render_proof(spec: PosterSpec) -> bytes:
     """A one-page PDF: the first page of the poster at scale, its QR and module size, logo ppi,
     contrast ratios, any warnings and the result of a preflight of the poster's own PDF."""
-    from .pdf import PdfWriter
-    from .posters import layout, render_pdf
+    from print.pdf import PdfWriter
+    from print.posters import layout, render_pdf
 
     page = layout(spec)[0]
     poster = render_pdf(spec)

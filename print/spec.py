@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formats import DEFAULT_SIX_SHEET_INSET_MM, FORMATS, Format
-from .typesetting import unsupported
+from print.formats import DEFAULT_SIX_SHEET_INSET_MM, FORMATS, Format
+from print.typesetting import unsupported
 
 Bilingual = str | Mapping[str, str]
 HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -111,7 +111,7 @@ class PosterSpec:
         """The (url, code) of every label on a sticker sheet."""
         if self.stickers:
             return list(self.stickers)
-        from .labels import stock
+        from print.labels import stock
 
         free = stock(self.sticker_template).count - self.start_label + 1
         return [(self.url, self.code)] * max(free, 0)
@@ -145,7 +145,7 @@ class PosterSpec:
         if self.visible_inset_mm is not None and self.visible_inset_mm < 0:
             raise PosterError("visible_inset_mm cannot be negative")
         if self.format == "stickers":
-            from .labels import stock
+            from print.labels import stock
 
             count = stock(self.sticker_template).count
             if not 1 <= self.start_label <= count:

@@ -3,13 +3,13 @@ languages, short URL and code, kept inside the label and the printer's reach."""
 
 from __future__ import annotations
 
-from .formats import QUIET_ZONE_MODULES
-from .labels import A4, LABEL_PADDING_MM, PRINTER_EDGE_MM, Stock, stock
-from .layout import Box, Code, Item, Line, Page, Words, check_size, logo_on_code, pt
-from .logo import load
-from .qr import encode
-from .spec import PosterError, PosterSpec, short_url
-from .typesetting import break_url, width_mm, wrap
+from print.formats import QUIET_ZONE_MODULES
+from print.labels import A4, LABEL_PADDING_MM, PRINTER_EDGE_MM, Stock, stock
+from print.layout import Box, Code, Item, Line, Page, Words, check_size, logo_on_code, pt
+from print.logo import load
+from print.qr import encode
+from print.spec import PosterError, PosterSpec, short_url
+from print.typesetting import break_url, width_mm, wrap
 
 SIZES_PT = tuple(x / 2 for x in range(16, 7, -1))  # 8 pt down to 4 pt
 LINE = 1.2

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from xml.sax.saxutils import escape, quoteattr
 
-from . import qr
-from .layout import Code, Disc, Fill, Item, Line, Mark, Page, Words
-from .typesetting import PT_PER_MM
+from print import qr
+from print.layout import Code, Disc, Fill, Item, Line, Mark, Page, Words
+from print.typesetting import PT_PER_MM
 
 FONT_FAMILY = "'DejaVu Sans', Verdana, Arial, sans-serif"
 ANCHOR = {"left": "start", "centre": "middle", "right": "end"}

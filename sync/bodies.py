@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import wire
+from sync import wire
 
 ENROLL_BYTES = 1024
 RESPONSE_ITEM_BYTES = 16 * 1024

@@ -20,15 +20,15 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from kiosk import devices, retention
-from kiosk.db import db
-from kiosk.definitions import canonical
-from kiosk.devices import SyncReceipt
-from kiosk.kiosk_state import get_setting
-from kiosk.timeutil import iso, utcnow
-
-from . import bodies, bundle_seal, client, ingest, wire
-from . import entries as entry_sync
+from kiosk.consultations.definitions import canonical
+from kiosk.core.db import db
+from kiosk.core.timeutil import iso, utcnow
+from kiosk.devices import store as devices
+from kiosk.devices.store import SyncReceipt
+from kiosk.draws import retention
+from kiosk.tablet.state import get_setting
+from sync import bodies, bundle_seal, client, ingest, wire
+from sync import entries as entry_sync
 
 BUNDLE_FORMAT = "voxbox-bundle/1"
 RECEIPT_FORMAT = "voxbox-receipt/1"

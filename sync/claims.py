@@ -20,11 +20,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kiosk.db import db
-from kiosk.devices import Device
+from kiosk.core.db import db
+from kiosk.devices.store import Device
 from kiosk.models import Event
-from kiosk.responses import content_hash
-from kiosk.tracking import TrackingCode
+from kiosk.outreach.tracking import TrackingCode
+from kiosk.responses.store import content_hash
 
 DEVICE_CHANNELS = ("kiosk", "paper")
 MAX_FUTURE = dt.timedelta(hours=24)

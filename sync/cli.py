@@ -17,12 +17,14 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kiosk import audit, deployment, devices, retention
-from kiosk.db import db
+from kiosk.core import audit
+from kiosk.core.db import db
+from kiosk.devices import store as devices
+from kiosk.draws import retention
 from kiosk.models import Response
-
-from . import bundle, client
-from .transport import SyncError
+from kiosk.ops import deployment
+from sync import bundle, client
+from sync.transport import SyncError
 
 
 def _app() -> Flask:
@@ -159,7 +161,7 @@ def export_cmd(file: str) -> None:
 def import_cmd(file: str, receipt_path: str | None) -> None:
     """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
     _require("hub")
-    from . import bundle_seal
+    from sync import bundle_seal
 
     if Path(file).stat().st_size > bundle_seal.MAX_FILE_BYTES:  # not even read
         raise click.ClickException(f"{file} is larger than {bundle_seal.MAX_FILE_BYTES} bytes:"

@@ -20,15 +20,15 @@ from flask import Flask
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from kiosk import clock, retention
-from kiosk.db import db
-from kiosk.kiosk_state import get_setting, set_setting
+from kiosk.core import clock
+from kiosk.core.db import db
+from kiosk.core.timeutil import iso, utcnow
+from kiosk.draws import retention
 from kiosk.models import Response
-from kiosk.timeutil import iso, utcnow
-
-from . import entries, heartbeat, wire
-from . import pull as pull_mod
-from .transport import Hub, SyncError
+from kiosk.tablet.state import get_setting, set_setting
+from sync import entries, heartbeat, wire
+from sync import pull as pull_mod
+from sync.transport import Hub, SyncError
 
 HUB_URL, TOKEN, DEVICE_ID, DEVICE_NAME = "hub_url", "sync_token", "device_id", "device_name"
 #: The hub's public key as enrollment gave it: a pull that brings another key is refused.

@@ -4,7 +4,7 @@ An entry item is ``{"record": {...}, "hash": <sha256 hex>}`` like a response ite
 holds the entry id, draw id, sealed blob (hex), the date (never a time) and the source: nothing
 derived from the contact, so neither the kiosk nor a bundle can be searched for a guessed email or
 phone number. The hub opens each box in memory on receipt (one it cannot open is ``rejected``),
-keys a de-duplication hash with its secret (``kiosk.contacts.dedupe_hash``), and stores each entry
+keys a de-duplication hash with its secret (``kiosk.draws.contacts.dedupe_hash``), and stores each entry
 id once and each person once per draw (two unique constraints, ``INSERT … ON CONFLICT DO
 NOTHING``). Every item is answered ``accepted``, ``duplicate`` (the same entry again, or the same
 person already entered), ``conflict`` (same id, different content) or ``rejected``. The kiosk
@@ -22,10 +22,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from kiosk import contacts, draws, retention, sealing
-from kiosk.db import db
-from kiosk.draws import Draw, Entry
-from kiosk.timeutil import iso, parse_iso, utcnow
+from kiosk.core.db import db
+from kiosk.core.timeutil import iso, parse_iso, utcnow
+from kiosk.draws import contacts, retention, sealing
+from kiosk.draws import store as draws
+from kiosk.draws.store import Draw, Entry
 
 STATUSES = ("accepted", "duplicate", "conflict", "rejected")
 CONFLICT = "a different entry with this id is already stored; the original is kept"
@@ -137,7 +138,7 @@ def push(hub: Any, size: int = 500,
     ``hub`` is the sync client's connection (``sync.transport.Hub``): retries, backoff and errors
     are the same as for responses. ``extra_headers`` adds headers to each batch (the heartbeat).
     """
-    from . import wire
+    from sync import wire
 
     totals: Counter = Counter()
     while True:
@@ -240,10 +241,9 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
     """
     from flask import current_app
 
-    from kiosk import draw_inbox
-
-    from . import keys
-    from .set_aside import set_aside_rows
+    from kiosk.draws import inbox as draw_inbox
+    from sync import keys
+    from sync.set_aside import set_aside_rows
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     private_key, secret = keys.hub_private_key(app), keys.dedupe_key(app)

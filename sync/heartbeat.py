@@ -17,10 +17,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from kiosk.db import db
-from kiosk.kiosk_state import get_setting
+from kiosk.core.db import db
+from kiosk.core.timeutil import iso
 from kiosk.models import Response
-from kiosk.timeutil import iso
+from kiosk.tablet.state import get_setting
 
 HEADER = "X-Voxbox-Heartbeat"
 #: The longest heartbeat header the hub reads; anything longer is dropped unread.
@@ -132,7 +132,7 @@ def receive(device_id: str, raw: str | None, settled: int = 0) -> None:
     ``settled`` is how many queued responses this call's receipt settles: the kiosk counted them
     as queued when it sent the heartbeat, and they leave its queue as it applies the receipt.
     """
-    from kiosk import devices
+    from kiosk.devices import store as devices
 
     try:
         beat = parse(raw)

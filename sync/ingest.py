@@ -16,14 +16,14 @@ from sqlalchemy import Boolean, String, any_, bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from kiosk import consultations, questions
-from kiosk.db import db
-from kiosk.devices import Device, SyncReceipt
+from kiosk.consultations import store as consultations
+from kiosk.consultations.questions import types as questions
+from kiosk.core.db import db
+from kiosk.core.timeutil import iso, utcnow
+from kiosk.devices.store import Device, SyncReceipt
 from kiosk.models import Response
-from kiosk.timeutil import iso, utcnow
-
-from . import set_aside, wire
-from .claims import Claims
+from sync import set_aside, wire
+from sync.claims import Claims
 
 CONFLICT = "a different response with this UUID is already stored (409); the original is kept"
 

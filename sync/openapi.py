@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import entries, schema, wire
+from sync import entries, schema, wire
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],

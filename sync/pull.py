@@ -10,13 +10,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from kiosk import areas, consultations
-from kiosk.db import db
-from kiosk.definitions import canonical
+from kiosk.areas import store as areas
+from kiosk.consultations import store as consultations
+from kiosk.consultations.definitions import canonical
+from kiosk.core.db import db
+from kiosk.core.timeutil import iso, parse_iso, utcnow
 from kiosk.models import Consultation, ConsultationVersion, Event, Setting
-from kiosk.timeutil import iso, parse_iso, utcnow
-
-from . import entries, keys
+from sync import entries, keys
 
 #: Events that ended longer ago than this are no longer sent to kiosks.
 EVENT_GRACE = dt.timedelta(days=2)

@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.responses import CHANNELS, HASHED
-
-from . import entries, wire
+from kiosk.responses.store import CHANNELS, HASHED
+from sync import entries, wire
 
 
 def _text(limit: int, nullable: bool = False, **extra: Any) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kiosk.db import db
-from kiosk.devices import SetAside
-from kiosk.timeutil import utcnow
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.devices.store import SetAside
 
 MAX_EXCERPT = 4096
 PER_DEVICE = 1000
@@ -37,7 +37,7 @@ def row(uid: str | None, raw: Any, kind: str, reason: str, device_id: str | None
 
 def store(rows: list[dict[str, Any]], device_id: str | None) -> int:
     """Insert rows (no commit) up to the device's cap, once per (uuid, hash, kind); how many kept."""
-    from .ingest import upsert_insert
+    from sync.ingest import upsert_insert
 
     if not rows:
         return 0

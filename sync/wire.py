@@ -1,7 +1,7 @@
 """The wire format: push items, their checks, and gzip'd JSON bodies.
 
 A push item is ``{"record": <wire record>, "hash": <sha256 hex>}``; the record is exactly what
-``kiosk.responses.wire`` makes and the hash is ``kiosk.responses.content_hash`` of it.
+``kiosk.responses.store.wire`` makes and the hash is ``kiosk.responses.store.content_hash`` of it.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import uuid as uuidlib
 import zlib
 from typing import Any
 
+from kiosk.core.timeutil import iso, parse_iso
 from kiosk.models import Response
-from kiosk.responses import CHANNELS, HASHED, content_hash, wire
-from kiosk.timeutil import iso, parse_iso
+from kiosk.responses.store import CHANNELS, HASHED, content_hash, wire
 
 #: Upper bounds a hub enforces on one request, before and after decompression.
 MAX_BODY_BYTES = 32 * 1024 * 1024

@@ -14,8 +14,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk import consultations, create_app, definitions
-from kiosk.db import db
+from kiosk import create_app
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.core.db import db
 
 DEMO = Path(__file__).parent.parent / "kiosk" / "demo"
 
@@ -72,7 +74,7 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
 
 def load_demo() -> None:
     """Import the demo definitions, open today."""
-    from kiosk import demo
+    from kiosk.demo import content as demo
 
     for _line in demo.load(__import__("flask").current_app):
         pass
@@ -90,7 +92,7 @@ def csrf_token(client: FlaskClient, path: str, **request: object) -> str:
 def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
     """A client signed in as a hub staff member."""
     with app.app_context():
-        from kiosk import auth
+        from kiosk.core import auth
 
         auth.create_user("staff@example.org", "Staff", "correct horse battery", "staff")
     token = csrf_token(client, "/staff/login")
@@ -117,7 +119,7 @@ def signed_in(app: Flask) -> Callable[[str], FlaskClient]:
     """A factory: a fresh client signed in with the given role (staff, admin or officer)."""
     import uuid
 
-    from kiosk import auth
+    from kiosk.core import auth
 
     def make(role: str) -> FlaskClient:
         email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"

@@ -6,10 +6,9 @@ import sqlite3
 
 import pytest
 
-from kiosk import responses
 from kiosk.models import Response
-
-from .conftest import csrf_token, rows
+from kiosk.responses import store as responses
+from tests.conftest import csrf_token, rows
 
 VALID = {
     "safe_day": "4", "top_concern": "other", "top_concern.other": "Litter",
@@ -101,7 +100,7 @@ def test_kiosk_flow_steps_through_and_stores_kiosk_channel(kiosk_app) -> None:
     assert row.answers["rank_priorities"] == ["visible", "victims", "roads", "online"]
     assert "Thank you" in client.get(step).get_data(as_text=True)
     with kiosk_app.app_context():
-        from kiosk.db import db
+        from kiosk.core.db import db
         from kiosk.models import Draft
 
         assert db.session.query(Draft).count() == 0

@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from kiosk import budget, definitions, questions
-from kiosk.budget_rules import areas, money, parse_pounds
-from kiosk.problems import AnswerError, ProblemError
-
-from .conftest import DEMO, csrf_token, rows
+from kiosk.budget import question as budget
+from kiosk.budget.rules import areas, money, parse_pounds
+from kiosk.consultations import definitions
+from kiosk.consultations.questions import types as questions
+from kiosk.core.problems import AnswerError, ProblemError
+from tests.conftest import DEMO, csrf_token, rows
 
 RAW = yaml.safe_load((DEMO / "police-budget-2027.yaml").read_text())
 DEMO_Q = definitions.validate(RAW)["questions"][0]
@@ -492,7 +493,8 @@ def test_phone_ignores_fields_for_areas_that_do_not_exist(app, client) -> None:
 
 
 def test_tampered_answers_sent_straight_to_storage_are_refused(app) -> None:
-    from kiosk import consultations, responses
+    from kiosk.consultations import store as consultations
+    from kiosk.responses import store as responses
 
     with app.app_context():
         defn = consultations.definition(SLUG)

@@ -14,12 +14,12 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import budget, responses
-from kiosk.budget_rules import areas, money
-from kiosk.problems import AnswerError
-
-from .conftest import rows
-from .test_budget import DEMO_Q, SLUG, answer, raw_budgets, valid_question
+from kiosk.budget import question as budget
+from kiosk.budget.rules import areas, money
+from kiosk.core.problems import AnswerError
+from kiosk.responses import store as responses
+from tests.conftest import rows
+from tests.test_budget import DEMO_Q, SLUG, answer, raw_budgets, valid_question
 
 #: VOXBOX_EXAMPLES_SCALE=20 runs the property tests with 20x their examples (a thorough run).
 EXAMPLES_SCALE = int(os.environ.get("VOXBOX_EXAMPLES_SCALE", "1"))
@@ -123,7 +123,7 @@ def test_csv_has_one_column_per_area_and_lever_in_pounds() -> None:
 
 
 def submit_some(app, count: int = 12) -> list[dict]:  # type: ignore[no-untyped-def]
-    from kiosk import consultations
+    from kiosk.consultations import store as consultations
 
     rng = random.Random(7)
     values = [budget.sample(DEMO_Q, rng) for _ in range(count)]

@@ -8,11 +8,11 @@ from fractions import Fraction
 
 import pytest
 
-from kiosk import budget, budget_words
-from kiosk.budget_rules import areas, band_d
-
-from .conftest import rows
-from .test_budget import (
+from kiosk.budget import question as budget
+from kiosk.budget import words as budget_words
+from kiosk.budget.rules import areas, band_d
+from tests.conftest import rows
+from tests.test_budget import (
     DEMO_Q,
     SLUG,
     answer,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kiosk import consultations, definitions
-from kiosk.problems import ProblemError
-
-from .conftest import DEMO
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.core.problems import ProblemError
+from tests.conftest import DEMO
 
 GOOD = """
 slug: park-survey
@@ -96,7 +96,7 @@ def test_json_definitions_load_like_yaml(tmp_path: Path) -> None:
 
 
 def test_question_change_after_responses_makes_a_new_version(app, client, import_yaml) -> None:
-    from .conftest import csrf_token, rows
+    from tests.conftest import csrf_token, rows
 
     import_yaml(GOOD)
     token = csrf_token(client, "/c/park-survey")

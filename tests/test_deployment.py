@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import deployment, tracking
-
-from .conftest import csrf_token
+from kiosk.ops import deployment
+from kiosk.outreach import tracking
+from tests.conftest import csrf_token
 
 GOOD = "https://consult.example.org"
 BAD_URLS = ["http://127.0.0.1:5000", "https://localhost", "http://consult.example.org",
@@ -36,7 +36,7 @@ def test_a_host_other_than_the_one_served_is_a_problem() -> None:
 
 @pytest.fixture
 def guarded(make_app):  # type: ignore[no-untyped-def]
-    from .conftest import load_demo
+    from tests.conftest import load_demo
 
     app = make_app("hub", ALLOW_INSECURE_URL=False, PUBLIC_URL="http://127.0.0.1:5000")
     with app.app_context():
@@ -46,9 +46,8 @@ def guarded(make_app):  # type: ignore[no-untyped-def]
 
 
 def _admin(app):  # type: ignore[no-untyped-def]
-    from kiosk import auth
-
-    from .conftest import PASSWORD, sign_in
+    from kiosk.core import auth
+    from tests.conftest import PASSWORD, sign_in
 
     with app.app_context():
         auth.create_user("admin@example.org", "Admin", PASSWORD, "admin")
@@ -72,16 +71,15 @@ def test_the_browser_refuses_posters_feeds_and_enrollment_codes_on_a_loopback_ur
 
 
 def test_a_good_url_makes_posters_and_shows_no_banner(make_app) -> None:  # type: ignore[no-untyped-def]
-    from .conftest import load_demo
+    from tests.conftest import load_demo
 
     app = make_app("hub", ALLOW_INSECURE_URL=False, PUBLIC_URL=GOOD)
     with app.app_context():
         load_demo()
         code = tracking.create("policing-priorities", "bus_stop", "Bus stop 1").code
     base = {"base_url": "https://consult.example.org"}
-    from kiosk import auth
-
-    from .conftest import PASSWORD
+    from kiosk.core import auth
+    from tests.conftest import PASSWORD
 
     with app.app_context():
         auth.create_user("admin@example.org", "Admin", PASSWORD, "admin")

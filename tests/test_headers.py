@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from .conftest import load_demo
-from .test_security import concrete
+from tests.conftest import load_demo
+from tests.test_security import concrete
 
 REQUIRED = {
     "Content-Security-Policy": ("script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"),
@@ -55,7 +55,7 @@ def test_every_kiosk_get_route_sends_the_security_headers(kiosk_app) -> None:
 
 
 def test_the_budget_and_survey_steps_have_no_inline_script(kiosk_app) -> None:
-    from .test_kiosk_privacy import begin
+    from tests.test_kiosk_privacy import begin
 
     client = kiosk_app.test_client()
     for slug in ("police-budget-2027", "policing-priorities"):

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from kiosk import definitions
-from kiosk.db import db
+from kiosk.consultations import definitions
+from kiosk.core.db import db
+from kiosk.core.problems import ProblemError
 from kiosk.models import Consultation
-from kiosk.problems import ProblemError
-
-from .hub.test_admin_consultations import upload
+from tests.hub.test_admin_consultations import upload
 
 BASE = """
 slug: park-survey
@@ -113,7 +112,7 @@ def test_the_admin_upload_answers_a_clear_4xx(app, signed_in) -> None:
 
 
 def test_deep_json_to_the_sync_api_is_a_400(app) -> None:
-    from .sync.conftest import add_device
+    from tests.sync.conftest import add_device
 
     _device, token = add_device(app)
     r = app.test_client().post("/api/v1/responses", data="[" * 100_000 + "]" * 100_000,

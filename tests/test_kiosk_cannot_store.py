@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import event, select
 
-from kiosk.db import db
+from kiosk.core.db import db
 from kiosk.models import Draft, Response
-
-from .conftest import csrf_token
+from tests.conftest import csrf_token
 
 STEPS = [{"safe_day": "3"}, {"top_concern": "drugs"}, {"contact": ["social"]},
          {"rank_priorities.visible": "1", "rank_priorities.victims": "2",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import free_port
+from tests.conftest import free_port
 
 VOXBOX = Path(sys.executable).with_name("voxbox")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

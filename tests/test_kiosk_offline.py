@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .conftest import csrf_token, load_demo
-from .test_kiosk_privacy import STEPS
+from tests.conftest import csrf_token, load_demo
+from tests.test_kiosk_privacy import STEPS
 
 STATIC = Path(__file__).resolve().parent.parent / "kiosk" / "static"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -101,8 +101,8 @@ def kiosk_with_draw(make_app: Callable[..., Flask]) -> Flask:
 
 def draw_kiosk_app(make_app: Callable[..., Flask]) -> Flask:
     """A kiosk (demo loaded) that has pulled an open prize draw, so every screen can be reached."""
-    from kiosk import draws
-    from kiosk.timeutil import utcnow
+    from kiosk.core.timeutil import utcnow
+    from kiosk.draws import store as draws
     from tests.draws.conftest import pull_into
 
     hub = make_app("hub")

@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from kiosk.clock import boot_seconds
-from kiosk.db import db
+from kiosk.core.clock import boot_seconds
+from kiosk.core.db import db
 from kiosk.models import Draft
-
-from .conftest import csrf_token, rows
+from tests.conftest import csrf_token, rows
 
 SLUG = "policing-priorities"
 STEPS = [{"safe_day": "3"}, {"top_concern": "drugs"}, {"contact": ["social"]},
@@ -105,16 +104,15 @@ def test_after_submit_nothing_of_the_resident_is_left_but_the_response(kiosk_app
 
 @pytest.mark.parametrize("role", ["kiosk", "hub"])
 def test_kiosk_pages_forbid_caching_and_autocomplete_in_both_roles(make_app, role: str) -> None:
-    from .conftest import load_demo
+    from tests.conftest import load_demo
 
     application = make_app(role)
     with application.app_context():
         load_demo()
     client = application.test_client()
     if role == "hub":  # a hub serves the kiosk pages only to staff entering answers for someone
-        from kiosk import auth
-
-        from .conftest import PASSWORD, sign_in
+        from kiosk.core import auth
+        from tests.conftest import PASSWORD, sign_in
 
         with application.app_context():
             auth.create_user("assist@example.org", "Assist", PASSWORD, "staff")
@@ -136,9 +134,8 @@ def test_the_next_person_cannot_use_the_last_ones_prize_draw_offer(make_app, lea
 
     from sqlalchemy import func
 
-    from kiosk.draws import Entry
-
-    from .test_kiosk_offline import draw_kiosk_app
+    from kiosk.draws.store import Entry
+    from tests.test_kiosk_offline import draw_kiosk_app
 
     application = draw_kiosk_app(make_app)
     client = application.test_client()

@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
-from kiosk import consultations, create_app, definitions, pin_locks
-from kiosk.db import db
-from kiosk.pin_locks import PinLock
-
-from .conftest import csrf_token, load_demo, rows
-from .test_kiosk_privacy import STEPS, begin
+from kiosk import create_app
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.core.db import db
+from kiosk.tablet import pin_locks
+from kiosk.tablet.pin_locks import PinLock
+from tests.conftest import csrf_token, load_demo, rows
+from tests.test_kiosk_privacy import STEPS, begin
 
 PANEL = "/kiosk/staff/"
 PIN = "/kiosk/staff/pin"
@@ -42,7 +44,7 @@ def unlock_by_time(application) -> None:  # type: ignore[no-untyped-def]
 
 def lock_for(application, seconds: int) -> None:  # type: ignore[no-untyped-def]
     """Stretch the current lock-out to end this many seconds from now."""
-    from kiosk.timeutil import utcnow
+    from kiosk.core.timeutil import utcnow
 
     with application.app_context():
         until = utcnow() + dt.timedelta(seconds=seconds)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .conftest import csrf_token, load_demo
-from .test_kiosk_privacy import STEPS, begin
+from tests.conftest import csrf_token, load_demo
+from tests.test_kiosk_privacy import STEPS, begin
 
 
 def test_staff_sign_in_is_limited_per_address_with_a_clear_page(make_app) -> None:

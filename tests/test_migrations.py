@@ -8,7 +8,7 @@ import uuid
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from kiosk.db import MIGRATIONS, db
+from kiosk.core.db import MIGRATIONS, db
 
 
 def test_first_revision_to_head_keeps_every_response(make_app) -> None:

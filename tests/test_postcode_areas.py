@@ -12,10 +12,12 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from kiosk import areas, postcodes, questions
-from kiosk.db import db
+from kiosk.areas import postcodes
+from kiosk.areas import store as areas
+from kiosk.consultations.questions import types as questions
+from kiosk.core.db import db
+from kiosk.core.problems import AnswerError, ProblemError
 from kiosk.models import Draft
-from kiosk.problems import AnswerError, ProblemError
 from tests.conftest import csrf_token, rows
 
 SLUG = "your-neighbourhood"
@@ -388,7 +390,8 @@ def assert_no_postcode(files: list[Path], bundle: Path) -> None:
 
 
 def test_a_paper_csv_with_postcodes_keeps_only_the_areas_and_a_bad_one_stores_nothing(app) -> None:
-    from kiosk import consultations, paper
+    from kiosk.consultations import store as consultations
+    from kiosk.responses import paper
 
     with app.app_context():
         defn = consultations.definition(SLUG)

@@ -6,8 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from .conftest import free_port
-from .test_kiosk_command import environment, voxbox, wait_for
+from tests.conftest import free_port
+from tests.test_kiosk_command import environment, voxbox, wait_for
 
 README = Path(__file__).parent.parent / "README.md"
 

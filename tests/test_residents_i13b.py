@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kiosk import consultations, definitions, events
-
-from .conftest import csrf_token, load_demo
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.events import store as events
+from tests.conftest import csrf_token, load_demo
 
 ORG = "Avonbridge Police and Crime Commissioner"
 HUB_PAGES = ["/", "/events", "/c/policing-priorities", "/c/police-budget-2027",
@@ -125,7 +126,7 @@ def test_events_have_a_welsh_place_and_description(app, staff_client) -> None:
 
 
 def test_a_kiosk_event_made_at_the_stall_gets_a_welsh_place(kiosk_app) -> None:
-    from kiosk import kiosk_state
+    from kiosk.tablet import state as kiosk_state
 
     with kiosk_app.test_request_context():
         row = kiosk_state.create_event("Stall", "Library", dt.date.today(), "Stondin", "Llyfrgell",

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kiosk import consultations, definitions, responses, routing
-from kiosk.problems import ProblemError
+from kiosk.consultations import definitions, routing
+from kiosk.consultations import store as consultations
+from kiosk.core.problems import ProblemError
+from kiosk.responses import store as responses
 
 ROUTED = """
 slug: crime-survey
@@ -148,7 +150,7 @@ def test_tallies_and_the_csv_tell_not_shown_from_not_answered(app, staff_client)
 def test_the_phone_page_works_without_javascript(app) -> None:
     import re
 
-    from .conftest import csrf_token, rows
+    from tests.conftest import csrf_token, rows
 
     with app.app_context():
         consultations.import_definition(definitions.validate(raw()))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import csrf_token
+from tests.conftest import csrf_token
 
 PROTECTED = ("/staff", "/admin")
 # An invitation or reset link is for someone not yet signed in: the token is the credential, and an
@@ -47,7 +47,7 @@ def test_post_without_csrf_token_is_refused(app, client) -> None:
 
 
 def test_staff_sign_in_with_wrong_password_is_refused(app, client) -> None:
-    from kiosk import auth
+    from kiosk.core import auth
 
     with app.app_context():
         auth.create_user("s@example.org", "S", "correct horse battery")
@@ -67,7 +67,7 @@ def test_kiosk_pin_opens_staff_pages(kiosk_app) -> None:
 
 
 def test_staff_see_tallies_and_a_formula_safe_csv(app, client, staff_client) -> None:
-    from .test_answers import VALID, post_phone
+    from tests.test_answers import VALID, post_phone
 
     post_phone(client, {**VALID, "comments": "=HYPERLINK(\"http://evil\")"})
     page = staff_client.get("/staff/c/policing-priorities").get_data(as_text=True)

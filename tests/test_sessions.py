@@ -10,9 +10,8 @@ import time
 import pytest
 from itsdangerous.timed import TimestampSigner
 
-from kiosk import auth
-
-from .conftest import CSRF, PASSWORD, csrf_token, sign_in
+from kiosk.core import auth
+from tests.conftest import CSRF, PASSWORD, csrf_token, sign_in
 
 EMAIL = "officer@example.org"
 

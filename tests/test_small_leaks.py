@@ -16,12 +16,13 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from kiosk import create_app, drafts, events
-from kiosk.db import db
-from kiosk.limits import per_process_warning, worker_processes
+from kiosk import create_app
+from kiosk.core.db import db
+from kiosk.core.limits import per_process_warning, worker_processes
+from kiosk.events import store as events
 from kiosk.models import Draft
-
-from .conftest import csrf_token, load_demo, sign_in
+from kiosk.responses import drafts
+from tests.conftest import csrf_token, load_demo, sign_in
 
 
 def mode(path: Path) -> int:
@@ -58,7 +59,8 @@ def test_instance_files_are_private_on_a_kiosk(tmp_path: Path, open_umask) -> No
     instance = tmp_path / "kiosk"
     app = create_app({"TESTING": True, "ROLE": "kiosk", "SECRET_KEY": "", "STAFF_PIN": "",
                       "RATELIMIT_ENABLED": False}, instance_path=str(instance))
-    from kiosk import auth, kiosk_state
+    from kiosk.core import auth
+    from kiosk.tablet import state as kiosk_state
 
     with app.app_context():
         load_demo()
@@ -140,9 +142,8 @@ def test_far_dates_in_report_filters_are_a_message_not_a_500(app, signed_in, que
 
 
 def test_a_version_of_two_to_the_64_is_rejected_not_a_500(app, make_app) -> None:
-    from kiosk.responses import content_hash
-
-    from .sync.conftest import add_device, items_of, queue
+    from kiosk.responses.store import content_hash
+    from tests.sync.conftest import add_device, items_of, queue
 
     _device, token = add_device(app)
     kiosk = make_app("kiosk")
@@ -185,9 +186,8 @@ def test_the_hub_serves_the_kiosk_pages_only_to_signed_in_staff(app, client) -> 
         assert r.status_code == 302 and "/staff/login" in r.location, (path, r.status_code)
     r = client.post("/kiosk/c/policing-priorities", data={"csrf_token": csrf_token(client, "/")})
     assert r.status_code == 302 and "/staff/login" in r.location
-    from kiosk import auth
-
-    from .conftest import PASSWORD
+    from kiosk.core import auth
+    from tests.conftest import PASSWORD
 
     with app.app_context():
         auth.create_user("assist@example.org", "Assist", PASSWORD, "staff")

@@ -12,10 +12,11 @@ import re
 import pytest
 import yaml
 
-from kiosk import consultations, definitions, equality, responses, standard_questions
-from kiosk.problems import ProblemError
-
-from .conftest import csrf_token
+from kiosk.consultations import definitions, equality, standard_questions
+from kiosk.consultations import store as consultations
+from kiosk.core.problems import ProblemError
+from kiosk.responses import store as responses
+from tests.conftest import csrf_token
 
 SLUG = "community-survey"
 SURVEY = f"""
@@ -190,9 +191,8 @@ def test_the_threshold_is_configurable(make_app, signed_in) -> None:
     _import(app)
     _answer(app)
     client = app.test_client()
-    from kiosk import auth
-
-    from .conftest import PASSWORD, sign_in
+    from kiosk.core import auth
+    from tests.conftest import PASSWORD, sign_in
 
     with app.app_context():
         auth.create_user("s@example.org", "S", PASSWORD, "staff")

@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk import destinations, tracking
-
-from .conftest import csrf_token, rows
+from kiosk.outreach import destinations, tracking
+from tests.conftest import csrf_token, rows
 
 bodies = st.text(alphabet=tracking.ALPHABET, min_size=5, max_size=5)
 
@@ -60,7 +59,7 @@ def test_create_and_repoint(app) -> None:
 
 
 def test_a_known_code_on_the_link_is_recorded_on_the_response(app, client) -> None:
-    from .test_answers import VALID
+    from tests.test_answers import VALID
 
     with app.app_context():
         code = tracking.create("policing-priorities", "cutout", "Library cutout").code

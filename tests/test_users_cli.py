@@ -3,9 +3,8 @@ role change ends the user's live sessions at once."""
 
 from __future__ import annotations
 
-from kiosk import auth
-
-from .conftest import PASSWORD, sign_in
+from kiosk.core import auth
+from tests.conftest import PASSWORD, sign_in
 
 
 def cli(app, *args: str):  # type: ignore[no-untyped-def]
@@ -24,7 +23,7 @@ def test_disable_ends_a_live_session_and_enable_lets_them_back(app) -> None:  # 
     assert browser.get("/staff/").status_code == 302  # the copied-in session is over
     assert "leaver@example.org\tstaff\tdisabled" in cli(app, "list").output
     fresh = app.test_client()
-    from .conftest import csrf_token
+    from tests.conftest import csrf_token
 
     r = fresh.post("/staff/login", data={"csrf_token": csrf_token(fresh, "/staff/login"),
                                          "email": "leaver@example.org", "password": PASSWORD})

@@ -13,8 +13,10 @@ import yaml
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import audit, auth, consultations, definitions
-from ..problems import ProblemError
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.core import audit, auth
+from kiosk.core.problems import ProblemError
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -180,7 +182,7 @@ def users_password(email: str, password: str) -> None:
 @with_appcontext
 def demo_cmd(count: int, seed: int | None) -> None:
     """Load the demo consultations and staff login (idempotent)."""
-    from .. import demo
+    from kiosk.demo import content as demo
 
     for line in demo.load(current_app, history=True):
         click.echo(line)
@@ -202,7 +204,7 @@ def demo_cmd(count: int, seed: int | None) -> None:
 @with_appcontext
 def serve_cmd(host: str, port: int, threads: int, workers: int | None, demo: bool) -> None:
     """Serve the app: waitress, or gunicorn with --workers on a hub."""
-    from .. import demo as demo_mod
+    from kiosk.demo import content as demo_mod
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     role = app.config["ROLE"]
@@ -231,8 +233,9 @@ def serve_cmd(host: str, port: int, threads: int, workers: int | None, demo: boo
 
 def _serve_gunicorn(app: Flask, host: str, port: int, threads: int, workers: int) -> None:
     """Run the hub under gunicorn, warning first if its rate limits would count per process."""
-    from .. import hub_server, limits
-    from ..db import db
+    from kiosk.core import limits
+    from kiosk.core.db import db
+    from kiosk.ops import hub_server
 
     warning = limits.per_process_warning(
         app.config["ROLE"], str(app.config.get("RATELIMIT_STORAGE_URI", "memory://")), workers,
@@ -263,7 +266,8 @@ def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
 
     from waitress.server import create_server
 
-    from .. import auth, tablet
+    from kiosk.core import auth
+    from kiosk.tablet import launcher as tablet
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
@@ -294,7 +298,7 @@ def doctor_cmd(workers: int | None) -> None:
     """Check this hub or kiosk as an operator would; exit 1 if anything fails."""
     import os
 
-    from .. import doctor
+    from kiosk.ops import doctor
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     count = workers or int(os.environ.get("WEB_CONCURRENCY", "1") or 1)
@@ -317,7 +321,7 @@ def backup_cmd(directory: str | None) -> None:
     (default: BACKUP_DIR)."""
     from pathlib import Path
 
-    from .. import backups
+    from kiosk.ops import backups
 
     target = directory or current_app.config.get("BACKUP_DIR")
     if not target:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from ..conftest import LiveServer, load_demo
+from tests.conftest import LiveServer, load_demo
 
 
 @pytest.fixture
@@ -26,8 +26,8 @@ def draw_kiosk(make_app: Callable[..., Flask]) -> Iterator[LiveServer]:
     """A live kiosk that has pulled an open prize draw for policing-priorities from a hub."""
     import datetime as dt
 
-    from kiosk import draws
-    from kiosk.timeutil import utcnow
+    from kiosk.core.timeutil import utcnow
+    from kiosk.draws import store as draws
     from tests.draws.conftest import pull_into
 
     hub = make_app("hub")

@@ -11,10 +11,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kiosk.budget_rules import areas
-
-from ..test_budget import DEMO_Q, SLUG
-from .test_kiosk_browser import LABELS, answer_survey, choose_language
+from kiosk.budget.rules import areas
+from tests.browser.test_kiosk_browser import LABELS, answer_survey, choose_language
+from tests.test_budget import DEMO_Q, SLUG
 
 pytestmark = pytest.mark.browser
 

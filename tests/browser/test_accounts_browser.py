@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pyotp
 
-from kiosk import auth
-
-from ..conftest import PASSWORD
+from kiosk.core import auth
+from tests.conftest import PASSWORD
 
 NEW = "new.officer@example.org"
 

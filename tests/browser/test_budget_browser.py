@@ -7,10 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kiosk.budget_rules import areas
-
-from ..conftest import rows
-from ..test_budget import DEMO_Q, SLUG, answer
+from kiosk.budget.rules import areas
+from tests.conftest import rows
+from tests.test_budget import DEMO_Q, SLUG, answer
 
 pytestmark = pytest.mark.browser
 

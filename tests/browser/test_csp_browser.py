@@ -4,7 +4,7 @@ script is refused, which shows the policy is enforced and the check sees it."""
 
 from __future__ import annotations
 
-from ..conftest import csp_violations
+from tests.conftest import csp_violations
 
 HUB_PAGES = ("/", "/c/policing-priorities", "/c/police-budget-2027", "/events", "/staff/login",
              "/c/town-centre-safety/results")

@@ -10,11 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from kiosk.db import db
+from kiosk.core.db import db
 from kiosk.models import Draft, Event
-
-from ..conftest import rows
-from .test_survey_browser import EXPECTED
+from tests.browser.test_survey_browser import EXPECTED
+from tests.conftest import rows
 
 pytestmark = pytest.mark.browser
 
@@ -283,7 +282,7 @@ def test_staff_corner_pin_and_event_tagging(live_kiosk, page) -> None:
 def english_strings(content: list[dict]) -> list[re.Pattern]:
     """Patterns for every English interface string the code uses (unless its Welsh is the same)
     and every English text of the given consultation content."""
-    from ..test_translations import interface_strings, welsh_catalogue
+    from tests.test_translations import interface_strings, welsh_catalogue
 
     welsh = welsh_catalogue()
     texts = []
@@ -348,7 +347,7 @@ def english_on(page, patterns: list[re.Pattern]) -> list[str]:  # type: ignore[n
 def english() -> list[re.Pattern]:
     import yaml
 
-    from kiosk.demo import DEMO_DIR
+    from kiosk.demo.content import DEMO_DIR
 
     return english_strings([yaml.safe_load(p.read_text()) for p in sorted(DEMO_DIR.glob("*.yaml"))])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import rows
-from .test_survey_browser import answer_every_type
+from tests.browser.test_survey_browser import answer_every_type
+from tests.conftest import rows
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_the_error_state_and_thank_you_page_are_axe_clean(live_server, phone, ax
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_staff_pages_are_axe_clean(live_server, page, axe, lang: str) -> None:
-    from kiosk import auth
+    from kiosk.core import auth
 
     with live_server.app.app_context():
         auth.create_user("axe@example.org", "Axe", "correct horse battery", "admin")
@@ -71,7 +71,7 @@ def test_staff_pages_are_axe_clean(live_server, page, axe, lang: str) -> None:
 
 
 def test_a_scanned_poster_leads_to_a_coded_response(live_server, phone) -> None:
-    from kiosk import tracking
+    from kiosk.outreach import tracking
 
     with live_server.app.app_context():
         code = tracking.create("policing-priorities", "cutout", "Library cutout").code

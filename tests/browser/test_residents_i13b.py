@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, abort
 from playwright.sync_api import expect
 
-from ..conftest import LiveServer, load_demo, rows
+from tests.conftest import LiveServer, load_demo, rows
 
 pytestmark = pytest.mark.browser
 
@@ -114,7 +114,7 @@ def test_other_please_say_is_revealed_only_with_other_and_disabled_with_it(live_
 
 
 def test_a_draw_contact_error_keeps_the_opt_in_and_name(draw_kiosk, page) -> None:
-    from .test_kiosk_browser import LABELS, answer_survey
+    from tests.browser.test_kiosk_browser import LABELS, answer_survey
 
     page.goto(draw_kiosk.url + "/kiosk/")
     page.get_by_role("button", name=LABELS["en"]["start"]).click()
@@ -132,7 +132,7 @@ def test_a_draw_contact_error_keeps_the_opt_in_and_name(draw_kiosk, page) -> Non
 
 
 def test_save_and_come_back_later_on_a_phone(live_server, phone, browser) -> None:
-    from kiosk.db import db
+    from kiosk.core.db import db
     from kiosk.models import Draft
 
     phone.goto(live_server.url + f"/c/{SLUG}")
@@ -239,7 +239,7 @@ def test_the_pin_lock_out_and_back_after_a_post_return_home(homing_kiosk, page) 
 
 
 def test_the_thank_you_screen_warns_before_it_goes_home(homing_kiosk, page) -> None:
-    from .test_kiosk_browser import answer_minimum
+    from tests.browser.test_kiosk_browser import answer_minimum
 
     answer_minimum(page, homing_kiosk.url)
     dialog = page.get_by_role("dialog", name="Still there? / Dal yna?")
@@ -250,7 +250,7 @@ def test_the_thank_you_screen_warns_before_it_goes_home(homing_kiosk, page) -> N
 
 
 def test_a_reload_of_the_thank_you_screen_goes_home(live_kiosk, page) -> None:
-    from .test_kiosk_browser import answer_minimum
+    from tests.browser.test_kiosk_browser import answer_minimum
 
     answer_minimum(page, live_kiosk.url)
     page.reload()

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from kiosk import consultations, definitions
-
-from ..conftest import LiveServer, load_demo, rows
-from ..test_routing import ROUTED
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from tests.conftest import LiveServer, load_demo, rows
+from tests.test_routing import ROUTED
 
 pytestmark = pytest.mark.browser
 

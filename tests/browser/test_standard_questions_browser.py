@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from kiosk import consultations, definitions
-
-from ..conftest import LiveServer, load_demo, rows
-from ..test_standard_questions import SLUG, SURVEY
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from tests.conftest import LiveServer, load_demo, rows
+from tests.test_standard_questions import SLUG, SURVEY
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import rows
+from tests.conftest import rows
 
 pytestmark = pytest.mark.browser
 

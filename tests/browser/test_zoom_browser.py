@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..test_budget import SLUG
+from tests.test_budget import SLUG
 
 pytestmark = pytest.mark.browser
 

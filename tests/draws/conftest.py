@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk import draws
-from kiosk.db import db
-from kiosk.timeutil import utcnow
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.draws import store as draws
 from tests.conftest import PASSWORD, csrf_token, load_demo, sign_in  # noqa: F401  (shared)
 
 
@@ -46,7 +46,7 @@ def pull_into(hub: Flask, kiosk: Flask) -> None:
         key = keys.encode_public(keys.hub_public_key(hub))
         offered = entries.draws_for_pull()
     with kiosk.app_context():
-        from kiosk.kiosk_state import set_setting
+        from kiosk.tablet.state import set_setting
 
         entries.apply_pulled_draws(offered)
         db.session.commit()

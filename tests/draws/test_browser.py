@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kiosk import draw_inbox
-from kiosk.db import db
-from kiosk.draws import Entry
+from kiosk.core.db import db
+from kiosk.draws import inbox as draw_inbox
+from kiosk.draws.store import Entry
 from tests.browser.test_survey_browser import answer_every_type
 
 pytestmark = pytest.mark.browser

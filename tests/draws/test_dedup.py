@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from kiosk import contacts, draw_inbox
-from kiosk.db import db
-from kiosk.draws import Entry
+from kiosk.core.db import db
+from kiosk.draws import contacts
+from kiosk.draws import inbox as draw_inbox
+from kiosk.draws.store import Entry
 from sync import entries as entry_sync
-
-from .conftest import answer_on_kiosk, answer_on_phone, enter
+from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter
 
 
 @pytest.mark.parametrize(("a", "b"), [

@@ -9,11 +9,12 @@ import uuid
 
 import pytest
 
-from kiosk import draw_algorithm, draw_runs, draws
-from kiosk.db import db
+from kiosk.core.db import db
+from kiosk.draws import algorithm as draw_algorithm
+from kiosk.draws import runs as draw_runs
+from kiosk.draws import store as draws
 from tests.conftest import csrf_token
-
-from .conftest import close
+from tests.draws.conftest import close
 
 
 def hashes(n: int, salt: str = "") -> list[str]:

@@ -6,12 +6,11 @@ import re
 
 from sqlalchemy import select
 
-from kiosk import draw_inbox
-from kiosk.db import db
-from kiosk.draws import Entry
+from kiosk.core.db import db
+from kiosk.draws import inbox as draw_inbox
+from kiosk.draws.store import Entry
 from kiosk.models import Response
-
-from .conftest import answer_on_kiosk, answer_on_phone, enter
+from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter
 
 
 def entries(app) -> list[Entry]:  # type: ignore[no-untyped-def]
@@ -85,7 +84,7 @@ def test_kiosk_entry_page_turns_autocomplete_off_and_queues_a_sealed_entry(
 
 
 def test_a_closed_draw_is_not_offered_and_takes_no_entries(app, client, make_draw) -> None:
-    from .conftest import close
+    from tests.draws.conftest import close
 
     draw_id = make_draw()
     html = answer_on_phone(client)

@@ -6,13 +6,12 @@ import copy
 
 from sqlalchemy import func, select
 
-from kiosk import draws
-from kiosk.db import db
-from kiosk.draws import Entry
+from kiosk.core.db import db
+from kiosk.draws import store as draws
+from kiosk.draws.store import Entry
 from sync import entries as entry_sync
 from sync import keys
-
-from .conftest import close
+from tests.draws.conftest import close
 
 
 def kiosk_items(app, kiosk, draw_id: str, n: int) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -66,7 +65,7 @@ def test_bad_items_are_rejected_with_reasons_and_stored_nowhere(app, make_draw, 
     assert count(app) == 0
     close(app, draw_id)
     with app.app_context():
-        from kiosk import draw_runs
+        from kiosk.draws import runs as draw_runs
 
         draw_runs.run(draws.get(draw_id), "seed", "test")
         late = entry_sync.ingest([good])

@@ -7,15 +7,17 @@ import math
 import pytest
 from sqlalchemy import func, select, text
 
-from kiosk import draw_inbox, draw_runs, draws, retention
-from kiosk.db import db
-from kiosk.draws import Entry
+from kiosk.core.db import db
+from kiosk.draws import inbox as draw_inbox
+from kiosk.draws import retention
+from kiosk.draws import runs as draw_runs
+from kiosk.draws import store as draws
+from kiosk.draws.store import Entry
 from sync import entries as entry_sync
 from sync import keys
 from tests.conftest import load_demo
+from tests.draws.conftest import answer_on_phone, close, enter, pull_into
 from tests.sync.conftest import pg_schema  # noqa: F401  (fixture)
-
-from .conftest import answer_on_phone, close, enter, pull_into
 
 
 @pytest.mark.postgres

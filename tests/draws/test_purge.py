@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kiosk import contacts, draw_algorithm, draws, sealing
-from kiosk.db import db
-from kiosk.draws import Draw, Entry
-from kiosk.timeutil import utcnow
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.draws import algorithm as draw_algorithm
+from kiosk.draws import contacts, sealing
+from kiosk.draws import store as draws
+from kiosk.draws.store import Draw, Entry
 from sync import entries as entry_sync
 from sync import keys
 from tests.conftest import csrf_token
-
-from .conftest import answer_on_kiosk, answer_on_phone, close, enter, pull_into
+from tests.draws.conftest import answer_on_kiosk, answer_on_phone, close, enter, pull_into
 
 MAGIC = re.compile(re.escape(sealing.MAGIC))
 
@@ -159,7 +160,7 @@ def _run(app, make_draw, kiosk_for, signed_in, tmp_path, log_file) -> None:  # t
 
 
 def test_undrawn_draws_are_emptied_after_the_grace_period(app, make_draw) -> None:
-    from kiosk import retention
+    from kiosk.draws import retention
 
     draw_id = make_draw()
     with app.app_context():

@@ -8,16 +8,16 @@ import uuid
 
 from sqlalchemy import select
 
-from kiosk import sealing
-from kiosk.db import db
-from kiosk.devices import SetAside
+from kiosk.core.db import db
+from kiosk.devices.store import SetAside
+from kiosk.draws import sealing
 from sync import entries as entry_sync
 from sync import keys, set_aside
 
 
 def test_unopenable_boxes_are_rejected_and_set_aside_is_bounded(app, make_draw, kiosk_for,
                                                                 monkeypatch) -> None:
-    from kiosk import draws
+    from kiosk.draws import store as draws
 
     draw_id = make_draw()
     kiosk = kiosk_for(app)
@@ -49,7 +49,8 @@ def test_unopenable_boxes_are_rejected_and_set_aside_is_bounded(app, make_draw, 
 
 def test_unopenable_boxes_pushed_by_a_device_are_rejected_and_the_entries_page_still_opens(
         app, make_draw, kiosk_for, signed_in) -> None:
-    from kiosk import devices, draws
+    from kiosk.devices import store as devices
+    from kiosk.draws import store as draws
 
     draw_id = make_draw()
     kiosk = kiosk_for(app)

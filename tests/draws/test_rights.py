@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiosk import draws, rights
-from kiosk.db import db
-from kiosk.draws import RightsRequest
+from kiosk.core.db import db
+from kiosk.draws import rights
+from kiosk.draws import store as draws
+from kiosk.draws.store import RightsRequest
 from sync import keys
 from tests.conftest import csrf_token
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy import inspect
 
-from kiosk.db import db
+from kiosk.core.db import db
 
 PERSONAL_TABLES = ("draw_entries",)
 

@@ -9,13 +9,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 
-from kiosk import sealing
-from kiosk.db import db
-from kiosk.draws import Entry
+from kiosk.core.db import db
+from kiosk.draws import sealing
+from kiosk.draws.store import Entry
 from sync import entries as entry_sync
 from sync import keys
-
-from .conftest import answer_on_kiosk, answer_on_phone, enter
+from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter
 
 
 def test_sealed_box_round_trip_and_every_tamper_fails() -> None:

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from kiosk import devices, draw_inbox
-from kiosk.db import db
-from kiosk.draws import Entry
-from kiosk.kiosk_state import set_setting
+from kiosk.core.db import db
+from kiosk.devices import store as devices
+from kiosk.draws import inbox as draw_inbox
+from kiosk.draws.store import Entry
+from kiosk.tablet.state import set_setting
 from sync import bundle, client, keys
-
-from .conftest import answer_on_kiosk, answer_on_phone, enter
+from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter
 
 N = 200
 HEX64 = re.compile(rb"[0-9a-f]{64}")

@@ -9,9 +9,8 @@ import re
 import pyotp
 from freezegun import freeze_time
 
-from kiosk import accounts, audit, auth
-
-from ..conftest import PASSWORD, csrf_token
+from kiosk.core import accounts, audit, auth
+from tests.conftest import PASSWORD, csrf_token
 
 
 def test_only_admins_manage_accounts(signed_in) -> None:  # type: ignore[no-untyped-def]

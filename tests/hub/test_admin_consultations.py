@@ -7,10 +7,9 @@ import io
 
 import yaml
 
-from kiosk import consultations
-
-from ..conftest import csrf_token
-from ..test_definitions import GOOD
+from kiosk.consultations import store as consultations
+from tests.conftest import csrf_token
+from tests.test_definitions import GOOD
 
 PARK = GOOD.replace("status: open", "status: draft")
 BAD = PARK.replace("park-survey", "bad-survey").replace(

@@ -9,12 +9,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
-from kiosk import tracking
-from kiosk.db import db
-from kiosk.tracking import TrackingCode
+from kiosk.core.db import db
+from kiosk.outreach import tracking
+from kiosk.outreach.tracking import TrackingCode
+from tests.conftest import csrf_token
 from tests.print import pdfcheck
-
-from ..conftest import csrf_token
 
 SLUG = "policing-priorities"
 PLACEMENT = {"consultation": SLUG, "kind": "bus_stop", "label": "Bus stop 14, High Street",

@@ -10,11 +10,12 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from kiosk import audit, auth, draws, tracking
-from kiosk.db import db
-from kiosk.timeutil import utcnow
-
-from ..conftest import DEMO, PASSWORD, csrf_token
+from kiosk.core import audit, auth
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.draws import store as draws
+from kiosk.outreach import tracking
+from tests.conftest import DEMO, PASSWORD, csrf_token
 
 CONTACT = "winner-contact@example.net"
 ANSWER = "Mae angen mwy o batrolau ar Heol y Frenhines"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk import events
-
-from ..conftest import csrf_token
+from kiosk.events import store as events
+from tests.conftest import csrf_token
 
 FORM = {"name_en": "Street stall", "name_cy": "Stondin stryd", "place": "High Street",
         "date": "2027-07-03", "start": "10:00", "end": "13:30", "description_en": "Come along",
@@ -60,7 +59,7 @@ def test_events_admin_needs_a_signed_in_staff_member(app) -> None:
 
 
 def test_demo_events_are_upcoming_and_refreshed_not_duplicated(app) -> None:
-    from kiosk import demo_hub
+    from kiosk.demo import hub as demo_hub
 
     with app.app_context():
         before = {e.id: e.starts_at for e in events.all_events()}

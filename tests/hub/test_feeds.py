@@ -11,7 +11,7 @@ import feedparser
 import icalendar
 import pytest
 
-from kiosk import events
+from kiosk.events import store as events
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = dt.date.today()

@@ -8,13 +8,14 @@ import io
 
 from sqlalchemy import func, select
 
-from kiosk import consultations, definitions, reports
-from kiosk.db import db
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.core.db import db
 from kiosk.models import Response
-from kiosk.paper import PaperEntry
-
-from ..conftest import csrf_token
-from ..test_routing import ROUTED
+from kiosk.reports import funnel as reports
+from kiosk.responses.paper import PaperEntry
+from tests.conftest import csrf_token
+from tests.test_routing import ROUTED
 
 PAPER = "/staff/c/crime-survey/paper"
 

@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from kiosk.db import db
-
-from ..conftest import CSRF, load_demo, rows
-from ..test_answers import VALID
+from kiosk.core.db import db
+from tests.conftest import CSRF, load_demo, rows
+from tests.test_answers import VALID
 
 RESPONSE_ID = re.compile(r'name="response_id" value="([0-9a-f-]{36})"')
 

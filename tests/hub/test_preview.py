@@ -7,12 +7,12 @@ import re
 
 from sqlalchemy import func, select
 
-from kiosk import consultations, definitions
-from kiosk.db import db
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.core.db import db
 from kiosk.models import Draft, Response
-
-from ..conftest import csrf_token
-from ..test_routing import ROUTED
+from tests.conftest import csrf_token
+from tests.test_routing import ROUTED
 
 BANNER = "Preview — nothing you enter is kept"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk import events
-from kiosk.scans import Scan
-
-from .test_scans import scan_rows
+from kiosk.events import store as events
+from kiosk.outreach.scans import Scan
+from tests.hub.test_scans import scan_rows
 
 TODAY = dt.date.today()
 UPCOMING = f"""

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
-from kiosk import events, reports, tracking
-from kiosk.db import db
+from kiosk.core.db import db
+from kiosk.events import store as events
 from kiosk.models import Response
-from kiosk.scans import Scan
+from kiosk.outreach import tracking
+from kiosk.outreach.scans import Scan
+from kiosk.reports import funnel as reports
 
 SLUG = "policing-priorities"
 LONDON = ZoneInfo("Europe/London")

@@ -10,12 +10,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from kiosk import destinations, scans, tracking
-from kiosk.db import db
-from kiosk.scans import Scan
-from kiosk.tracking import HOLDING
-
-from ..conftest import csrf_token, load_demo
+from kiosk.core.db import db
+from kiosk.outreach import destinations, scans, tracking
+from kiosk.outreach.scans import Scan
+from kiosk.outreach.tracking import HOLDING
+from tests.conftest import csrf_token, load_demo
 
 SLUG = "policing-priorities"
 DRAFT = """

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from kiosk import tracking
+from kiosk.outreach import tracking
 
 PATHS = 10_500
 HOSTILE = [

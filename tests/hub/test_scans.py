@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kiosk import destinations, reports, scans, tracking
-from kiosk.db import db
-from kiosk.scans import Scan
-
-from ..conftest import csrf_token, rows
-from ..test_answers import VALID
+from kiosk.core.db import db
+from kiosk.outreach import destinations, scans, tracking
+from kiosk.outreach.scans import Scan
+from kiosk.reports import funnel as reports
+from tests.conftest import csrf_token, rows
+from tests.test_answers import VALID
 
 
 def scan_rows(app, **filters) -> list[Scan]:  # type: ignore[no-untyped-def]
@@ -156,7 +156,8 @@ def test_scan_rows_commit_without_waiting_for_the_disk_but_responses_do(app) -> 
 
 @pytest.mark.postgres
 def test_scans_are_stored_on_postgresql(make_app, pg_url) -> None:
-    from kiosk import demo, reports
+    from kiosk.demo import content as demo
+    from kiosk.reports import funnel as reports
 
     app = make_app("hub", DATABASE_URL=pg_url)
     with app.app_context():
@@ -175,7 +176,7 @@ def test_other_processes_follow_a_repointed_code_within_the_cache_time(app, resi
                                                                        make_code) -> None:
     from sqlalchemy import update
 
-    from kiosk.tracking import TrackingCode
+    from kiosk.outreach.tracking import TrackingCode
 
     code = make_code()
     now = [1000.0]
@@ -206,7 +207,7 @@ def test_unknown_codes_are_never_remembered(app, resident) -> None:
 def test_scans_land_in_the_schema_the_database_url_names(make_app, pg_url) -> None:
     import psycopg
 
-    from kiosk import demo
+    from kiosk.demo import content as demo
 
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA hub_here")

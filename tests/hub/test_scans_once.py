@@ -7,13 +7,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kiosk import scans, tracking
-from kiosk.db import db
-from kiosk.scans import Scan
-
-from ..conftest import load_demo
-from .conftest import PHONE_UA
-from .test_phone_once import lose_one_commit_answer
+from kiosk.core.db import db
+from kiosk.outreach import scans, tracking
+from kiosk.outreach.scans import Scan
+from tests.conftest import load_demo
+from tests.hub.conftest import PHONE_UA
+from tests.hub.test_phone_once import lose_one_commit_answer
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

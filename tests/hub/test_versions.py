@@ -8,10 +8,11 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from kiosk import consultations, definitions, responses, versioning
-
-from ..conftest import csrf_token
-from .test_admin_consultations import upload
+from kiosk.consultations import definitions, versioning
+from kiosk.consultations import store as consultations
+from kiosk.responses import store as responses
+from tests.conftest import csrf_token
+from tests.hub.test_admin_consultations import upload
 
 PUBLISHED = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 V1 = f"""

@@ -17,9 +17,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from kiosk import tracking
-from kiosk.db import db
-from kiosk.tracking import TrackingCode
+from kiosk.core.db import db
+from kiosk.outreach import tracking
+from kiosk.outreach.tracking import TrackingCode
 from tests.conftest import load_demo
 from tests.print import pdfcheck
 

@@ -17,8 +17,9 @@ import requests
 from flask import Flask
 from sqlalchemy import select
 
-from kiosk import demo, devices
-from kiosk.db import db
+from kiosk.core.db import db
+from kiosk.demo import content as demo
+from kiosk.devices import store as devices
 from kiosk.models import Response
 from sync import client, wire
 from tests.conftest import LiveServer, free_port, load_demo
@@ -250,7 +251,7 @@ def wait_for(url: str, proc: Proc | None = None, timeout: float = 30) -> None:
 def deploy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """A factory of a real hub (SQLite, or PostgreSQL in a fresh schema) and kiosk deployment;
     keyword arguments are kiosk settings (``SYNC_BATCH_SIZE=200``…)."""
-    from .deploy import Deployment
+    from tests.sync.deploy import Deployment
 
     url = request.getfixturevalue("pg_schema") if request.param == "postgresql" else None
     made: list[Deployment] = []

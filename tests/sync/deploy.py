@@ -21,10 +21,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from kiosk import create_app
-from kiosk.db import db
+from kiosk.core.db import db
 from tests.conftest import free_port
-
-from .conftest import Proc, run, serve
+from tests.sync.conftest import Proc, run, serve
 
 DEMO = Path(__file__).resolve().parents[2] / "kiosk" / "demo"
 CODE = re.compile(r"enrollment code: (\S+)")
@@ -134,7 +133,7 @@ class Deployment:
         from sqlalchemy import select
 
         from kiosk.models import Response
-        from kiosk.responses import content_hash, wire
+        from kiosk.responses.store import content_hash, wire
 
         with self.app("hub"):
             return {r.uuid: content_hash(wire(r))
@@ -173,8 +172,8 @@ class Deployment:
 
     def make_draw(self) -> str:
         """Define an open prize draw on the hub for the demo consultations; returns its id."""
-        from kiosk import draws
-        from kiosk.timeutil import utcnow
+        from kiosk.core.timeutil import utcnow
+        from kiosk.draws import store as draws
 
         with self.app("hub"):
             return draws.define({
@@ -185,7 +184,7 @@ class Deployment:
 
     def queue_entries(self, draw_id: str, n: int, start: int = 0) -> set[str]:
         """Seal n entries on the kiosk (after its pull brought the draw and key); returns ids."""
-        from kiosk import draws
+        from kiosk.draws import store as draws
         from sync import keys
 
         with self.app("kiosk") as kiosk:

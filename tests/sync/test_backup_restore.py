@@ -15,13 +15,14 @@ from pathlib import Path
 
 import requests
 
-from kiosk import backups, contacts, draws
-from kiosk.db import db
-from kiosk.timeutil import utcnow
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.draws import contacts
+from kiosk.draws import store as draws
+from kiosk.ops import backups
 from sync import keys
-
-from .conftest import deadline
-from .deploy import CSRF, Deployment
+from tests.sync.conftest import deadline
+from tests.sync.deploy import CSRF, Deployment
 
 #: Responses pushed while the backup runs (in batches of 25, so the hub commits all along).
 MORE = 4000
@@ -127,7 +128,7 @@ def test_a_backup_taken_during_a_push_restores_every_response_and_the_draw_keys(
 
 def test_doctor_sees_a_backup_inside_its_dated_folder_but_not_a_half_made_one(
         make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from kiosk import doctor
+    from kiosk.ops import doctor
 
     folder = tmp_path / "backups"
     app = make_app("hub", BACKUP_DIR=str(folder))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import deadline, run, serve
+from tests.sync.conftest import deadline, run, serve
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -101,8 +101,7 @@ def test_an_unsigned_bundle_bomb_is_refused_before_it_is_inflated(tmp_path: Path
 
     from kiosk import create_app
     from sync import bundle
-
-    from .conftest import VOXBOX
+    from tests.sync.conftest import VOXBOX
 
     hub_dir = tmp_path / "hub"
     added = run(hub_dir, "hub", "devices", "add", "k1").stdout

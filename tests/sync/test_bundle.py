@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from sync import bundle, client
-
-from .conftest import hub_hashes, items_of, queue, states
+from tests.sync.conftest import hub_hashes, items_of, queue, states
 
 pytestmark = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)
 
@@ -126,10 +125,10 @@ def test_sealed_prize_draw_entries_travel_in_the_bundle_exactly_once(live_hub, m
 
     from sqlalchemy import select
 
-    from kiosk import draws
-    from kiosk.db import db
-    from kiosk.draws import Entry
-    from kiosk.timeutil import utcnow
+    from kiosk.core.db import db
+    from kiosk.core.timeutil import utcnow
+    from kiosk.draws import store as draws
+    from kiosk.draws.store import Entry
     from sync import keys
 
     with live_hub.app.app_context():

@@ -9,13 +9,13 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from kiosk import events, kiosk_state
-from kiosk.db import db
+from kiosk.core.db import db
+from kiosk.events import store as events
 from kiosk.models import Response
-from kiosk.responses import content_hash, wire
+from kiosk.responses.store import content_hash, wire
+from kiosk.tablet import state as kiosk_state
 from sync import client
-
-from .conftest import add_device, items_of, post_items, queue, states
+from tests.sync.conftest import add_device, items_of, post_items, queue, states
 
 
 def spoof(item: dict, **changes: object) -> dict:

@@ -15,15 +15,14 @@ import pytest
 import requests
 from sqlalchemy import select, update
 
-from kiosk import consultations
-from kiosk.db import db
-from kiosk.devices import Device
+from kiosk.consultations import store as consultations
+from kiosk.core.db import db
+from kiosk.devices.store import Device
 from kiosk.models import Consultation, Event, Response
-from kiosk.responses import content_hash
+from kiosk.responses.store import content_hash
 from sync import client, keys
 from sync.transport import Hub, SyncError
-
-from .conftest import hub_hashes, items_of, post_items, queue, states
+from tests.sync.conftest import hub_hashes, items_of, post_items, queue, states
 
 pytestmark = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)  # PostgreSQL: test_ingest
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from .deploy import Deployment, resident_visit, staff_session
+from tests.sync.deploy import Deployment, resident_visit, staff_session
 
 N = 10_000
 VISITS = 5

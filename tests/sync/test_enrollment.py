@@ -8,12 +8,12 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from kiosk import auth, devices
-from kiosk.db import db
-from kiosk.devices import Device
+from kiosk.core import auth
+from kiosk.core.db import db
+from kiosk.devices import store as devices
+from kiosk.devices.store import Device
 from tests.conftest import csrf_token
-
-from .conftest import deadline
+from tests.sync.conftest import deadline
 
 
 def _enroll(client, code: str):  # type: ignore[no-untyped-def]

@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import deadline
-from .deploy import Deployment
-from .tcpproxy import Cut, Proxy
+from tests.sync.conftest import deadline
+from tests.sync.deploy import Deployment
+from tests.sync.tcpproxy import Cut, Proxy
 
 #: A hard limit per test (pytest-timeout), scaled like every other wait here: a stuck wait fails
 #: the test with its stack and the fixtures stop every process, instead of hanging CI.

@@ -13,15 +13,15 @@ import requests
 from flask.testing import FlaskClient
 from sqlalchemy import insert, update
 
-from kiosk import auth, devices
-from kiosk.db import db
-from kiosk.devices import Device
+from kiosk.core import auth
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.devices import store as devices
+from kiosk.devices.store import Device
 from kiosk.models import Response
-from kiosk.timeutil import utcnow
 from sync import client, heartbeat
 from tests.conftest import LiveServer, csrf_token
-
-from .conftest import add_device, items_of, post_items, queue
+from tests.sync.conftest import add_device, items_of, post_items, queue
 
 SLUG = "policing-priorities"
 sqlite_hub = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)

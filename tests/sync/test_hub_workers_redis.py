@@ -13,8 +13,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port
-
-from .conftest import Proc, deadline, run, wait_for
+from tests.sync.conftest import Proc, deadline, run, wait_for
 
 #: A Redis database index of this test's own; only it is flushed, before and after.
 REDIS_DB = 13

@@ -10,12 +10,11 @@ from collections import Counter
 import requests
 from sqlalchemy import func, select
 
-from kiosk.db import db
-from kiosk.devices import SetAside, SyncReceipt
+from kiosk.core.db import db
+from kiosk.devices.store import SetAside, SyncReceipt
 from kiosk.models import Response
-from kiosk.responses import content_hash
-
-from .conftest import add_device, deadline, hub_hashes, items_of, post_items, queue
+from kiosk.responses.store import content_hash
+from tests.sync.conftest import add_device, deadline, hub_hashes, items_of, post_items, queue
 
 
 def _statuses(resp: requests.Response) -> list[str]:

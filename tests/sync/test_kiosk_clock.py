@@ -11,14 +11,14 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from kiosk import create_app, retention
-from kiosk.db import db
-from kiosk.draws import Entry
+from kiosk import create_app
+from kiosk.core.db import db
+from kiosk.draws import retention
+from kiosk.draws.store import Entry
 from kiosk.models import Draft
 from sync import client
 from tests.conftest import csrf_token
-
-from .deploy import PIN, Deployment
+from tests.sync.deploy import PIN, Deployment
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, settings
 from kiosk import create_app
 from sync import openapi
 from tests.conftest import load_demo
-
-from .conftest import Server, add_device
+from tests.sync.conftest import Server, add_device
 
 schema = schemathesis.openapi.from_dict(openapi.document())
 # 413 is how the hub refuses a body over its size caps before reading it (documented as such):

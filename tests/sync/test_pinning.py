@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from kiosk.kiosk_state import get_setting
+from kiosk.tablet.state import get_setting
 from sync import client, keys
 from sync.transport import SyncError
 
@@ -16,7 +16,7 @@ def test_a_changed_hub_key_is_refused_until_the_kiosk_enrolls_again(
         hub, live_hub, make_app) -> None:
     kiosk = make_app("kiosk")
     with hub.app_context():
-        from kiosk import devices
+        from kiosk.devices import store as devices
 
         _dev, code = devices.create("pin-2", 3600)
     with kiosk.app_context():

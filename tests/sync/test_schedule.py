@@ -10,12 +10,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kiosk import retention, schedule
-from kiosk.db import db
-from kiosk.kiosk_state import get_setting, set_setting
-from kiosk.timeutil import utcnow
-
-from .conftest import PG_URL
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.draws import retention
+from kiosk.ops import schedule
+from kiosk.tablet.state import get_setting, set_setting
+from tests.sync.conftest import PG_URL
 
 
 def last_purge(app) -> str | None:  # type: ignore[no-untyped-def]

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from kiosk import create_app, devices
-from kiosk.db import db
+from kiosk import create_app
+from kiosk.core.db import db
+from kiosk.devices import store as devices
 from kiosk.models import Response
 from sync import bundle, client
 from tests.conftest import csrf_token, load_demo
-
-from .conftest import hub_hashes
+from tests.sync.conftest import hub_hashes
 
 STEPS = [{"safe_day": "3"}, {"top_concern": "other", "top_concern.other": "x" * 80},
          {"contact": ["social"]},

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.kiosk_state import set_setting
+from kiosk.tablet.state import set_setting
 from sync import client
 from tests.conftest import csrf_token
-
-from .conftest import hub_hashes, items_of, queue, states
+from tests.sync.conftest import hub_hashes, items_of, queue, states
 
 SQLITE = pytest.mark.parametrize("hub", ["sqlite"], indirect=True)  # PostgreSQL: test_e2e
 PANEL, PIN = "/kiosk/staff/", "/kiosk/staff/pin"

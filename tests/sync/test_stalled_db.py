@@ -8,9 +8,9 @@ import time
 import pytest
 import requests
 
-from .conftest import deadline
-from .deploy import Deployment
-from .tcpproxy import Blackhole
+from tests.sync.conftest import deadline
+from tests.sync.deploy import Deployment
+from tests.sync.tcpproxy import Blackhole
 
 HOLD = 60  # seconds the database is away, as in the acceptance test
 #: Any request must be answered within this (the hub's bounds below add up to about 5 s).

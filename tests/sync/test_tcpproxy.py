@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from .tcpproxy import Cut, Proxy
+from tests.sync.tcpproxy import Cut, Proxy
 
 
 class Counting(BaseHTTPRequestHandler):

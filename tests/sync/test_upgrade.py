@@ -11,15 +11,15 @@ import uuid
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from kiosk import create_app, draws
-from kiosk.db import MIGRATIONS, db
+from kiosk import create_app
+from kiosk.core.db import MIGRATIONS, db
+from kiosk.core.timeutil import utcnow
+from kiosk.draws import store as draws
 from kiosk.models import Response
-from kiosk.responses import content_hash
-from kiosk.timeutil import utcnow
+from kiosk.responses.store import content_hash
 from sync import client
 from sync import pull as pull_mod
-
-from .conftest import add_device, hub_hashes
+from tests.sync.conftest import add_device, hub_hashes
 
 ANSWERS = {"safe_day": 4, "top_concern": "drugs", "contact": ["email"],
            "rank_priorities": ["victims", "visible", "online", "roads"]}

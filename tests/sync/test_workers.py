@@ -16,9 +16,8 @@ import requests
 from sqlalchemy import create_engine, text
 
 from tests.conftest import free_port
-
-from .conftest import deadline
-from .deploy import engine_url
+from tests.sync.conftest import deadline
+from tests.sync.deploy import engine_url
 
 WORKERS = 3
 

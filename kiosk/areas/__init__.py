@@ -1,0 +1,1 @@
+"""Areas and postcodes: the postcode-to-area table and tidy UK postcodes."""

@@ -1,0 +1,1 @@
+"""Question types: one interface, one module per type that needs its own."""

@@ -1,0 +1,1 @@
+"""Demo content: consultations, events, placements and synthetic responses (data files beside the code)."""

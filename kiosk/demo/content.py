@@ -1,0 +1,119 @@
+"""Demo content: consultations, a staff login, synthetic responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import insert, select
+
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.consultations.questions import types as questions
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.models import Response, User
+from kiosk.responses import store as responses
+
+DEMO_DIR = Path(__file__).parent
+DEMO_EMAIL = "demo@voxbox.example"
+DEMO_AREAS = DEMO_DIR / "areas" / "avonbridge-areas.csv"
+
+
+def load(app: Flask, history: bool = False) -> Iterator[str]:
+    """Import every demo definition and make sure the demo staff login exists; on the hub, the
+    demo events too, and with history a seeded record of scans and responses for the reports."""
+    today = dt.date.today()
+    for path in sorted(DEMO_DIR.glob("*.yaml")):
+        defn = definitions.load_file(path)
+        if defn["status"] == "open":  # keep the demo open whenever it is run
+            defn["opens"] = (today - dt.timedelta(days=30)).isoformat()
+            defn["closes"] = (today + dt.timedelta(days=90)).isoformat()
+        result = consultations.import_definition(defn)
+        yield f"consultation {result.slug}: {result.action} (version {result.version})"
+    from kiosk.areas import store as areas
+
+    line = areas.load_demo(DEMO_AREAS.read_text(encoding="utf-8"))  # unless a table is loaded
+    if line:
+        yield line
+    if app.config["ROLE"] == "hub":
+        from kiosk.demo import hub as demo_hub
+
+        yield from demo_hub.load(today, history)
+    password = _demo_password(app)
+    if db.session.execute(select(User).filter_by(email=DEMO_EMAIL)).scalar_one_or_none() is None:
+        from kiosk.core import auth
+
+        auth.create_user(DEMO_EMAIL, "Demo admin", password, role="admin")
+    yield f"staff login: {DEMO_EMAIL} / {password}"
+    if app.config["ROLE"] == "kiosk":
+        from kiosk.core import auth
+
+        yield f"kiosk staff PIN: {auth.staff_pin(app)}"
+
+
+def _demo_password(app: Flask) -> str:
+    from kiosk.core.private_files import read_or_create_text
+
+    return read_or_create_text(Path(app.instance_path) / "demo_password",
+                               lambda: secrets.token_urlsafe(9))
+
+
+def synthetic_responses(app: Flask, count: int, seed: int | None = None,
+                        progress: Callable[[int], object] | None = None, batch: int = 500) -> int:
+    """Add valid random responses across the open consultations, in bulk."""
+    from kiosk.tablet import state as kiosk_state
+
+    rng = random.Random(seed)
+    targets = [(c, consultations.definition(c.slug)) for c in consultations.open_consultations()]
+    if not targets:
+        raise ValueError("no open consultations to answer")
+    channel = "kiosk" if app.config["ROLE"] == "kiosk" else "web"
+    device = kiosk_state.device_id()
+    event = kiosk_state.current_event_id() if channel == "kiosk" else None
+    done = 0
+    while done < count:
+        rows = []
+        for _ in range(min(batch, count - done)):
+            c, defn = rng.choice(targets)
+            rows.append(_row(rng, c.slug, c.version, defn, channel, device, event))
+        db.session.execute(insert(Response), rows)
+        db.session.commit()
+        done += len(rows)
+        if progress:
+            progress(len(rows))
+    return done
+
+
+def _row(rng: random.Random, slug: str, version: int, defn: dict, channel: str,
+         device: str | None, event: str | None) -> dict:
+    answers: dict = {}
+    for q in defn["questions"]:
+        value, other = questions.sample(q, rng)
+        if value is not None:
+            answers[q["id"]] = value
+        if other is not None:
+            answers[f"{q['id']}.other"] = other
+    submitted = utcnow() - dt.timedelta(seconds=rng.randint(0, 86400 * 14))
+    r = Response(uuid=str(_uuid(rng)), consultation_slug=slug, version=version, answers=answers,
+                 language=rng.choice(["en", "en", "en", "cy"]), channel=channel, device_id=device,
+                 event_id=event, tracking_code=None,
+                 started_at=submitted - dt.timedelta(seconds=rng.randint(40, 600)),
+                 submitted_at=submitted)
+    row = {k: getattr(r, k) for k in ("uuid", "consultation_slug", "version", "answers", "language",
+                                       "channel", "device_id", "event_id", "tracking_code",
+                                       "started_at", "submitted_at")}
+    row["content_hash"] = responses.content_hash(responses.wire(r))
+    row["received_at"] = utcnow()
+    row["sync_state"] = "queued"
+    return row
+
+
+def _uuid(rng: random.Random):  # type: ignore[no-untyped-def]
+    import uuid
+
+    return uuid.UUID(int=rng.getrandbits(128), version=4)

@@ -1,0 +1,130 @@
+"""Demo content for the hub's public site and reports: events, placements, scans and responses.
+
+Everything is seeded from a fixed random seed and only once, so `voxbox demo` stays idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from kiosk.consultations import store as consultations
+from kiosk.consultations.questions import types as questions
+from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
+from kiosk.events import store as events
+from kiosk.models import Response
+from kiosk.outreach import destinations, tracking
+from kiosk.outreach.scans import Scan
+from kiosk.responses import store as responses
+
+EVENTS_FILE = Path(__file__).parent / "events" / "street-events.yaml"
+CLOSED = "town-centre-safety"
+OPEN = "policing-priorities"
+#: Fixed demo placements: (code body, kind, label, location).
+PLACEMENTS = (("BUSST", "bus_stop", "Bus station, stand C", "Avonbridge bus station"),
+              ("CUTTW", "cutout", "Cardboard cutout, town hall foyer", "Town hall"),
+              ("RVRSE", "leaflet", "Leaflets, Riverside estate", None))
+DEMO_KIOSK = str(uuid.uuid5(events.DEMO_NAMESPACE, "kiosk-1"))
+
+
+def code_for(body: str) -> str:
+    """A demo placement's full code (body plus check character)."""
+    return body + tracking.check_char(body)
+
+
+def load(today: dt.date | None = None, history: bool = False) -> Iterator[str]:
+    """Load demo events; with history, placements and (once) seeded scans and responses."""
+    today = today or dt.date.today()
+    found = events.load_demo(EVENTS_FILE, today)
+    yield f"events: {len(found)} demo events"
+    if not history or consultations.get(CLOSED) is None or consultations.get(OPEN) is None:
+        return
+    for body, kind, label, location in PLACEMENTS:
+        if tracking.get(code_for(body)) is None:
+            tracking.create(CLOSED, kind, label, location, code=code_for(body))
+    done = db.session.execute(select(func.count()).select_from(Response)
+                              .filter_by(consultation_slug=CLOSED)).scalar_one()
+    if done:
+        return
+    rng = random.Random(2026)
+    fair = str(uuid.uuid5(events.DEMO_NAMESPACE, "summer-fair"))
+    closed = consultations.get(CLOSED)
+    start = dt.datetime.combine(closed.opens, dt.time(8))
+    span = int((dt.datetime.combine(closed.closes, dt.time(20)) - start).total_seconds())
+    made = _history(rng, CLOSED, start, span, [code_for(p[0]) for p in PLACEMENTS], 260, fair)
+    # The bus station poster stays up: re-point it at the open consultation, as staff would.
+    destinations.repoint(code_for("BUSST"), OPEN, destinations.CLI)
+    recent = utcnow() - dt.timedelta(days=13)
+    made += _history(rng, OPEN, recent, 13 * 86400, [code_for("BUSST")], 60, None)
+    yield f"reports: {made} demo responses with scans across placements"
+
+
+def _history(rng: random.Random, slug: str, start: dt.datetime, span: int, codes: list[str],
+             visitors: int, event_id: str | None) -> int:
+    """Scans → starts → responses for slug, plus kiosk responses at event_id; returns responses."""
+    c = consultations.get(slug)
+    defn = consultations.definition(slug)
+    scans, rows = [], []
+    for _ in range(visitors):
+        code = rng.choice(codes)
+        at = start + dt.timedelta(seconds=rng.randrange(span))
+        device = rng.choices(("phone", "tablet", "desktop", "other"), (85, 8, 4, 3))[0]
+        scans.append(_scan("scan", slug, code, device, at, True))
+        if rng.random() < 0.2:  # some scan twice
+            scans.append(_scan("scan", slug, code, device, at + dt.timedelta(hours=3), False))
+        if rng.random() < 0.8:
+            scans.append(_scan("start", slug, code, device, at + dt.timedelta(seconds=4), True))
+            if rng.random() < 0.7:
+                rows.append(_response(rng, c, defn, "web", None, None, code,
+                                      at + dt.timedelta(seconds=rng.randint(90, 600))))
+    if event_id:
+        stall = events.get(event_id)
+        at = stall.starts_at
+        for i in range(40):
+            at += dt.timedelta(seconds=15 if 20 <= i <= 24 else rng.randint(150, 420))
+            rows.append(_response(rng, c, defn, "kiosk", DEMO_KIOSK, event_id, None, at,
+                                  fast=i in (7, 31)))
+        paper = start + dt.timedelta(days=40)
+        rows += [_response(rng, c, defn, "paper", None, None, None, paper) for _ in range(12)]
+    if scans:
+        db.session.execute(insert(Scan), scans)
+    db.session.execute(insert(Response), rows)
+    db.session.commit()
+    return len(rows)
+
+
+def _scan(stage: str, slug: str, code: str, device: str, at: dt.datetime, first: bool) -> dict:
+    return {"at": at, "stage": stage, "code": code, "consultation_slug": slug, "device": device,
+            "first": first}
+
+
+def _response(rng: random.Random, c, defn: dict, channel: str, device: str | None,  # type: ignore[no-untyped-def]
+              event_id: str | None, code: str | None, submitted: dt.datetime,
+              fast: bool = False) -> dict:
+    answers: dict = {}
+    for q in defn["questions"]:
+        value, other = questions.sample(q, rng)
+        if q["id"] == "would_help":
+            value = rng.choices(["lighting", "patrols", "cctv", "transport"], (45, 30, 15, 10))[0]
+        if value is not None:
+            answers[q["id"]] = value
+        if other is not None:
+            answers[f"{q['id']}.other"] = other
+    r = Response(uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                 consultation_slug=c.slug, version=c.version, answers=answers,
+                 language=rng.choice(["en", "en", "en", "cy"]), channel=channel, device_id=device,
+                 event_id=event_id, tracking_code=code,
+                 started_at=submitted - dt.timedelta(seconds=4 if fast else rng.randint(70, 420)),
+                 submitted_at=submitted)
+    row = {k: getattr(r, k) for k in ("uuid", "consultation_slug", "version", "answers", "language",
+                                       "channel", "device_id", "event_id", "tracking_code",
+                                       "started_at", "submitted_at")}
+    row.update(content_hash=responses.content_hash(responses.wire(r)), received_at=utcnow(),
+               sync_state="queued")
+    return row

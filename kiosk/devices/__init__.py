@@ -1,0 +1,1 @@
+"""Devices: enrolled kiosks on the hub and a kiosk's own health."""

@@ -1,0 +1,1 @@
+"""Prize draws: definitions and sealed entries, entry tokens, contacts, the inbox, runs, the algorithm, rights and retention."""

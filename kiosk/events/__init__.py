@@ -1,0 +1,1 @@
+"""Events: street stalls and meetings where residents answer in person."""

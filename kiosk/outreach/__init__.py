@@ -1,0 +1,1 @@
+"""Outreach: tracking codes, placements, scans and where a code sends residents."""

@@ -1,0 +1,1 @@
+"""Staff reports: the funnel per placement and server-drawn charts."""

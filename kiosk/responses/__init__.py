@@ -1,0 +1,1 @@
+"""Responses: answering, storing, drafts, paper responses, exports, attribution and quality signals."""

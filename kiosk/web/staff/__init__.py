@@ -1,0 +1,1 @@
+"""Staff pages on the hub: consultations, posters, events, devices, areas, reports, draws, paper, preview, accounts, audit."""

@@ -1,0 +1,73 @@
+"""Staff report pages: funnel per placement, channels, events, devices, days; CSV and JSON export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kiosk.consultations import equality
+from kiosk.consultations import store as consultations
+from kiosk.core import auth
+from kiosk.events import store as events
+from kiosk.reports import charts
+from kiosk.reports import funnel as reports
+from kiosk.responses import attribution
+from kiosk.web.staff.audit import exported
+
+bp = Blueprint("reports", __name__, url_prefix="/staff")
+
+
+def _filtered(slug: str) -> tuple[reports.Filters, list[str]]:
+    if consultations.get(slug) is None:
+        abort(404)
+    return reports.parse_filters(request.args)
+
+
+@bp.get("/c/<slug>/report")
+@auth.staff_required
+def report(slug: str) -> ResponseReturnValue:
+    """The report for one consultation, narrowed by the filters in the query string."""
+    f, problems = _filtered(slug)
+    c = consultations.get(slug)
+    r = reports.build(slug, f)
+    funnel_chart = charts.hbars(
+        _("Visitors, starts and completed responses per placement"),
+        [p.label or "—" for p in r.placements],
+        [(_("visitors"), [p.visitors for p in r.placements]),
+         (_("started"), [p.started for p in r.placements]),
+         (_("completed"), [p.completed for p in r.placements])])
+    day_chart = charts.columns(
+        _("Visitors, starts and completed responses per day"),
+        [d.day.strftime("%d %b") for d in r.days],
+        [(_("visitors"), [d.visitors for d in r.days]), (_("started"), [d.started for d in r.days]),
+         (_("completed"), [d.completed for d in r.days])])
+    return render_template("staff/report.html", c=c, r=r, problems=problems,
+                           all_events=events.all_events(), funnel_chart=funnel_chart,
+                           day_chart=day_chart)
+
+
+@bp.get("/c/<slug>/report.csv")
+@auth.staff_required
+@exported(lambda kw: kw["slug"])
+def report_csv(slug: str) -> ResponseReturnValue:
+    """The filtered responses as CSV with attribution columns, safe to open in a spreadsheet
+    (equality answers only for officers)."""
+    f, _problems = _filtered(slug)
+    defn = equality.for_viewer(consultations.merged_definition(slug), current_user.has_role("officer"))
+    body = stream_with_context(attribution.csv_lines(defn, slug, f))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.csv"'})
+
+
+@bp.get("/c/<slug>/report.json")
+@auth.staff_required
+@exported(lambda kw: kw["slug"])
+def report_json(slug: str) -> ResponseReturnValue:
+    """The filtered responses as JSON, each with its attribution (equality answers only for officers)."""
+    f, _problems = _filtered(slug)
+    hidden = equality.hidden_ids(consultations.merged_definition(slug), current_user.has_role("officer"))
+    body = stream_with_context(attribution.json_chunks(slug, f, hidden))
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.json"'})

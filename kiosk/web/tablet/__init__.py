@@ -1,0 +1,1 @@
+"""The kiosk touch flow and its staff panel."""
