@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from kiosk.consultations.definitions import canonical
 from kiosk.core.db import db
+from kiosk.core.states import RECEIPT_STATUSES
 from kiosk.core.stored_settings import get_setting
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.devices import store as devices
@@ -112,7 +113,7 @@ def import_bundle(data: bytes) -> dict[str, Any]:
         select(SyncReceipt.id).filter_by(source="bundle", batch_id=bundle_id).limit(1)
     ).first() is not None
     items: list[dict[str, Any]] = []
-    counts = dict.fromkeys(wire.STATUSES, 0)
+    counts = dict.fromkeys(RECEIPT_STATUSES, 0)
     for start in range(0, max(1, len(doc["items"])), wire.MAX_ITEMS):  # an empty bundle logs too
         part = ingest.ingest(doc["items"][start:start + wire.MAX_ITEMS], device_id=device.id,
                              source="bundle", batch_id=bundle_id)
@@ -148,8 +149,8 @@ def confirm(app: Flask, data: bytes) -> dict[str, int]:
     counts = client.apply_receipt(receipt.get("items") or [])
     entry_counts = entry_sync.apply_receipt(receipt.get("entries") or [])
     scrub.wipe_if_room(app)  # marked: now the deferred clean-up, when there is room for it
-    return {**{s: counts.get(s, 0) for s in wire.STATUSES},
-            **{f"entries {s}": entry_counts.get(s, 0) for s in entry_sync.STATUSES}}
+    return {**{s: counts.get(s, 0) for s in RECEIPT_STATUSES},
+            **{f"entries {s}": entry_counts.get(s, 0) for s in RECEIPT_STATUSES}}
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -14,15 +14,12 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kiosk.core import audit
+from kiosk.cli import require_role
 from kiosk.core.db import db
-from kiosk.devices import store as devices
 from kiosk.draws import scrub
-from kiosk.ops import deployment
-from kiosk.responses.models import Response
+from kiosk.responses import queue
 from sync import bundle, bundle_seal, client
 from sync.transport import SyncError
 
@@ -48,11 +45,6 @@ def _refusals() -> Iterator[None]:
             f"this machine's database refused a write ({exc.orig}). Nothing is lost: rows stay "
             "queued until the hub's receipt is stored, and the hub answers a resend as "
             "duplicates. Free some space and run it again.") from None
-
-
-def _require(role: str) -> None:
-    if _app().config["ROLE"] != role:
-        raise click.ClickException(f"this command runs on the {role} (ROLE = {role!r})")
 
 
 def _echo_counts(label: str, counts: dict[str, Any]) -> None:
@@ -102,8 +94,7 @@ def pull_cmd() -> None:
 @sync_group.command("push")
 def push_cmd() -> None:
     """Send queued draw entries, then responses, in gzip'd batches; rows change only from receipts."""
-    queued = db.session.execute(
-        select(func.count()).select_from(Response).filter_by(sync_state="queued")).scalar_one()
+    queued = queue.queued()
     with _refusals():
         hub = client.connect(_app(), on_retry=_warn)
         try:
@@ -146,7 +137,7 @@ def status_cmd(as_json: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_cmd(file: str) -> None:
     """Write every queued response and prize-draw entry to one signed bundle file (USB stick)."""
-    _require("kiosk")
+    require_role("kiosk")
     with _refusals():
         manifest = bundle.export(_app(), file)
     click.echo(f"wrote {manifest['count']} responses and {manifest['entries']} sealed prize-draw "
@@ -160,7 +151,7 @@ def export_cmd(file: str) -> None:
               default=None, help="Write the receipt JSON to this file instead of stdout.")
 def import_cmd(file: str, receipt_path: str | None) -> None:
     """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
-    _require("hub")
+    require_role("hub")
 
     if Path(file).stat().st_size > bundle_seal.MAX_FILE_BYTES:  # not even read
         raise click.ClickException(f"{file} is larger than {bundle_seal.MAX_FILE_BYTES} bytes:"
@@ -183,55 +174,15 @@ def import_cmd(file: str, receipt_path: str | None) -> None:
 @click.argument("receipt", type=click.Path(exists=True, dir_okay=False))
 def confirm_cmd(receipt: str) -> None:
     """Mark exported rows synced (or set aside) from the hub's receipt for the bundle."""
-    _require("kiosk")
+    require_role("kiosk")
     with _refusals():
         counts = bundle.confirm(_app(), Path(receipt).read_bytes())
     _echo_counts("confirm", counts)
 
 
-@click.group("devices", cls=AppGroup)
-def devices_group() -> None:
-    """Enroll, list and revoke kiosks (hub)."""
 
 
-@devices_group.command("add")
-@click.argument("name")
-@click.option("--allow-insecure-url", is_flag=True,
-              help="Make the code even though PUBLIC_URL is loopback or not https (a lab hub).")
-def devices_add(name: str, allow_insecure_url: bool) -> None:
-    """Create a device and print its one-time enrollment code."""
-    _require("hub")
-    config = {**_app().config,
-              "ALLOW_INSECURE_URL": allow_insecure_url or _app().config["ALLOW_INSECURE_URL"]}
-    try:
-        deployment.require_public_url(config)
-    except deployment.InsecureURL as exc:
-        raise click.ClickException(f"no code made: {exc}") from None
-    try:
-        device, code = devices.create(name, _app().config["ENROLLMENT_CODE_TTL"])
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    audit.by_cli("device.add", device.name, device=device.id)
-    click.echo(f"device {device.name} ({device.id})")
-    click.echo(f"enrollment code: {code}  (single use, expires {device.code_expires_at}Z)")
-    click.echo(f"on the kiosk: voxbox sync enroll {_app().config['PUBLIC_URL']} {code}")
 
 
-@devices_group.command("list")
-def devices_list() -> None:
-    """One device a line: name, id, state, last sync."""
-    for d in devices.all_devices():
-        last = d.last_sync_at.isoformat() + "Z" if d.last_sync_at else "never"
-        click.echo(f"{d.name}\t{d.id}\t{d.state}\tlast sync {last}")
 
 
-@devices_group.command("revoke")
-@click.argument("name")
-def devices_revoke(name: str) -> None:
-    """Revoke a device (by name or id); its token is refused from its next call."""
-    try:
-        device = devices.revoke(name)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    audit.by_cli("device.revoke", device.name, device=device.id)
-    click.echo(f"revoked {device.name} ({device.id})")

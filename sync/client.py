@@ -17,14 +17,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from kiosk.core import clock
+from kiosk.core import clock, states
 from kiosk.core.db import db
+from kiosk.core.states import SyncState
 from kiosk.core.stored_settings import get_setting, set_setting
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.draws import scrub
+from kiosk.responses import queue
 from kiosk.responses.models import Response
 from sync import entries, heartbeat, wire
 from sync import pull as pull_mod
@@ -37,8 +39,7 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 ETAG, LAST_PULL, LAST_SYNC, LAST_ERROR = "pull_etag", "last_pull", "last_sync", "last_sync_error"
 #: What this kiosk's code and schema were when it stored the pull ETag (see ``understands``).
 ETAG_FOR = "pull_etag_for"
-STATE_FOR = {"accepted": "synced", "duplicate": "synced", "conflict": "conflict",
-             "rejected": "rejected"}
+STATE_FOR = states.STATE_FOR
 JSON_GZIP = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
 
 
@@ -167,7 +168,7 @@ def queued_batches(size: int) -> Iterable[list[Any]]:
     last = 0
     while True:
         rows = db.session.execute(
-            select(table).where(table.c.sync_state == "queued", table.c.id > last)
+            select(table).where(table.c.sync_state == SyncState.QUEUED, table.c.id > last)
             .order_by(table.c.id).limit(size)).all()
         db.session.rollback()  # hold no read transaction while waiting on the network
         if not rows:
@@ -189,7 +190,7 @@ def push(app: Flask, hub: Hub | None = None,
             totals.update(apply_receipt(reply.body.get("items", []), {r.uuid for r in rows}))
             if progress:
                 progress(len(rows))
-    result = {s: totals.get(s, 0) for s in (*wire.STATUSES, "unanswered")}
+    result = {s: totals.get(s, 0) for s in (*states.RECEIPT_STATUSES, "unanswered")}
     set_setting(LAST_SYNC, {"at": iso(utcnow()), **result})
     set_setting(LAST_ERROR, None)
     return result
@@ -217,12 +218,12 @@ def apply_receipt(items: list[Any], expected: set[str] | None = None) -> Counter
         counts[status] += 1
         state = STATE_FOR[status]
         params.append({"u": uid, "s": state, "n": it.get("reason"),
-                       "t": now if state == "synced" else None})
+                       "t": now if state == SyncState.SYNCED else None})
     if expected is not None:
         counts["unanswered"] = len(expected) - len({p["u"] for p in params})
     if params:
         table = Response.__table__
-        stmt = (update(table).where(table.c.uuid == bindparam("u"), table.c.sync_state == "queued")
+        stmt = (update(table).where(table.c.uuid == bindparam("u"), table.c.sync_state == SyncState.QUEUED)
                 .values(sync_state=bindparam("s"), sync_note=bindparam("n"),
                         synced_at=bindparam("t")))
         db.session.execute(stmt, params)
@@ -248,14 +249,13 @@ def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
 
 def status(app: Flask) -> dict[str, Any]:
     """Queued / synced / set aside counts, the last sync and the enrollment, for CLI and panel."""
-    counts = dict(db.session.execute(
-        select(Response.sync_state, func.count()).group_by(Response.sync_state)).all())
+    counts = queue.counts()
     return {
         "enrolled": bool(get_setting(TOKEN)), "hub_url": get_setting(HUB_URL),
         "device_id": get_setting(DEVICE_ID), "device_name": get_setting(DEVICE_NAME),
-        "queued": counts.get("queued", 0), "synced": counts.get("synced", 0),
-        "conflict": counts.get("conflict", 0), "rejected": counts.get("rejected", 0),
-        "set_aside": counts.get("conflict", 0) + counts.get("rejected", 0),
+        "queued": counts[SyncState.QUEUED], "synced": counts[SyncState.SYNCED],
+        "conflict": counts[SyncState.CONFLICT], "rejected": counts[SyncState.REJECTED],
+        "set_aside": counts[SyncState.CONFLICT] + counts[SyncState.REJECTED],
         "last_sync": get_setting(LAST_SYNC), "last_pull": get_setting(LAST_PULL),
         "last_error": get_setting(LAST_ERROR), "entries": entries.status(),
     }

@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from kiosk.core.db import db
+from kiosk.core.states import RECEIPT_STATUSES, ReceiptStatus, SyncState
 from kiosk.core.timeutil import iso, parse_iso, utcnow
 from kiosk.draws import contacts, scrub, sealing
 from kiosk.draws import inbox as draw_inbox
@@ -31,7 +32,6 @@ from kiosk.draws.models import Draw, Entry
 from sync import wire
 from sync.set_aside import set_aside_rows
 
-STATUSES = ("accepted", "duplicate", "conflict", "rejected")
 CONFLICT = "a different entry with this id is already stored; the original is kept"
 MAX_SEALED = 4096
 MAX_ITEMS = 5000
@@ -66,12 +66,12 @@ SCHEMAS = {"EntryRecord": ENTRY_RECORD, "EntryItem": ENTRY_ITEM, "EntryPushReque
 ENTRY_RECEIPT: dict[str, Any] = {
     "type": "object", "required": ["counts", "items"],
     "properties": {
-        "counts": {"type": "object", "required": list(STATUSES),
-                   "properties": {s: {"type": "integer"} for s in STATUSES}},
+        "counts": {"type": "object", "required": list(RECEIPT_STATUSES),
+                   "properties": {s: {"type": "integer"} for s in RECEIPT_STATUSES}},
         "items": {"type": "array", "items": {
             "type": "object", "required": ["id", "status"],
             "properties": {"id": {"type": "string", "nullable": True},
-                           "status": {"type": "string", "enum": list(STATUSES)},
+                           "status": {"type": "string", "enum": list(RECEIPT_STATUSES)},
                            "reason": {"type": "string"}}}},
     },
 }
@@ -121,7 +121,7 @@ def apply_pulled_draws(items: list[dict[str, Any]]) -> int:
 
 def pending(limit: int | None = 500) -> list[dict[str, Any]]:
     """Queued entries (sealed blob still here) as push items, in id order (all if no limit)."""
-    rows = db.session.execute(select(Entry).where(Entry.sync_state == "queued",
+    rows = db.session.execute(select(Entry).where(Entry.sync_state == SyncState.QUEUED,
                                                   Entry.sealed.is_not(None))
                               .order_by(Entry.id).limit(limit)).scalars()
     return [item(e) for e in rows]
@@ -155,7 +155,7 @@ def push(hub: Any, size: int = 500,
         totals.update(counts)
         if counts["unanswered"] == len(items):
             break  # the hub answered none of them: stop rather than loop
-    return {s: totals.get(s, 0) for s in (*STATUSES, "unanswered")}
+    return {s: totals.get(s, 0) for s in (*RECEIPT_STATUSES, "unanswered")}
 
 
 def apply_receipt(receipt_items: list[Any], expected: set[str] | None = None) -> Counter:
@@ -166,22 +166,22 @@ def apply_receipt(receipt_items: list[Any], expected: set[str] | None = None) ->
         if not isinstance(r, dict):
             continue
         status, entry_id = r.get("status"), r.get("id")
-        if status not in STATUSES or not isinstance(entry_id, str):
+        if status not in RECEIPT_STATUSES or not isinstance(entry_id, str):
             continue
         if expected is not None and entry_id not in expected:
             continue
         answered.add(entry_id)
         counts[status] += 1
-        if status in ("accepted", "duplicate"):
-            values: dict[str, Any] = {"sync_state": "synced", "sealed": None, "sync_note": None}
+        if status in (ReceiptStatus.ACCEPTED, ReceiptStatus.DUPLICATE):
+            values: dict[str, Any] = {"sync_state": SyncState.SYNCED, "sealed": None, "sync_note": None}
         else:
             values = {"sync_state": status, "sync_note": str(r.get("reason", ""))[:500]}
         db.session.execute(update(Entry).where(Entry.id == entry_id,
-                                               Entry.sync_state == "queued").values(**values))
+                                               Entry.sync_state == SyncState.QUEUED).values(**values))
     db.session.commit()
     if expected is not None:
         counts["unanswered"] = len(expected - answered)
-    if counts["accepted"] or counts["duplicate"]:
+    if counts[ReceiptStatus.ACCEPTED] or counts[ReceiptStatus.DUPLICATE]:
         # after the whole sync run, and only when there is room (a full disk must not stop it)
         scrub.wipe_soon(current_app)
     return counts
@@ -252,14 +252,14 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
     rejected: list[tuple[Any, str]] = []
     for raw in items:
         entry_id, record, problem = check(raw, private_key, secret)
-        results.append({"id": entry_id, "status": "rejected", "reason": problem})
+        results.append({"id": entry_id, "status": ReceiptStatus.REJECTED, "reason": problem})
         if problem is None:
             good.append((len(results) - 1, record))  # type: ignore[arg-type]
         else:
             rejected.append((_without_box(raw), problem))
     try:
         good.sort(key=lambda g: g[1]["id"])  # one lock order for every writer
-        stored = draws.insert_entries([r for _i, r in good], "stored")
+        stored = draws.insert_entries([r for _i, r in good], SyncState.STORED)
         known = dict(db.session.execute(select(Entry.id, Entry.content_hash).where(
             Entry.id.in_([r["id"] for _i, r in good]))).all()) if good else {}
         for i, record in good:
@@ -267,19 +267,19 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
                 if draw_inbox.holds(record["draw_id"], record["contact_hash"]):
                     # the same person is waiting in the web inbox: keep one of the two
                     db.session.execute(delete(Entry).where(Entry.id == record["id"]))
-                    results[i] = {"id": record["id"], "status": "duplicate",
+                    results[i] = {"id": record["id"], "status": ReceiptStatus.DUPLICATE,
                                   "reason": "already entered"}
                     continue
-                results[i] = {"id": record["id"], "status": "accepted"}
+                results[i] = {"id": record["id"], "status": ReceiptStatus.ACCEPTED}
                 stored.discard(record["id"])  # a second copy in the same batch is a duplicate
             elif known.get(record["id"]) == record["content_hash"]:
-                results[i] = {"id": record["id"], "status": "duplicate"}
+                results[i] = {"id": record["id"], "status": ReceiptStatus.DUPLICATE}
             elif record["id"] in known:
-                results[i] = {"id": record["id"], "status": "conflict", "reason": CONFLICT}
+                results[i] = {"id": record["id"], "status": ReceiptStatus.CONFLICT, "reason": CONFLICT}
             else:  # this person is already in the draw (from another kiosk or the web)
-                results[i] = {"id": record["id"], "status": "duplicate",
+                results[i] = {"id": record["id"], "status": ReceiptStatus.DUPLICATE,
                               "reason": "already entered"}
-        set_aside_rows(rejected, device_id, "rejected")
+        set_aside_rows(rejected, device_id, ReceiptStatus.REJECTED)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -290,7 +290,7 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
         if r.get("reason") is None:
             r.pop("reason", None)
     counts = Counter(r["status"] for r in results)
-    return {"counts": {s: counts.get(s, 0) for s in STATUSES}, "items": results}
+    return {"counts": {s: counts.get(s, 0) for s in RECEIPT_STATUSES}, "items": results}
 
 
 def _without_box(raw: Any) -> Any:

@@ -15,13 +15,12 @@ import shutil
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select
 
 from kiosk.core.db import db
 from kiosk.core.stored_settings import get_setting
 from kiosk.core.timeutil import iso
 from kiosk.devices import store as devices
-from kiosk.responses.models import Response
+from kiosk.responses import queue
 
 HEADER = "X-Voxbox-Heartbeat"
 #: The longest heartbeat header the hub reads; anything longer is dropped unread.
@@ -45,9 +44,7 @@ class BadHeartbeat(ValueError):
 
 def collect(app: Flask) -> dict[str, Any]:
     """This kiosk's heartbeat now: queue depth and age, last sync error, version, disk, battery."""
-    queued, oldest = db.session.execute(
-        select(func.count(), func.min(Response.submitted_at))
-        .where(Response.sync_state == "queued")).one()
+    queued, oldest = queue.queued(), queue.oldest_queued()
     error = get_setting("last_sync_error")
     db.session.rollback()  # hold no read transaction while waiting on the network
     beat: dict[str, Any] = {

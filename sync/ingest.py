@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from kiosk.consultations import store as consultations
 from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db, dialect_insert
+from kiosk.core.states import RECEIPT_STATUSES, ReceiptStatus, SyncState
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.devices.models import Device, SyncReceipt
 from kiosk.responses.models import Response
@@ -44,8 +45,8 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
         if problem is None:
             problem = _check_answers(record, definitions)  # type: ignore[arg-type]
         if problem is not None:
-            results[i] = {"uuid": uid, "status": "rejected", "reason": problem}
-            aside.append(_aside(uid, raw, "rejected", problem, device_id, now))
+            results[i] = {"uuid": uid, "status": ReceiptStatus.REJECTED, "reason": problem}
+            aside.append(_aside(uid, raw, ReceiptStatus.REJECTED, problem, device_id, now))
             continue
         if claims is not None:
             sent = given
@@ -58,19 +59,19 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
         for i, uid, given, record in pending:
             note, sent = notes.get(i, (None, given))
             if uid in inserted and inserted[uid] == i:
-                results[i] = {"uuid": uid, "status": "accepted"}
+                results[i] = {"uuid": uid, "status": ReceiptStatus.ACCEPTED}
             elif stored.get(uid) in (given, sent):  # sent: stored whole by an older hub
-                results[i] = {"uuid": uid, "status": "duplicate"}
+                results[i] = {"uuid": uid, "status": ReceiptStatus.DUPLICATE}
             else:
-                results[i] = {"uuid": uid, "status": "conflict", "reason": CONFLICT}
-                aside.append(_aside(uid, {"record": record, "hash": given}, "conflict",
+                results[i] = {"uuid": uid, "status": ReceiptStatus.CONFLICT, "reason": CONFLICT}
+                aside.append(_aside(uid, {"record": record, "hash": given}, ReceiptStatus.CONFLICT,
                                     CONFLICT, device_id, now))
-            if note and results[i]["status"] != "conflict":
+            if note and results[i]["status"] != ReceiptStatus.CONFLICT:
                 results[i]["reason"] = note
         set_aside.store(aside, device_id)
         counts = Counter(r["status"] for r in results)
         db.session.add(SyncReceipt(device_id=device_id, source=source, batch_id=batch_id,
-                                   created_at=now, **{s: counts.get(s, 0) for s in wire.STATUSES}))
+                                   created_at=now, **{s: counts.get(s, 0) for s in RECEIPT_STATUSES}))
         if device_id:
             device = db.session.get(Device, device_id)
             if device is not None:
@@ -80,7 +81,7 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
         db.session.rollback()
         raise
     return {"batch_id": batch_id, "received_at": iso(now),
-            "counts": {s: counts.get(s, 0) for s in wire.STATUSES}, "items": results}
+            "counts": {s: counts.get(s, 0) for s in RECEIPT_STATUSES}, "items": results}
 
 
 def _store(pending: list[tuple[int, str, str, dict]], now: Any,
@@ -96,7 +97,7 @@ def _store(pending: list[tuple[int, str, str, dict]], now: Any,
         i, given, record = first[uid]
         row = wire.to_row(record, given)
         note = notes[i][0] if i in notes else None
-        row.update(received_at=now, sync_state="synced", synced_at=now, sync_note=note)
+        row.update(received_at=now, sync_state=SyncState.SYNCED, synced_at=now, sync_note=note)
         rows.append(row)
     table = Response.__table__
     insert = dialect_insert(table).on_conflict_do_nothing(index_elements=["uuid"])

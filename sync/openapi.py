@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync import entries, schema, wire
+from kiosk.core.states import RECEIPT_STATUSES
+from sync import entries, schema
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
@@ -61,12 +62,12 @@ RECEIPT = {
     "properties": {
         "batch_id": {"type": "string", "nullable": True},
         "received_at": {"type": "string"},
-        "counts": {"type": "object", "required": list(wire.STATUSES),
-                   "properties": {s: {"type": "integer"} for s in wire.STATUSES}},
+        "counts": {"type": "object", "required": list(RECEIPT_STATUSES),
+                   "properties": {s: {"type": "integer"} for s in RECEIPT_STATUSES}},
         "items": {"type": "array", "items": {
             "type": "object", "required": ["uuid", "status"],
             "properties": {"uuid": {"type": "string", "nullable": True},
-                           "status": {"type": "string", "enum": list(wire.STATUSES)},
+                           "status": {"type": "string", "enum": list(RECEIPT_STATUSES)},
                            "reason": {"type": "string"}}}},
     },
 }

@@ -16,6 +16,7 @@ from kiosk.consultations.definitions import canonical
 from kiosk.consultations.models import Consultation, ConsultationVersion
 from kiosk.core.db import db
 from kiosk.core.models import Setting
+from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import iso, parse_iso, utcnow
 from kiosk.events.models import Event
 from sync import entries, keys
@@ -83,7 +84,7 @@ def apply(doc: dict[str, Any]) -> dict[str, int]:
                 row.definition, row.questions_hash = v["definition"], v["questions_hash"]
                 versions += 1
     # The hub no longer offers these: stop offering them here too (queued answers stay queued).
-    gone = select(Consultation).where(Consultation.status == "open")
+    gone = select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
     if seen:
         gone = gone.where(Consultation.slug.not_in(seen))
     for c in db.session.execute(gone).scalars():

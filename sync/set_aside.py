@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kiosk.core.db import db, dialect_insert
+from kiosk.core.states import ReceiptStatus
 from kiosk.core.timeutil import utcnow
 from kiosk.devices.models import SetAside
 
@@ -28,7 +29,7 @@ def row(uid: str | None, raw: Any, kind: str, reason: str, device_id: str | None
     text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    record = raw if kind == "conflict" and isinstance(raw, dict) else {
+    record = raw if kind == ReceiptStatus.CONFLICT and isinstance(raw, dict) else {
         "excerpt": text[:MAX_EXCERPT], "truncated": len(text) > MAX_EXCERPT}
     return {"uuid": (uid or "")[:64], "content_hash": digest, "kind": kind,
             "reason": str(reason)[:1000], "record": record, "device_id": device_id,

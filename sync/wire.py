@@ -22,7 +22,6 @@ from kiosk.responses.store import CHANNELS, HASHED, content_hash, wire
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_INFLATED_BYTES = 128 * 1024 * 1024
 MAX_ITEMS = 5000
-STATUSES = ("accepted", "duplicate", "conflict", "rejected")
 #: What str(uuid.UUID(x)) gives, and what iso() gives for a naive UTC datetime.
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z\Z")

@@ -13,27 +13,28 @@ import importlib
 from typing import TYPE_CHECKING
 
 import click
+from flask import current_app
 
 if TYPE_CHECKING:
     from flask import Flask
 
 #: Command name -> "module:attribute", with the one-line help shown by ``voxbox --help``.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "consultations": ("kiosk.cli.commands:consultations_group",
+    "consultations": ("kiosk.cli.consultations:consultations_group",
                       "Import, export and list consultation definitions."),
-    "users": ("kiosk.cli.commands:users_group", "Manage staff accounts on the hub."),
-    "demo": ("kiosk.cli.commands:demo_cmd", "Load the demo consultations and staff login."),
-    "serve": ("kiosk.cli.commands:serve_cmd", "Serve the app: waitress, or gunicorn workers on a hub."),
-    "kiosk": ("kiosk.cli.commands:kiosk_cmd", "Serve the kiosk, optionally with Chromium."),
-    "doctor": ("kiosk.cli.commands:doctor_cmd", "Check this hub or kiosk as an operator would."),
+    "users": ("kiosk.cli.users:users_group", "Manage staff accounts on the hub."),
+    "demo": ("kiosk.cli.serve:demo_cmd", "Load the demo consultations and staff login."),
+    "serve": ("kiosk.cli.serve:serve_cmd", "Serve the app: waitress, or gunicorn workers on a hub."),
+    "kiosk": ("kiosk.cli.serve:kiosk_cmd", "Serve the kiosk, optionally with Chromium."),
+    "doctor": ("kiosk.cli.ops:doctor_cmd", "Check this hub or kiosk as an operator would."),
     "draw": ("kiosk.cli.draws:draw_group", "Prize draws: run, verify and export winners."),
-    "backup": ("kiosk.cli.commands:backup_cmd",
+    "backup": ("kiosk.cli.ops:backup_cmd",
                "Back up the database and key files into a dated folder."),
     "purge": ("kiosk.cli.draws:purge_cmd", "Delete what has passed its retention deadline."),
     "posters": ("kiosk.cli.posters:posters_group", "Make posters and sticker sheets."),
     "areas": ("kiosk.cli.areas:areas_group", "The postcode-to-area table: import and list."),
     "sync": ("sync.cli:sync_group", "Kiosk to hub: enroll, pull, push, export, import."),
-    "devices": ("sync.cli:devices_group", "Enrolment codes and kiosks on the hub."),
+    "devices": ("kiosk.cli.devices:devices_group", "Enrolment codes and kiosks on the hub."),
     "db": ("flask_migrate.cli:db", "Database migrations (Alembic)."),
 }
 
@@ -51,3 +52,9 @@ def init_app(app: Flask) -> None:
     """Attach every voxbox command to the app's own CLI (``flask --app kiosk``, test runners)."""
     for name in COMMANDS:
         app.cli.add_command(load(name), name)
+
+
+def require_role(role: str) -> None:
+    """Stop a command run on the wrong machine (a hub command on a kiosk, or the reverse)."""
+    if current_app.config["ROLE"] != role:
+        raise click.ClickException(f"this command runs on the {role} (ROLE = {role!r})")

@@ -15,10 +15,10 @@ from kiosk.consultations import routing, standard_questions
 from kiosk.consultations.questions import registry as questions
 from kiosk.core import safe_json, safe_yaml
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.states import CONSULTATION_STATUSES
 from kiosk.core.text import LANGS, text
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-STATUSES = ("draft", "open", "closed")
 #: Caps on one definition, far above any real consultation, so an import cannot exhaust the hub.
 MAX_FILE_BYTES = 1024 * 1024
 MAX_QUESTIONS = 200
@@ -88,8 +88,8 @@ def validate(raw: Any) -> dict:
     if not isinstance(slug, str) or not SLUG.match(slug):
         problems.append(Problem("slug", "must be 2-63 lower-case letters, digits or hyphens"))
     status = raw.get("status", "draft")
-    if status not in STATUSES:
-        problems.append(Problem("status", f"must be one of {', '.join(STATUSES)}"))
+    if status not in CONSULTATION_STATUSES:
+        problems.append(Problem("status", f"must be one of {', '.join(CONSULTATION_STATUSES)}"))
     out: dict[str, Any] = {
         "slug": slug,
         "title": text(raw.get("title"), "title", problems),

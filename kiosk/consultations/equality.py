@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.consultations import standard_questions
 from kiosk.consultations import store as consultations
 from kiosk.consultations.models import Consultation
+from kiosk.core.states import ConsultationStatus
 from kiosk.responses import store as responses
 
 SUPPRESSED = None  # a suppressed count: shown as "fewer than N"
@@ -103,7 +104,7 @@ def in_use(rows: Iterable[Consultation] | None = None) -> list[tuple[Consultatio
     """Published consultations that ask equality questions, each with what they ask about."""
     out = []
     for c in rows if rows is not None else consultations.all_consultations():
-        if c.status == "draft":
+        if c.status == ConsultationStatus.DRAFT:
             continue
         defn = consultations.definition(c.slug)
         topics = [standard_questions.topic(q["standard"]) for q in (defn or {}).get("questions", [])

@@ -20,12 +20,12 @@ from kiosk.consultations import publishing
 from kiosk.consultations import store as consultations
 from kiosk.consultations.models import Consultation
 from kiosk.core.identity import org_name
+from kiosk.core.states import ConsultationStatus
 from kiosk.core.text import tr
-from kiosk.core.timeutil import utcnow
+from kiosk.core.timeutil import LONDON, london_today, to_london, utcnow
 from kiosk.events import store as events
 from kiosk.events.models import Event
 
-LONDON = events.LONDON
 FEED_LIMIT = 50
 #: Calendar feeds keep events that ended up to this long ago.
 CALENDAR_PAST = dt.timedelta(days=90)
@@ -45,12 +45,12 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 def items(today: dt.date | None = None) -> list[Item]:
     """Feed items, newest first: consultations opened, closing soon, results published."""
-    today = today or dt.date.today()
+    today = today or london_today()
     out: list[Item] = []
     for c in consultations.all_consultations():
-        if c.status == "draft":
+        if c.status == ConsultationStatus.DRAFT:
             continue
-        opened = c.opens or events.to_london(c.created_at).date()
+        opened = c.opens or to_london(c.created_at).date()
         if opened <= today:
             out.append(Item("opened", c, _at(opened)))
         if publishing.closing_soon(c, today):
@@ -145,14 +145,14 @@ def _vevent(base_url: str, event: Event, lang: str) -> icalendar.Event:
     ve.add("uid", event_uid(base_url, event))
     ve.add("dtstamp", event.updated_at.replace(tzinfo=dt.UTC))
     ve.add("last-modified", event.updated_at.replace(tzinfo=dt.UTC))
-    ve.add("dtstart", events.to_london(event.starts_at))
-    ve.add("dtend", events.to_london(event.ends_at or event.starts_at + dt.timedelta(hours=1)))
+    ve.add("dtstart", to_london(event.starts_at))
+    ve.add("dtend", to_london(event.ends_at or event.starts_at + dt.timedelta(hours=1)))
     ve.add("summary", tr(event.name, lang))
     ve.add("location", tr(event.place_text, lang))
     lines = [tr(event.description, lang)] if event.description else []
     for slug in event.consultations or []:
         c = consultations.get(slug)
-        if c is not None and c.status != "draft":  # a draft's title is not public yet
+        if c is not None and c.status != ConsultationStatus.DRAFT:  # a draft's title is not public yet
             lines.append(f"{tr(c.title, lang)}: {base_url}/c/{slug}")
     if lines:
         ve.add("description", "\n".join(lines))

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
+from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import utcnow
 
 
@@ -17,7 +18,7 @@ class Consultation(db.Model):
     __tablename__ = "consultations"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(10), default=ConsultationStatus.DRAFT)
     title: Mapped[dict] = mapped_column(JSON)
     summary: Mapped[dict | None] = mapped_column(JSON)
     opens: Mapped[dt.date | None]

@@ -15,6 +15,8 @@ from kiosk.consultations.models import Consultation
 from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
 from kiosk.core.rounding import whole
+from kiosk.core.states import ConsultationStatus
+from kiosk.core.timeutil import london_today
 from kiosk.responses.models import Response
 
 #: A consultation is "closing soon" this many days before its closing date.
@@ -23,24 +25,24 @@ CLOSING_SOON_DAYS = 14
 
 def upcoming(today: dt.date | None = None) -> list[Consultation]:
     """Open consultations whose opening date is still ahead, soonest first."""
-    today = today or dt.date.today()
+    today = today or london_today()
     rows = [c for c in consultations.all_consultations()
-            if c.status == "open" and c.opens is not None and c.opens > today]
+            if c.status == ConsultationStatus.OPEN and c.opens is not None and c.opens > today]
     return sorted(rows, key=lambda c: (c.opens, c.slug))
 
 
 def closed(today: dt.date | None = None) -> list[Consultation]:
     """Closed consultations (by status or past their closing date), most recently closed first."""
-    today = today or dt.date.today()
+    today = today or london_today()
     rows = [c for c in consultations.all_consultations()
-            if c.status == "closed" or (c.status == "open" and c.closes is not None and c.closes < today)]
+            if c.status == ConsultationStatus.CLOSED or (c.status == ConsultationStatus.OPEN and c.closes is not None and c.closes < today)]
     return sorted(rows, key=lambda c: (c.closes or dt.date.min, c.slug), reverse=True)
 
 
 def results_published(c: Consultation, today: dt.date | None = None) -> dt.date | None:
     """The date a closed consultation's results were published, if they are out by today."""
-    today = today or dt.date.today()
-    if c.status == "draft" or consultations.is_open(c, today) or not c.results:
+    today = today or london_today()
+    if c.status == ConsultationStatus.DRAFT or consultations.is_open(c, today) or not c.results:
         return None
     published = c.results.get("published")
     day = dt.date.fromisoformat(published) if published else None
@@ -49,7 +51,7 @@ def results_published(c: Consultation, today: dt.date | None = None) -> dt.date 
 
 def closing_soon(c: Consultation, today: dt.date | None = None) -> bool:
     """Open and closing within CLOSING_SOON_DAYS."""
-    today = today or dt.date.today()
+    today = today or london_today()
     return (consultations.is_open(c, today) and c.closes is not None
             and c.closes - today <= dt.timedelta(days=CLOSING_SOON_DAYS))
 

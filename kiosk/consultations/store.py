@@ -12,6 +12,8 @@ from kiosk.consultations.definitions import missing_welsh, questions_hash
 from kiosk.consultations.models import Consultation, ConsultationVersion
 from kiosk.core import clock
 from kiosk.core.db import db
+from kiosk.core.states import CONSULTATION_STATUSES, ConsultationStatus
+from kiosk.core.timeutil import london_today
 from kiosk.responses.models import Response
 
 
@@ -42,7 +44,6 @@ class BreakingChange(Exception):
         self.plan = plan
 
 
-STATUSES = ("draft", "open", "closed")
 
 
 def plan(defn: dict, status: str | None = None) -> ImportPlan:
@@ -67,8 +68,8 @@ def import_definition(defn: dict, *, status: str | None = None,
     changes only when ``status`` is given. A breaking change to a consultation with answers
     raises BreakingChange unless ``confirm_breaking``.
     """
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if status is not None and status not in CONSULTATION_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(CONSULTATION_STATUSES)}, not {status!r}")
     c = get(defn["slug"])
     if c is None:
         defn = {**defn, "status": status or defn["status"]}
@@ -117,7 +118,7 @@ def check_publishable(defn: dict, languages: list[str] | tuple[str, ...],
     if status is None:
         known = get(defn["slug"])
         status = known.status if known is not None else defn.get("status")
-    if status != "open" or "cy" not in languages or defn.get("english_only"):
+    if status != ConsultationStatus.OPEN or "cy" not in languages or defn.get("english_only"):
         return
     gaps = missing_welsh(defn)
     if gaps:
@@ -129,8 +130,8 @@ def check_publishable(defn: dict, languages: list[str] | tuple[str, ...],
 def set_status(slug: str, status: str, languages: list[str] | tuple[str, ...] = ("en",),
                english_only: bool = False) -> ImportResult:
     """Publish (open), close or withdraw (draft) a consultation; its questions stay as they are."""
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if status not in CONSULTATION_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(CONSULTATION_STATUSES)}, not {status!r}")
     defn = definition(slug)
     if defn is None:
         raise ValueError(f"no consultation {slug!r}")
@@ -187,7 +188,7 @@ def definition(slug: str, version: int | None = None) -> dict | None:
 def is_open(c: Consultation, today: dt.date | None = None) -> bool:
     """Open for answers: status open and today within its dates."""
     today = today or _today()
-    return (c.status == "open" and (c.opens is None or c.opens <= today)
+    return (c.status == ConsultationStatus.OPEN and (c.opens is None or c.opens <= today)
             and (c.closes is None or today <= c.closes))
 
 
@@ -196,8 +197,8 @@ def _today() -> dt.date:
     from flask import current_app
 
     if current_app and current_app.config["ROLE"] == "kiosk":
-        return (dt.datetime.now() + dt.timedelta(seconds=clock.skew() or 0)).date()
-    return dt.date.today()
+        return london_today(clock.skew() or 0)
+    return london_today()
 
 
 def all_consultations() -> list[Consultation]:

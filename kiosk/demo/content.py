@@ -14,14 +14,14 @@ from sqlalchemy import insert, select
 from kiosk.areas import store as areas
 from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
-from kiosk.consultations.questions import registry as questions
 from kiosk.core import auth
 from kiosk.core.db import db
 from kiosk.core.models import User
 from kiosk.core.private_files import read_or_create_text
-from kiosk.core.timeutil import utcnow
+from kiosk.core.states import ConsultationStatus
+from kiosk.core.timeutil import london_today, utcnow
 from kiosk.demo import hub as demo_hub
-from kiosk.responses import store as responses
+from kiosk.demo import responses as synthetic
 from kiosk.responses.models import Response
 from kiosk.tablet import state as kiosk_state
 
@@ -33,10 +33,10 @@ DEMO_AREAS = DEMO_DIR / "areas" / "avonbridge-areas.csv"
 def load(app: Flask, history: bool = False) -> Iterator[str]:
     """Import every demo definition and make sure the demo staff login exists; on the hub, the
     demo events too, and with history a seeded record of scans and responses for the reports."""
-    today = dt.date.today()
+    today = london_today()
     for path in sorted(DEMO_DIR.glob("*.yaml")):
         defn = definitions.load_file(path)
-        if defn["status"] == "open":  # keep the demo open whenever it is run
+        if defn["status"] == ConsultationStatus.OPEN:  # keep the demo open whenever it is run
             defn["opens"] = (today - dt.timedelta(days=30)).isoformat()
             defn["closes"] = (today + dt.timedelta(days=90)).isoformat()
         result = consultations.import_definition(defn)
@@ -87,29 +87,6 @@ def synthetic_responses(app: Flask, count: int, seed: int | None = None,
 
 def _row(rng: random.Random, slug: str, version: int, defn: dict, channel: str,
          device: str | None, event: str | None) -> dict:
-    answers: dict = {}
-    for q in defn["questions"]:
-        value, other = questions.sample(q, rng)
-        if value is not None:
-            answers[q["id"]] = value
-        if other is not None:
-            answers[f"{q['id']}.other"] = other
-    submitted = utcnow() - dt.timedelta(seconds=rng.randint(0, 86400 * 14))
-    r = Response(uuid=str(_uuid(rng)), consultation_slug=slug, version=version, answers=answers,
-                 language=rng.choice(["en", "en", "en", "cy"]), channel=channel, device_id=device,
-                 event_id=event, tracking_code=None,
-                 started_at=submitted - dt.timedelta(seconds=rng.randint(40, 600)),
-                 submitted_at=submitted)
-    row = {k: getattr(r, k) for k in ("uuid", "consultation_slug", "version", "answers", "language",
-                                       "channel", "device_id", "event_id", "tracking_code",
-                                       "started_at", "submitted_at")}
-    row["content_hash"] = responses.content_hash(responses.wire(r))
-    row["received_at"] = utcnow()
-    row["sync_state"] = "queued"
-    return row
-
-
-def _uuid(rng: random.Random):  # type: ignore[no-untyped-def]
-    import uuid
-
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
+    return synthetic.row(rng, defn, slug=slug, version=version, channel=channel,
+                         submitted=lambda: utcnow() - dt.timedelta(seconds=rng.randint(0, 86400 * 14)),
+                         took=lambda: rng.randint(40, 600), device=device, event_id=event)

@@ -14,13 +14,12 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from kiosk.consultations import store as consultations
-from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
-from kiosk.core.timeutil import utcnow
+from kiosk.core.timeutil import london_today, utcnow
+from kiosk.demo import responses as synthetic
 from kiosk.events import store as events
 from kiosk.outreach import destinations, tracking
 from kiosk.outreach.models import Scan
-from kiosk.responses import store as responses
 from kiosk.responses.models import Response
 
 EVENTS_FILE = Path(__file__).parent / "events" / "street-events.yaml"
@@ -40,7 +39,7 @@ def code_for(body: str) -> str:
 
 def load(today: dt.date | None = None, history: bool = False) -> Iterator[str]:
     """Load demo events; with history, placements and (once) seeded scans and responses."""
-    today = today or dt.date.today()
+    today = today or london_today()
     found = events.load_demo(EVENTS_FILE, today)
     yield f"events: {len(found)} demo events"
     if not history or consultations.get(CLOSED) is None or consultations.get(OPEN) is None:
@@ -104,27 +103,16 @@ def _scan(stage: str, slug: str, code: str, device: str, at: dt.datetime, first:
             "first": first}
 
 
+def _would_help(q: dict, rng: random.Random) -> str | None:
+    """The demo's story: lighting is what most residents say would help."""
+    if q["id"] != "would_help":
+        return None
+    return rng.choices(["lighting", "patrols", "cctv", "transport"], (45, 30, 15, 10))[0]
+
+
 def _response(rng: random.Random, c, defn: dict, channel: str, device: str | None,  # type: ignore[no-untyped-def]
               event_id: str | None, code: str | None, submitted: dt.datetime,
               fast: bool = False) -> dict:
-    answers: dict = {}
-    for q in defn["questions"]:
-        value, other = questions.sample(q, rng)
-        if q["id"] == "would_help":
-            value = rng.choices(["lighting", "patrols", "cctv", "transport"], (45, 30, 15, 10))[0]
-        if value is not None:
-            answers[q["id"]] = value
-        if other is not None:
-            answers[f"{q['id']}.other"] = other
-    r = Response(uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                 consultation_slug=c.slug, version=c.version, answers=answers,
-                 language=rng.choice(["en", "en", "en", "cy"]), channel=channel, device_id=device,
-                 event_id=event_id, tracking_code=code,
-                 started_at=submitted - dt.timedelta(seconds=4 if fast else rng.randint(70, 420)),
-                 submitted_at=submitted)
-    row = {k: getattr(r, k) for k in ("uuid", "consultation_slug", "version", "answers", "language",
-                                       "channel", "device_id", "event_id", "tracking_code",
-                                       "started_at", "submitted_at")}
-    row.update(content_hash=responses.content_hash(responses.wire(r)), received_at=utcnow(),
-               sync_state="queued")
-    return row
+    return synthetic.row(rng, defn, slug=c.slug, version=c.version, channel=channel,
+                         submitted=submitted, took=4 if fast else (lambda: rng.randint(70, 420)),
+                         device=device, event_id=event_id, code=code, pick=_would_help)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from kiosk.core.db import db, dialect_insert
+from kiosk.core.states import SyncState
 from kiosk.draws import scrub
 from kiosk.draws.models import Entry, InboxEntry
 
@@ -63,7 +64,7 @@ def flush(minimum: int = 1) -> int:
         db.session.execute(dialect_insert(Entry).values(
             id=row.id, draw_id=row.draw_id, contact_hash=row.contact_hash, sealed=row.sealed,
             content_hash=row.content_hash, entered_on=row.entered_on, source=row.source,
-            sync_state="stored").on_conflict_do_nothing())
+            sync_state=SyncState.STORED).on_conflict_do_nothing())
     if db.session.get_bind().dialect.name == "postgresql":
         # one transaction id for all of each draw's entries, not one per batch (see above)
         db.session.execute(update(Entry).where(Entry.draw_id.in_({r.draw_id for r in waiting}))

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
+from kiosk.core.states import SyncState
 from kiosk.core.timeutil import utcnow
 
 
@@ -61,7 +62,7 @@ class Entry(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(10))
     rank: Mapped[int | None]
     #: kiosk side: queued → synced (blob deleted), or set aside as conflict/rejected.
-    sync_state: Mapped[str] = mapped_column(String(10), default="queued")
+    sync_state: Mapped[str] = mapped_column(String(10), default=SyncState.QUEUED)
     sync_note: Mapped[str | None] = mapped_column(Text)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, false, or_, select, update
 
 from kiosk.core import clock
 from kiosk.core.db import db
+from kiosk.core.states import SyncState
 from kiosk.core.stored_settings import set_setting
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import entry_tokens, scrub
@@ -81,11 +82,11 @@ def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
     counts = {
         # the hub holds these now; the hash was kept only to refuse a second entry here
         "synced entries of closed draws": db.session.execute(
-            delete(Entry).where(Entry.draw_id.in_(closed), Entry.sync_state == "synced")).rowcount,
+            delete(Entry).where(Entry.draw_id.in_(closed), Entry.sync_state == SyncState.SYNCED)).rowcount,
         "unsent or refused entries of long-closed draws": db.session.execute(
             delete(Entry).where(Entry.draw_id.in_(abandoned))).rowcount,
         "sealed blobs the hub has acknowledged": db.session.execute(
-            update(Entry).where(Entry.sync_state == "synced", Entry.sealed.is_not(None))
+            update(Entry).where(Entry.sync_state == SyncState.SYNCED, Entry.sealed.is_not(None))
             .values(sealed=None)).rowcount,
     }
     db.session.commit()

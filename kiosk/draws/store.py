@@ -22,6 +22,7 @@ from sqlalchemy import (
 
 from kiosk.core.db import db, dialect_insert
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.states import SyncState
 from kiosk.core.text import text
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import contacts, entry_tokens, scrub, sealing
@@ -153,7 +154,7 @@ def insert_entries(records: list[dict], sync_state: str) -> set[str]:
 
 
 def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
-          sync_state: str = "stored", *, token: str | None = None,
+          sync_state: str = SyncState.STORED, *, token: str | None = None,
           secret: bytes | None = None, batch: int = 1) -> bool:
     """Enter a resident once per draw, durably; False only when an entry token was already spent.
 

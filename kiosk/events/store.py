@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import select
@@ -19,23 +18,11 @@ from kiosk.consultations import store as consultations
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.core.text import text
-from kiosk.core.timeutil import utcnow
+from kiosk.core.timeutil import to_utc, utcnow
 from kiosk.events.models import Event
 
-LONDON = ZoneInfo("Europe/London")
 #: Demo events get ids derived from their key, so loading the demo twice updates them.
 DEMO_NAMESPACE = uuid.UUID("5b0e8f4e-6a3c-4d0e-9b51-7f1c2a9d4e10")
-
-
-def to_utc(local: dt.datetime) -> dt.datetime:
-    """A wall-clock time in Europe/London as naive UTC."""
-    aware = local.replace(tzinfo=LONDON) if local.tzinfo is None else local
-    return aware.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def to_london(value: dt.datetime) -> dt.datetime:
-    """A stored naive UTC time as an aware Europe/London time."""
-    return value.replace(tzinfo=dt.UTC).astimezone(LONDON)
 
 
 def check(fields: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
+from kiosk.core.states import ConsultationStatus
 from kiosk.outreach import scans, tracking
 from kiosk.outreach.models import CodeDestination, Scan, TrackingCode
 from kiosk.outreach.tracking import HOLDING
@@ -49,7 +50,7 @@ def check_target(target: str) -> None:
     if c is None:
         raise LookupError(f"no consultation {target!r}")
     if not consultations.is_open(c):
-        state = "a draft" if c.status == "draft" else "not open for answers"
+        state = "a draft" if c.status == ConsultationStatus.DRAFT else "not open for answers"
         raise Refused(f"consultation {target} is {state}: a code may point only at an open "
                       "consultation or the holding page")
 

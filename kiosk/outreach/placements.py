@@ -78,24 +78,13 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
             continue
         label, kind = row.get("label", ""), row.get("kind", "").lower().replace(" ", "_").replace("-", "_")
         code, location = row.get("code") or None, row.get("location") or None
-        if not label:
-            problems.append(Problem(f"line {line}", "label is empty"))
-        elif len(label) > tracking.MAX_LABEL:
-            problems.append(Problem(f"line {line}", f"label is longer than {tracking.MAX_LABEL} characters"))
-        if location and len(location) > tracking.MAX_LOCATION:
-            problems.append(Problem(f"line {line}",
-                                    f"location is longer than {tracking.MAX_LOCATION} characters"))
-        if kind not in tracking.KINDS:
-            problems.append(Problem(f"line {line}", f"kind {row.get('kind')!r} is not one of "
-                                    f"{', '.join(tracking.KINDS)}"))
-        if code is not None:
-            if not tracking.is_valid(code):
-                problems.append(Problem(f"line {line}", f"code {code!r} is not a valid tracking code"))
-            else:
-                code = tracking.normalise(code)
-                if code in seen:
-                    problems.append(Problem(f"line {line}", f"code {code} repeats line {seen[code]}"))
-                seen[code] = line
+        found = tracking.check_placement(kind, label, location, code)
+        problems += [Problem(f"line {line}", p.message) for p in found]
+        if code is not None and not any(p.path == "code" for p in found):
+            code = tracking.normalise(code)
+            if code in seen:
+                problems.append(Problem(f"line {line}", f"code {code} repeats line {seen[code]}"))
+            seen[code] = line
         rows.append(Placement(line, label, kind, code, location))
     if not rows and not problems:
         problems.append(Problem("line 2", "no placements"))
@@ -137,11 +126,6 @@ def _unused_code() -> str:
         code = tracking.new_code()
         if db.session.get(TrackingCode, code) is None:
             return code
-
-
-def _consultation(slug: str) -> None:
-    if consultations.get(slug) is None:
-        raise LookupError(f"no consultation {slug!r}")
 
 
 def scan_counts(codes: Iterable[str]) -> dict[str, int]:
@@ -206,7 +190,7 @@ def make_batch(public_url: str, slug: str, rows: list[Placement], fmt: str, out_
     """
     from print.posters import WEB_PX, render_batch
 
-    _consultation(slug)
+    tracking.check_consultation(slug)
     given = [r.code for r in rows if r.code]
     known = set(db.session.execute(select(TrackingCode.code).where(
         TrackingCode.code.in_(given))).scalars()) if given else set()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
+from kiosk.core.problems import Problem
 from kiosk.outreach.models import TrackingCode
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -59,16 +60,13 @@ def create(consultation_slug: str, kind: str, label: str, location: str | None =
            code: str | None = None) -> TrackingCode:
     """Create a placement's tracking code for an existing consultation (a given code must be
     valid and unused); LookupError for an unknown consultation, ValueError for bad input."""
-    _consultation(consultation_slug)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    if not label.strip():
-        raise ValueError("a placement needs a label")
-    if len(label.strip()) > MAX_LABEL or len((location or "").strip()) > MAX_LOCATION:
-        raise ValueError(f"a label has at most {MAX_LABEL} characters, a location {MAX_LOCATION}")
+    problems = check_placement(kind, label, location, code, consultation_slug=consultation_slug)
+    for problem in problems:  # an unknown consultation first: LookupError, as callers expect
+        if problem.path == "consultation":
+            raise LookupError(problem.message)
+    if problems:
+        raise ValueError("; ".join(p.message for p in problems))
     if code is not None:
-        if not is_valid(code):
-            raise ValueError(f"{code!r} is not a valid tracking code (check character wrong?)")
         code = normalise(code)
         if db.session.get(TrackingCode, code) is not None:
             raise ValueError(f"tracking code {code} is already in use")
@@ -86,9 +84,32 @@ def create(consultation_slug: str, kind: str, label: str, location: str | None =
     raise RuntimeError("could not find an unused tracking code")
 
 
-def _consultation(slug: str) -> None:
+def check_consultation(slug: str) -> None:
+    """LookupError naming slug when no consultation has it."""
     if consultations.get(slug) is None:
         raise LookupError(f"no consultation {slug!r}")
+
+
+def check_placement(kind: str, label: str, location: str | None = None, code: str | None = None,
+                    *, consultation_slug: str | None = None) -> list[Problem]:
+    """Everything wrong with a placement, one Problem per field (path: consultation, kind, label,
+    location, code): the one rule behind the admin form, the placements CSV and ``create``."""
+    problems = []
+    if consultation_slug is not None and consultations.get(consultation_slug) is None:
+        problems.append(Problem("consultation", f"no consultation {consultation_slug!r}"))
+    if kind not in KINDS:
+        problems.append(Problem("kind", f"kind must be one of {', '.join(KINDS)}, not {kind!r}"))
+    label, location = label.strip(), (location or "").strip()
+    if not label:
+        problems.append(Problem("label", "label is empty"))
+    elif len(label) > MAX_LABEL:
+        problems.append(Problem("label", f"label is at most {MAX_LABEL} characters"))
+    if len(location) > MAX_LOCATION:
+        problems.append(Problem("location", f"location is at most {MAX_LOCATION} characters"))
+    if code is not None and not is_valid(code):
+        problems.append(Problem("code", f"code {code!r} is not a valid tracking code "
+                                        "(check character wrong?)"))
+    return problems
 
 
 def get(code: str | None) -> TrackingCode | None:

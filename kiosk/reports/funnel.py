@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from kiosk.core.db import db
+from kiosk.core.timeutil import london_day, to_utc
 from kiosk.devices import store as devices
 from kiosk.events import store as events
 from kiosk.outreach import scans, tracking
@@ -21,7 +22,6 @@ from kiosk.responses import quality
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
 
-LONDON = events.LONDON
 #: The longest run of days drawn in the per-day chart.
 MAX_DAYS = 400
 LIGHT = (Response.uuid, Response.channel, Response.device_id, Response.event_id,
@@ -81,8 +81,8 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
 
 def utc_bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
     """The filter's London dates as a naive UTC [start, end) range."""
-    lo = events.to_utc(dt.datetime.combine(f.start, dt.time())) if f.start else None
-    hi = events.to_utc(dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time())) if f.end else None
+    lo = to_utc(dt.datetime.combine(f.start, dt.time())) if f.start else None
+    hi = to_utc(dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time())) if f.end else None
     return lo, hi
 
 
@@ -172,11 +172,6 @@ class Report:
         """How many responses carry each flag."""
         counts = Counter(flag for flags in self.flags.values() for flag in flags)
         return {flag: counts.get(flag, 0) for flag in quality.FLAGS}
-
-
-def london_day(value: dt.datetime) -> dt.date:
-    """The Europe/London date of a naive UTC time."""
-    return events.to_london(value).date()
 
 
 def build(slug: str, f: Filters | None = None) -> Report:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Float, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
+from kiosk.core.states import SyncState
 from kiosk.core.timeutil import utcnow
 
 #: The longest paper-form batch label.
@@ -50,7 +51,7 @@ class Response(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: kiosk side: queued → synced, or set aside as conflict/rejected (never deleted).
-    sync_state: Mapped[str] = mapped_column(String(10), default="queued")
+    sync_state: Mapped[str] = mapped_column(String(10), default=SyncState.QUEUED)
     sync_note: Mapped[str | None] = mapped_column(Text)
     synced_at: Mapped[dt.datetime | None]
 

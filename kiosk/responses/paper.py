@@ -19,6 +19,7 @@ from kiosk.consultations import routing
 from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
 from kiosk.core.problems import AnswerError, Problem, ProblemError
+from kiosk.core.timeutil import london_today
 from kiosk.responses import store as responses
 from kiosk.responses.models import BATCH_MAX, PaperEntry, Response
 
@@ -43,7 +44,7 @@ def parse_date(value: str) -> dt.date:
                else dt.date.fromisoformat(value))
     except ValueError:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)") from None
-    if day > dt.date.today():
+    if day > london_today():
         raise ValueError(f"{value} is in the future")
     return day
 

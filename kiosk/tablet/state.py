@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
@@ -16,9 +16,10 @@ from kiosk.consultations.models import Consultation
 from kiosk.core import private_files
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.states import SyncState
 from kiosk.core.stored_settings import get_setting, set_setting
 from kiosk.events.models import Event
-from kiosk.responses.models import Response
+from kiosk.responses import queue
 
 
 def device_id() -> str | None:
@@ -154,15 +155,12 @@ class QueueStatus:
     @property
     def queued(self) -> int:
         """Responses waiting to be sent to the hub."""
-        return self.counts.get("queued", 0)
+        return self.counts.get(SyncState.QUEUED, 0)
 
 
 def queue_status() -> QueueStatus:
     """Counts of responses by sync state and the time of the last synced one."""
-    counts = dict(db.session.execute(
-        select(Response.sync_state, func.count()).group_by(Response.sync_state)).all())
-    last = db.session.execute(select(func.max(Response.synced_at))).scalar_one()
-    return QueueStatus(counts, last)
+    return QueueStatus(queue.counts(), queue.last_synced())
 
 
 def default_language() -> str:

@@ -11,6 +11,7 @@ import feedparser
 import icalendar
 import pytest
 
+from kiosk.core.timeutil import to_utc
 from kiosk.events import store as events
 
 LONDON = ZoneInfo("Europe/London")
@@ -34,12 +35,12 @@ def two_events(app):  # type: ignore[no-untyped-def]
     with app.app_context():
         summer = events.create({
             "name": {"en": "Summer stall", "cy": "Stondin haf"}, "place": "Castle Park, Avonbridge",
-            "starts_at": events.to_utc(dt.datetime(2027, 6, 15, 18, 30)),
-            "ends_at": events.to_utc(dt.datetime(2027, 6, 15, 20, 0)),
+            "starts_at": to_utc(dt.datetime(2027, 6, 15, 18, 30)),
+            "ends_at": to_utc(dt.datetime(2027, 6, 15, 20, 0)),
             "consultations": ["policing-priorities"]}).id
         winter = events.create({
             "name": "Winter PACT meeting", "place": "Riverside Community Centre",
-            "starts_at": events.to_utc(dt.datetime(2027, 1, 20, 10, 0)), "ends_at": None}).id
+            "starts_at": to_utc(dt.datetime(2027, 1, 20, 10, 0)), "ends_at": None}).id
     return summer, winter
 
 

@@ -131,7 +131,7 @@ def test_a_bad_row_fails_with_its_line_number_and_writes_nothing(hub, make, work
     result = make(bad)
 
     assert result.exit_code == 1
-    assert "placements.csv: line 5: kind 'lamp_post' is not one of" in result.stderr
+    assert "placements.csv: line 5: kind must be one of" in result.stderr and "not 'lamp_post'" in result.stderr
     assert "nothing written" in result.stderr
     assert list(work.iterdir()) == [work / "placements.csv"]
     assert code_count(hub) == before

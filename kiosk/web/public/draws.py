@@ -25,6 +25,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from kiosk.core import limits
+from kiosk.core.states import SyncState
 from kiosk.draws import contacts, entry_tokens
 from kiosk.draws import runs as draw_runs
 from kiosk.draws import store as draws
@@ -134,7 +135,7 @@ def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
     hub = cfg["ROLE"] == "hub"
     session["draw_offers"] = {k: v for k, v in _granted().items() if k != draw.id}
     if not draws.enter(draw, form["name"], form["contact"], _public_key(),
-                       "kiosk" if kiosk else "web", sync_state="stored" if hub else "queued",
+                       "kiosk" if kiosk else "web", sync_state=SyncState.STORED if hub else SyncState.QUEUED,
                        token=token, secret=_secret() if hub else None,
                        batch=cfg["DRAW_ENTRY_BATCH"]):
         abort(403)  # this response's entry was already made (a replayed cookie)

@@ -20,6 +20,7 @@ from kiosk.consultations import publishing, routing
 from kiosk.consultations import store as consultations
 from kiosk.core import limits
 from kiosk.core.problems import ProblemError
+from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import parse_iso, utcnow
 from kiosk.events import store as events
 from kiosk.outreach import scans, tracking
@@ -93,7 +94,7 @@ def answer(slug: str) -> ResponseReturnValue:
 
 def _open_or_abort(slug: str):  # type: ignore[no-untyped-def]
     c = consultations.get(slug)
-    if c is None or c.status == "draft":
+    if c is None or c.status == ConsultationStatus.DRAFT:
         abort(404)
     return c
 
@@ -182,7 +183,7 @@ def events_page() -> ResponseReturnValue:
 
 def _titles() -> dict[str, dict]:
     """Titles of the consultations residents may see, by slug (for event listings)."""
-    return {c.slug: c.title for c in consultations.all_consultations() if c.status != "draft"}
+    return {c.slug: c.title for c in consultations.all_consultations() if c.status != ConsultationStatus.DRAFT}
 
 
 def _code(value: str | None) -> str | None:

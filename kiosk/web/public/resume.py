@@ -16,6 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from kiosk.consultations import store as consultations
+from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import utcnow
 from kiosk.responses import drafts
 from kiosk.web.i18n import current_language
@@ -59,7 +60,7 @@ def saved(slug: str) -> ResponseReturnValue:
 def back(slug: str, token: str) -> ResponseReturnValue:
     """Follow a resume link: the consultation page opens with the saved answers filled in."""
     c = consultations.get(slug)
-    if c is None or c.status == "draft":
+    if c is None or c.status == ConsultationStatus.DRAFT:
         abort(404)
     if drafts.resume(token, slug, max_age()) is None:
         return render_template("public/resume_gone.html", c=c), 410

@@ -23,6 +23,7 @@ from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.problems import ProblemError
+from kiosk.core.states import CONSULTATION_STATUSES
 from kiosk.web.staff.audit import log
 
 bp = Blueprint("admin_consultations", __name__, url_prefix="/staff/consultations")
@@ -99,7 +100,7 @@ def set_status(slug: str) -> ResponseReturnValue:
     if consultations.get(slug) is None:
         abort(404)
     status = request.form.get("status", "")
-    if status not in consultations.STATUSES:
+    if status not in CONSULTATION_STATUSES:
         abort(400, _("Status must be draft, open or closed."))
     try:
         consultations.set_status(slug, status, current_app.config["LANGUAGES"],

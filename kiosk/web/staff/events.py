@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.states import ConsultationStatus
+from kiosk.core.timeutil import to_london, to_utc
 from kiosk.events import store as events
 from kiosk.events.models import Event
 
@@ -56,15 +58,15 @@ def _edit(event: Event | None) -> ResponseReturnValue:
             return redirect(url_for(".edit", event_id=row.id), 303)
     return render_template("admin/event_form.html", event=event, form=form, errors=errors,
                            choices=[c for c in consultations.all_consultations()
-                                    if c.status != "draft"]), 422 if errors else 200
+                                    if c.status != ConsultationStatus.DRAFT]), 422 if errors else 200
 
 
 FIELDS = ("name_en", "name_cy", "place", "place_cy", "date", "start", "end", "description_en", "description_cy")
 
 
 def _form_of(event: Event) -> dict[str, Any]:
-    start = events.to_london(event.starts_at)
-    end = events.to_london(event.ends_at) if event.ends_at else None
+    start = to_london(event.starts_at)
+    end = to_london(event.ends_at) if event.ends_at else None
     return {"name_en": event.name.get("en", ""), "name_cy": event.name.get("cy", ""),
             "place": event.place, "place_cy": event.place_cy or "", "date": start.date().isoformat(), "start": start.strftime("%H:%M"),
             "end": end.strftime("%H:%M") if end else "",
@@ -76,7 +78,7 @@ def _form_of(event: Event) -> dict[str, Any]:
 def _when(day: str, time: str) -> dt.datetime | None:
     """A London date and HH:MM time typed in the form, as naive UTC (None if unreadable)."""
     try:
-        return events.to_utc(dt.datetime.combine(dt.date.fromisoformat(day),
+        return to_utc(dt.datetime.combine(dt.date.fromisoformat(day),
                                                  dt.time.fromisoformat(time)))
     except ValueError:
         return None

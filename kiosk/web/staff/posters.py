@@ -18,6 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kiosk.consultations import store as consultations
@@ -178,19 +179,21 @@ def _choice(args: Any) -> dict[str, Any]:
             "allow_small": args.get("allow_small") == "1"}
 
 
+#: What the form says for each field the placement rule (tracking.check_placement) finds wrong.
+PLACEMENT_MESSAGES = {
+    "consultation": _l("Choose a consultation from the list."),
+    "kind": _l("Choose what kind of placement this is."),
+    "label": _l("Give the placement a label, e.g. “Bus stop 14, High Street”."),
+    "location": _l("A location has at most %(n)s characters.", n=tracking.MAX_LOCATION),
+}
+
+
 def _placement_problems(form: dict[str, str]) -> dict[str, str]:
-    errors = {}
-    if consultations.get(form["consultation"]) is None:
-        errors["consultation"] = _("Choose a consultation from the list.")
-    if form["kind"] not in tracking.KINDS:
-        errors["kind"] = _("Choose what kind of placement this is.")
-    if not form["label"]:
-        errors["label"] = _("Give the placement a label, e.g. “Bus stop 14, High Street”.")
-    elif len(form["label"]) > tracking.MAX_LABEL:
+    problems = tracking.check_placement(form["kind"], form["label"], form["location"],
+                                        consultation_slug=form["consultation"])
+    errors = {p.path: str(PLACEMENT_MESSAGES[p.path]) for p in problems if p.path in PLACEMENT_MESSAGES}
+    if form["label"] and "label" in errors:
         errors["label"] = _("A label has at most %(n)s characters.", n=tracking.MAX_LABEL)
-    if len(form["location"]) > tracking.MAX_LOCATION:
-        errors["location"] = _("A location has at most %(n)s characters.",
-                               n=tracking.MAX_LOCATION)
     return errors
 
 

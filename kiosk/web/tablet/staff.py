@@ -24,6 +24,8 @@ from flask_login import current_user, login_user
 from kiosk.consultations import store as consultations
 from kiosk.core import auth, clock
 from kiosk.core.problems import ProblemError
+from kiosk.core.states import ReceiptStatus
+from kiosk.core.timeutil import london_today
 from kiosk.devices import health
 from kiosk.tablet import pin_locks
 from kiosk.tablet import state as kiosk_state
@@ -84,7 +86,7 @@ def panel() -> ResponseReturnValue:
         "kiosk/staff_panel.html", event=kiosk_state.current_event(),
         events=kiosk_state.recent_events(), offers=kiosk_state.offer_choices(),
         bilingual=kiosk_state.bilingual(), language=kiosk_state.default_language(),
-        queue=kiosk_state.queue_status(), today=dt.date.today().isoformat(),
+        queue=kiosk_state.queue_status(), today=london_today().isoformat(),
         sync=_sync_status(), warnings=health.warnings(current_app._get_current_object()),  # type: ignore[attr-defined]
         skew=clock.skew())
 
@@ -173,8 +175,8 @@ def sync_now() -> ResponseReturnValue:
     else:
         pushed = result["push"]
         flash(_("Synced: %(sent)s sent to the hub, %(aside)s set aside, %(left)s still queued.",
-                sent=pushed["accepted"] + pushed["duplicate"],
-                aside=pushed["conflict"] + pushed["rejected"],
+                sent=pushed[ReceiptStatus.ACCEPTED] + pushed[ReceiptStatus.DUPLICATE],
+                aside=pushed[ReceiptStatus.CONFLICT] + pushed[ReceiptStatus.REJECTED],
                 left=kiosk_state.queue_status().queued), "success")
         if result.get("cleanup_deferred"):
             flash(_("The disk is too full to finish clearing deleted prize-draw contacts from the "
