@@ -14,6 +14,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kiosk.core.problems import (
+    INVALID_GZIP,
+    INVALID_JSON,
+    PAYLOAD_TOO_LARGE,
+    UNSUPPORTED_ENCODING,
+    NamedProblem,
+)
 from sync import wire
 
 ENROLL_BYTES = 1024
@@ -23,12 +30,8 @@ ELEMENTS_PER_ITEM = 400
 MAX_DEPTH = 32
 
 
-class BodyError(ValueError):
-    """A body refused before it was parsed: ``status`` 413 or 400 and a stable ``code``."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code = status, code
+class BodyError(NamedProblem):
+    """A body refused before it was parsed (413, 415 or 400, with its named problem)."""
 
 
 def caps(schema_name: str, batch_size: int) -> tuple[int, int]:
@@ -47,25 +50,23 @@ def parse(raw: bytes, encoding: str, max_bytes: int, max_elements: int) -> Any:
             raw = wire.inflate(raw, max_bytes)
         except wire.WireError as exc:
             too_big = "exceeds" in str(exc)
-            raise BodyError(413 if too_big else 400, "payload_too_large" if too_big
-                            else "invalid_gzip", str(exc)) from None
+            raise BodyError(PAYLOAD_TOO_LARGE if too_big else INVALID_GZIP, str(exc)) from None
     elif encoding not in ("identity", ""):
-        raise BodyError(415, "unsupported_encoding", "Content-Encoding must be gzip or absent")
+        raise BodyError(UNSUPPORTED_ENCODING)
     if len(raw) > max_bytes:
-        raise BodyError(413, "payload_too_large", f"this body is limited to {max_bytes} bytes")
+        raise BodyError(PAYLOAD_TOO_LARGE, f"this body is limited to {max_bytes} bytes")
     # every JSON value but a scalar at the top needs one of these bytes: an upper bound, in C
     elements = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
     if elements > max_elements:
-        raise BodyError(400, "invalid_json",
-                        f"this body may hold at most {max_elements} JSON values")
+        raise BodyError(INVALID_JSON, f"this body may hold at most {max_elements} JSON values")
     try:
         value = json.loads(raw)
     except RecursionError:
-        raise BodyError(400, "invalid_json", f"JSON nested deeper than {MAX_DEPTH}") from None
+        raise BodyError(INVALID_JSON, f"JSON nested deeper than {MAX_DEPTH}") from None
     except ValueError:
-        raise BodyError(400, "invalid_json", "the body is not valid JSON") from None
+        raise BodyError(INVALID_JSON) from None
     if depth(value) > MAX_DEPTH:
-        raise BodyError(400, "invalid_json", f"JSON nested deeper than {MAX_DEPTH}")
+        raise BodyError(INVALID_JSON, f"JSON nested deeper than {MAX_DEPTH}")
     return value
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.core.problems import PROBLEMS
 from kiosk.core.states import RECEIPT_STATUSES
 from sync import entries, schema
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
-    "properties": {"code": {"type": "string", "description": "stable, machine-readable"},
+    "properties": {"code": {"type": "string", "description": "stable, machine-readable",
+                            "enum": sorted(PROBLEMS)},
                    "message": {"type": "string"}}}}}
 TEXT = {"oneOf": [{"type": "string"}, {"type": "object"}], "nullable": True}
 CONSULTATION = {

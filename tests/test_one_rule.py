@@ -105,3 +105,19 @@ def test_every_way_in_refuses_a_placement_by_the_same_rule(app) -> None:  # type
             tracking.create("nowhere", "bus_stop", "Stop 1")
         with pytest.raises(ValueError, match=rule[0]):
             tracking.create("policing-priorities", "bus_stop", long_label)
+
+
+def test_every_api_error_is_a_named_problem() -> None:
+    """Errors are raised from kiosk.core.problems only: no handler spells a code or status."""
+    from kiosk.core import problems
+
+    bypass = []
+    for path, src in _sources():
+        for n in ast.walk(ast.parse(src)):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) \
+                    and n.func.id in ("ApiError", "BodyError", "NamedProblem") and n.args \
+                    and isinstance(n.args[0], ast.Constant):
+                bypass.append(f"{path}:{n.lineno}")
+    assert bypass == []
+    assert all(p.code == code and 400 <= p.status < 600 for code, p in problems.PROBLEMS.items())
+    assert set(problems.FOR_STATUS.values()) <= set(problems.PROBLEMS.values())

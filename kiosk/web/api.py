@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from kiosk.core import limits
+from kiosk.core import limits, problems
 from kiosk.core.auth import csrf
 from kiosk.devices import store as devices
 from sync import bodies, entries, heartbeat, ingest, schema
@@ -25,19 +25,8 @@ from sync import pull as pull_mod
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-              429: "too_many_requests"}
-
-
-class ApiError(Exception):
-    """An error the API reports as JSON with a stable code."""
-
-    def __init__(self, status: int, code: str, message: str,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
+#: Raised by the API's handlers; answered as JSON with the problem's stable code.
+ApiError = problems.NamedProblem
 
 
 def send(payload: Any, status: int = 200) -> Response:
@@ -65,13 +54,13 @@ def _api_error(exc: ApiError) -> ResponseReturnValue:
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
     code = exc.code or 500
-    return _api_error(ApiError(code, HTTP_CODES.get(code, "http_error"), exc.description or ""))
+    return _api_error(ApiError(problems.FOR_STATUS.get(code, problems.HTTP_ERROR), exc.description or None))
 
 
 @bp.errorhandler(Exception)
 def _server_error(exc: Exception) -> ResponseReturnValue:
     current_app.logger.exception("sync API failure")
-    return _api_error(ApiError(500, "internal_error", "the hub failed; try again later"))
+    return _api_error(ApiError(problems.INTERNAL_ERROR))
 
 
 def device_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
@@ -80,12 +69,12 @@ def device_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., R
     def inner(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "missing_token", "send the device token: Authorization: Bearer …")
+            raise ApiError(problems.MISSING_TOKEN)
         device = devices.by_token(token.strip())
         if device is None:
-            raise ApiError(401, "invalid_token", "this device token is not known to the hub")
+            raise ApiError(problems.INVALID_TOKEN)
         if device.revoked_at is not None:
-            raise ApiError(401, "revoked_token", "this device has been revoked; enroll it again")
+            raise ApiError(problems.REVOKED_TOKEN)
         return view(device, *args, **kwargs)
 
     return inner
@@ -101,18 +90,15 @@ def read_json(schema_name: str) -> Any:
     max_bytes, max_elements = bodies.caps(schema_name, current_app.config["SYNC_BATCH_SIZE"])
     declared = request.content_length
     if declared is not None and declared > max_bytes:
-        raise ApiError(413, "payload_too_large", f"this body is limited to {max_bytes} bytes")
+        raise ApiError(problems.PAYLOAD_TOO_LARGE, f"this body is limited to {max_bytes} bytes")
     raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise ApiError(413, "payload_too_large", f"this body is limited to {max_bytes} bytes")
+        raise ApiError(problems.PAYLOAD_TOO_LARGE, f"this body is limited to {max_bytes} bytes")
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    try:
-        payload = bodies.parse(raw, encoding, max_bytes, max_elements)
-    except bodies.BodyError as exc:
-        raise ApiError(exc.status, exc.code, str(exc)) from None
+    payload = bodies.parse(raw, encoding, max_bytes, max_elements)  # BodyError: a named problem
     problem = schema.check(schema.COMPONENTS[schema_name], payload)
     if problem:
-        raise ApiError(400, "invalid_body", problem)
+        raise ApiError(problems.INVALID_BODY, problem)
     return payload
 
 
@@ -129,8 +115,7 @@ def enroll() -> ResponseReturnValue:
     payload = read_json("EnrollRequest")
     result = devices.enroll(payload["code"])
     if result is None:
-        raise ApiError(403, "invalid_enrollment_code",
-                       "this enrollment code is unknown, already used or expired")
+        raise ApiError(problems.INVALID_ENROLLMENT_CODE)
     device, token = result
     from sync import keys
 
@@ -187,5 +172,5 @@ def unknown(_rest: str) -> ResponseReturnValue:
         methods = ", ".join(sorted(allowed | {"OPTIONS"}))
         if request.method == "OPTIONS":
             return Response(status=204, headers={"Allow": methods})
-        raise ApiError(405, "method_not_allowed", f"allowed: {methods}", {"Allow": methods})
-    raise ApiError(404, "not_found", "no such API endpoint")
+        raise ApiError(problems.METHOD_NOT_ALLOWED, f"allowed: {methods}", {"Allow": methods})
+    raise ApiError(problems.NOT_FOUND)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from kiosk.core import problems
 from kiosk.core.db import db
 
 #: Seconds a client is asked to wait before trying again while the database is away.
@@ -61,9 +62,7 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/"):
             from kiosk.web.api import ApiError, _api_error
 
-            return _api_error(ApiError(503, "database_unavailable",
-                                       "the hub's database is unavailable; try again shortly",
-                                       {"Retry-After": str(RETRY_AFTER)}))
+            return _api_error(ApiError(problems.DATABASE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER)}))
         if app.config["ROLE"] == "kiosk":
             return render_template("kiosk/unavailable.html", idle=False), 503
         page = render_template("error.html", status=503, title="Service Unavailable",
