@@ -121,3 +121,12 @@ def test_every_api_error_is_a_named_problem() -> None:
     assert bypass == []
     assert all(p.code == code and 400 <= p.status < 600 for code, p in problems.PROBLEMS.items())
     assert set(problems.FOR_STATUS.values()) <= set(problems.PROBLEMS.values())
+
+
+def test_views_hold_no_sql() -> None:
+    """Views parse HTTP and call domain functions; queries live in the feature packages."""
+    found = [f"{path}:{n.lineno}" for path, src in _sources() if path.startswith("kiosk/web/")
+             for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Call)
+             and ast.unparse(n.func) in ("select", "db.session.execute", "db.session.scalars",
+                                         "insert", "update", "delete", "text")]
+    assert found == []

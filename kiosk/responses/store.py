@@ -10,7 +10,7 @@ import uuid as uuidlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kiosk.consultations import routing, versioning
@@ -130,6 +130,19 @@ def for_consultation(slug: str) -> Iterator[Response]:
     """Every response to a consultation, oldest first, streamed."""
     q = select(Response).filter_by(consultation_slug=slug).order_by(Response.id)
     yield from db.session.execute(q.execution_options(yield_per=1000)).scalars()
+
+
+def counts_by_consultation() -> dict[str, int]:
+    """Responses per consultation slug (consultations with none are absent)."""
+    return {slug: int(n) for slug, n in db.session.execute(
+        select(Response.consultation_slug, func.count()).group_by(Response.consultation_slug))}
+
+
+def counts_by_channel(slug: str) -> dict[str, int]:
+    """One consultation's responses per channel (kiosk, web, paper)."""
+    return {channel: int(n) for channel, n in db.session.execute(
+        select(Response.channel, func.count()).filter_by(consultation_slug=slug)
+        .group_by(Response.channel))}
 
 
 def tallies(defn: dict, rows: Iterable[Response]) -> dict[str, dict]:

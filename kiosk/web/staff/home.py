@@ -18,15 +18,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
 
 from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth, limits
-from kiosk.core.db import db
 from kiosk.ops import deployment
 from kiosk.responses import store as responses
-from kiosk.responses.models import Response as ResponseRow
 from kiosk.tablet import pin_locks
 from kiosk.web.redirects import same_site_path
 from kiosk.web.staff.accounts import start_second_step
@@ -77,9 +74,7 @@ def logout() -> ResponseReturnValue:
 @auth.staff_required
 def dashboard() -> ResponseReturnValue:
     """Every consultation with its response count."""
-    counts = dict(db.session.execute(
-        select(ResponseRow.consultation_slug, func.count()).group_by(ResponseRow.consultation_slug)
-    ).all())
+    counts = responses.counts_by_consultation()
     url_problems = (deployment.url_problems(current_app.config["PUBLIC_URL"], request.host)
                     if current_app.config["ROLE"] == "hub" else [])
     return render_template("staff/dashboard.html", consultations=consultations.all_consultations(),
@@ -93,13 +88,8 @@ def consultation(slug: str) -> ResponseReturnValue:
     c = consultations.get(slug) or abort(404)
     defn = consultations.merged_definition(slug)
     rows = list(responses.for_consultation(slug))
-    total = db.session.execute(
-        select(func.count()).select_from(ResponseRow).filter_by(consultation_slug=slug)
-    ).scalar_one()
-    by_channel = dict(db.session.execute(
-        select(ResponseRow.channel, func.count()).filter_by(consultation_slug=slug)
-        .group_by(ResponseRow.channel)
-    ).all())
+    by_channel = responses.counts_by_channel(slug)
+    total = sum(by_channel.values())
     return render_template("staff/consultation.html", c=c, defn=defn, total=total,
                            current=sum(r.version == c.version for r in rows), by_channel=by_channel,
                            tallies=equality.suppress_tallies(defn, responses.tallies(defn, rows),
