@@ -1,5 +1,8 @@
-"""``voxbox sync …`` (kiosk: enroll, pull, push, export, confirm; hub: import) and
-``voxbox devices …`` (hub: add, list, revoke)."""
+"""``voxbox sync …`` (kiosk: enroll, pull, push, export, confirm, status; hub: import).
+
+The HTTP client, the bundle code and the database layer are imported inside the commands that use
+them, on purpose: ``voxbox sync status`` and ``voxbox sync --help`` start without them.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +17,8 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.exc import OperationalError
 
 from kiosk.cli import require_role
-from kiosk.core.db import db
-from kiosk.draws import scrub
-from kiosk.responses import queue
-from sync import bundle, bundle_seal, client
-from sync.transport import SyncError
 
 
 def _app() -> Flask:
@@ -35,6 +32,12 @@ def _warn(message: str) -> None:
 @contextmanager
 def _refusals() -> Iterator[None]:
     """Turn sync and bundle refusals into a one-line error and exit status 1."""
+    from sqlalchemy.exc import OperationalError
+
+    from kiosk.core.db import db
+    from sync import bundle
+    from sync.transport import SyncError
+
     try:
         yield
     except (SyncError, bundle.BundleError) as exc:
@@ -71,6 +74,8 @@ def sync_group(ctx: click.Context) -> None:
               help="Allow a plain http:// hub that is not this machine (a lab hub only).")
 def enroll_cmd(hub_url: str, code: str, allow_http: bool) -> None:
     """Enroll this kiosk with the hub using a one-time code from the hub's Devices page."""
+    from sync import client
+
     with _refusals():
         device = client.enroll(_app(), hub_url, code, allow_http=allow_http)
     click.echo(f"enrolled as {device['name']} ({device['id']}) with {hub_url}")
@@ -79,6 +84,8 @@ def enroll_cmd(hub_url: str, code: str, allow_http: bool) -> None:
 @sync_group.command("pull")
 def pull_cmd() -> None:
     """Fetch open consultations, events and the hub's public key."""
+    from sync import client
+
     with _refusals():
         hub = client.connect(_app(), on_retry=_warn)
         try:
@@ -94,6 +101,10 @@ def pull_cmd() -> None:
 @sync_group.command("push")
 def push_cmd() -> None:
     """Send queued draw entries, then responses, in gzip'd batches; rows change only from receipts."""
+    from kiosk.draws import scrub
+    from kiosk.responses import queue
+    from sync import client
+
     queued = queue.queued()
     with _refusals():
         hub = client.connect(_app(), on_retry=_warn)
@@ -115,7 +126,9 @@ def push_cmd() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status_cmd(as_json: bool) -> None:
     """Show queued / synced / set-aside counts, the last sync and the enrollment."""
-    info = client.status(_app())
+    from sync.status import status
+
+    info = status(_app())
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
@@ -137,6 +150,8 @@ def status_cmd(as_json: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_cmd(file: str) -> None:
     """Write every queued response and prize-draw entry to one signed bundle file (USB stick)."""
+    from sync import bundle
+
     require_role("kiosk")
     with _refusals():
         manifest = bundle.export(_app(), file)
@@ -151,6 +166,8 @@ def export_cmd(file: str) -> None:
               default=None, help="Write the receipt JSON to this file instead of stdout.")
 def import_cmd(file: str, receipt_path: str | None) -> None:
     """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
+    from sync import bundle, bundle_seal
+
     require_role("hub")
 
     if Path(file).stat().st_size > bundle_seal.MAX_FILE_BYTES:  # not even read
@@ -174,6 +191,8 @@ def import_cmd(file: str, receipt_path: str | None) -> None:
 @click.argument("receipt", type=click.Path(exists=True, dir_okay=False))
 def confirm_cmd(receipt: str) -> None:
     """Mark exported rows synced (or set aside) from the hub's receipt for the bundle."""
+    from sync import bundle
+
     require_role("kiosk")
     with _refusals():
         counts = bundle.confirm(_app(), Path(receipt).read_bytes())

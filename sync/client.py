@@ -26,17 +26,25 @@ from kiosk.core.states import SyncState
 from kiosk.core.stored_settings import get_setting, set_setting
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.draws import scrub
-from kiosk.responses import queue
 from kiosk.responses.models import Response
 from sync import entries, heartbeat, wire
 from sync import pull as pull_mod
+from sync.status import (  # noqa: F401  (client.status and the setting names, for callers)
+    DEVICE_ID,
+    DEVICE_NAME,
+    HUB_URL,
+    LAST_ERROR,
+    LAST_PULL,
+    LAST_SYNC,
+    TOKEN,
+    status,
+)
 from sync.transport import Hub, SyncError
 
-HUB_URL, TOKEN, DEVICE_ID, DEVICE_NAME = "hub_url", "sync_token", "device_id", "device_name"
 #: The hub's public key as enrollment gave it: a pull that brings another key is refused.
 PINNED_KEY = "hub_public_key_pinned"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
-ETAG, LAST_PULL, LAST_SYNC, LAST_ERROR = "pull_etag", "last_pull", "last_sync", "last_sync_error"
+ETAG = "pull_etag"
 #: What this kiosk's code and schema were when it stored the pull ETag (see ``understands``).
 ETAG_FOR = "pull_etag_for"
 STATE_FOR = states.STATE_FOR
@@ -210,13 +218,13 @@ def apply_receipt(items: list[Any], expected: set[str] | None = None) -> Counter
     for it in items:
         if not isinstance(it, dict):
             continue
-        uid, status = it.get("uuid"), it.get("status")
-        if status not in STATE_FOR or not isinstance(uid, str):
+        uid, given = it.get("uuid"), it.get("status")
+        if given not in STATE_FOR or not isinstance(uid, str):
             continue
         if expected is not None and uid not in expected:
             continue
-        counts[status] += 1
-        state = STATE_FOR[status]
+        counts[given] += 1
+        state = STATE_FOR[given]
         params.append({"u": uid, "s": state, "n": it.get("reason"),
                        "t": now if state == SyncState.SYNCED else None})
     if expected is not None:
@@ -245,17 +253,3 @@ def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
     # the queue is handed over: only now the space-hungry clean-up, and only if there is room
     return {"pull": pulled, "entries": pushed_entries, "push": pushed,
             "cleanup_deferred": scrub.wipe_if_room(app)}
-
-
-def status(app: Flask) -> dict[str, Any]:
-    """Queued / synced / set aside counts, the last sync and the enrollment, for CLI and panel."""
-    counts = queue.counts()
-    return {
-        "enrolled": bool(get_setting(TOKEN)), "hub_url": get_setting(HUB_URL),
-        "device_id": get_setting(DEVICE_ID), "device_name": get_setting(DEVICE_NAME),
-        "queued": counts[SyncState.QUEUED], "synced": counts[SyncState.SYNCED],
-        "conflict": counts[SyncState.CONFLICT], "rejected": counts[SyncState.REJECTED],
-        "set_aside": counts[SyncState.CONFLICT] + counts[SyncState.REJECTED],
-        "last_sync": get_setting(LAST_SYNC), "last_pull": get_setting(LAST_PULL),
-        "last_error": get_setting(LAST_ERROR), "entries": entries.status(),
-    }

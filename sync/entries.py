@@ -187,14 +187,6 @@ def apply_receipt(receipt_items: list[Any], expected: set[str] | None = None) ->
     return counts
 
 
-def status() -> dict[str, int]:
-    """Entries on this kiosk by sync state."""
-    from sqlalchemy import func
-
-    return dict(db.session.execute(select(Entry.sync_state, func.count())
-                                   .group_by(Entry.sync_state)).all())
-
-
 # --- push: hub side ------------------------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "areas": ("kiosk.cli.areas:areas_group", "The postcode-to-area table: import and list."),
     "sync": ("sync.cli:sync_group", "Kiosk to hub: enroll, pull, push, export, import."),
     "devices": ("kiosk.cli.devices:devices_group", "Enrolment codes and kiosks on the hub."),
-    "db": ("flask_migrate.cli:db", "Database migrations (Alembic)."),
+    "db": ("kiosk.cli.migrations:db_group", "Database migrations (Alembic)."),
 }
 
 
@@ -48,10 +48,33 @@ def load(name: str) -> click.Command:
     return command
 
 
+class _LazyCommands(dict):  # type: ignore[type-arg]
+    """A group's commands where voxbox's own are imported the first time they are looked up."""
+
+    def __getitem__(self, name: str) -> click.Command:
+        command = dict.__getitem__(self, name)
+        if command is None:
+            command = load(name)
+            dict.__setitem__(self, name, command)
+        return command
+
+    def get(self, name: str, default: click.Command | None = None) -> click.Command | None:  # type: ignore[override]
+        return self[name] if name in self else default
+
+    def items(self):  # type: ignore[no-untyped-def,override]
+        return [(name, self[name]) for name in list(self.keys())]
+
+    def values(self):  # type: ignore[no-untyped-def,override]
+        return [self[name] for name in list(self.keys())]
+
+
 def init_app(app: Flask) -> None:
-    """Attach every voxbox command to the app's own CLI (``flask --app kiosk``, test runners)."""
+    """Put every voxbox command on the app's own CLI (``flask --app kiosk``, test runners),
+    imported only when looked up: building the app for one command loads no other."""
+    commands = _LazyCommands(app.cli.commands)
     for name in COMMANDS:
-        app.cli.add_command(load(name), name)
+        dict.__setitem__(commands, name, None)
+    app.cli.commands = commands
 
 
 def require_role(role: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase
 
-from kiosk.core import db_waits  # noqa: F401  (its listeners bound every wait on PostgreSQL)
 from kiosk.core.private_files import prepare_sqlite
 
 NAMING = {
@@ -33,7 +33,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
 
 _busy_timeout_ms = 5000
@@ -62,9 +61,20 @@ def init_app(app: Flask) -> None:
     global _busy_timeout_ms
     _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
 
-    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql"):  # psycopg and its bounded waits only where they are used
+        from kiosk.core import db_waits  # noqa: F401  (its listeners bound every wait on PostgreSQL)
+    _private_sqlite_file(url)
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+
+
+def with_migrations(app: Flask) -> None:
+    """Attach Flask-Migrate (Alembic) to the app, once. Deferred on purpose: Alembic is loaded only
+    by ``voxbox db …`` and by a start-up that has a migration to apply."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)
 
 
 def _private_sqlite_file(url: str) -> None:
@@ -80,8 +90,40 @@ def upgrade_in_place(app: Flask, revision: str = "head") -> None:
     """Apply pending migrations so a kiosk upgrades with its queue intact; one process at a time,
     so every worker of a multi-worker hub may start on a fresh instance (the first migrates, the
     others wait, then find nothing to do)."""
-    with app.app_context(), migration_lock(app):
-        upgrade(directory=MIGRATIONS, revision=revision)
+    with app.app_context():
+        if revision == "head" and _current_revision() == head_revision():
+            return  # nothing to do: no Alembic run (it costs a kiosk command a tenth of a second)
+        from flask_migrate import upgrade
+
+        with_migrations(app)
+        with migration_lock(app):
+            upgrade(directory=MIGRATIONS, revision=revision)
+
+
+def head_revision() -> str:
+    """The newest migration's revision id, read from the migration files (no Alembic import)."""
+    revisions, parents = set(), set()
+    for path in Path(MIGRATIONS, "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", source, re.M)
+        if found:
+            revisions.add(found.group(1))
+        down = re.search(r"^down_revision\s*=\s*(.+)$", source, re.M)
+        if down:
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must have one head, not {sorted(heads)}")
+    return heads.pop()
+
+
+def _current_revision() -> str | None:
+    """The revision this database is at (None: a new database, or one Alembic never stamped)."""
+    try:
+        with db.engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        return None
 
 
 #: Any fixed number: the PostgreSQL advisory lock that serialises migrations across processes.

@@ -31,8 +31,7 @@ from kiosk.tablet import pin_locks
 from kiosk.tablet import state as kiosk_state
 from kiosk.web import visits
 from kiosk.web.i18n import tr
-from sync import client
-from sync.transport import SyncError
+from sync import status as sync_status
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 #: Retries of one request when staff press "Sync now" (they wait at the screen).
@@ -96,7 +95,7 @@ def _sync_status() -> dict[str, Any] | None:
     if current_app.config["ROLE"] != "kiosk":
         return None
 
-    return client.status(current_app._get_current_object())  # type: ignore[attr-defined]
+    return sync_status.status(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 @bp.post("/event")
@@ -168,6 +167,9 @@ def sync_now() -> ResponseReturnValue:
     """The "Sync now" button: pull from the hub, then push queued entries and responses."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:  # staff are waiting at the screen: a few retries, not the CLI's patient eight
+        from sync import client  # the HTTP client, only when staff press Sync
+        from sync.transport import SyncError
+
         result = client.sync_now(app, retries=min(app.config["SYNC_RETRIES"], SYNC_NOW_RETRIES))
     except SyncError as exc:
         flash(_("Sync failed: %(reason)s. Nothing was lost: responses stay queued.",
