@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_migrate import Migrate, upgrade
@@ -14,6 +15,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from kiosk.core.private_files import prepare_sqlite
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,8 +60,6 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     global _busy_timeout_ms
     _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    import kiosk.models  # noqa: F401  (the model registry: every table)
-    from kiosk.core import db_waits  # noqa: F401  (PostgreSQL bounds)
 
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
@@ -68,8 +69,6 @@ def init_app(app: Flask) -> None:
 def _private_sqlite_file(url: str) -> None:
     """An SQLite database holds residents' answers: create it (and so its WAL) mode 0600."""
     from sqlalchemy.engine import make_url
-
-    from kiosk.core.private_files import prepare_sqlite
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -113,3 +112,16 @@ def migration_lock(app: Flask) -> Iterator[None]:
                     conn.commit()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dialect_insert(table: Any, bind: Any = None) -> Any:
+    """The database's own INSERT (it has ON CONFLICT) for a table or model: the one place that
+    picks PostgreSQL's or SQLite's. ``bind`` is an engine or connection (default: the session's)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = (bind if bind is not None else db.session.get_bind()).dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"voxbox supports SQLite and PostgreSQL, not {name}")
