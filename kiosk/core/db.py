@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from kiosk.core import db_waits  # noqa: F401  (its listeners bound every wait on PostgreSQL)
 from kiosk.core.private_files import prepare_sqlite
 
 NAMING = {
