@@ -1,4 +1,5 @@
-"""Shared fixtures: app factories, clients, a live server and a real Chromium."""
+"""Shared fixtures for every test folder: app factories, clients, residents' phones and tracking
+codes, PostgreSQL databases and schemas, a live server, live kiosks and a real Chromium."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import shutil
 import socket
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,12 +20,19 @@ from kiosk import create_app
 from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
+from kiosk.outreach import tracking
 
 DEMO = Path(__file__).parent.parent / "kiosk" / "demo"
 
 # The suite runs hubs on loopback over http, as a lab does: every app and every hub process it starts
-# may print codes there. tests/test_deployment.py turns the guard back on to show it refuses.
+# may print codes there. tests/ops/test_deployment.py turns the guard back on to show it refuses.
 os.environ.setdefault("VOXBOX_ALLOW_INSECURE_URL", "true")
+PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+#: The local PostgreSQL server: tests marked ``postgres`` get a fresh database (``pg_url``) or a
+#: fresh schema (``pg_schema``) on it, and skip locally (fail under CI=true) without it.
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -142,6 +151,76 @@ def import_yaml(app: Flask) -> Callable[[str], dict]:
         return defn
 
     return do
+
+
+# --- residents' phones and tracking codes -------------------------------------------------------
+
+
+@pytest.fixture
+def resident(app: Flask) -> FlaskClient:
+    """A fresh phone browser: its own cookie jar, a phone User-Agent."""
+    c = app.test_client()
+    c.environ_base["HTTP_USER_AGENT"] = PHONE_UA
+    return c
+
+
+@pytest.fixture
+def make_code(app: Flask) -> Callable[..., str]:
+    """Create a tracking code for a consultation; returns the code."""
+
+    def make(slug: str = "policing-priorities", kind: str = "bus_stop", label: str = "Stop 14") -> str:
+        with app.app_context():
+            return tracking.create(slug, kind, label).code
+
+    return make
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+
+
+def postgres_or_skip() -> None:
+    """Skip (locally) or fail (CI=true) when the local PostgreSQL server is not reachable."""
+    import psycopg
+
+    try:
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but PostgreSQL at {PG_URL} is unreachable: {exc}")
+        pytest.skip(f"PostgreSQL at {PG_URL} unreachable ({exc}); PostgreSQL tests skipped")
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test, dropped afterwards; yields the database URL."""
+    import psycopg
+
+    postgres_or_skip()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {name}")
+    yield f"{PG_URL}?options=-csearch_path%3D{name}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A throwaway database on the local PostgreSQL server (skips locally without one)."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but PostgreSQL is not reachable: {exc}")
+        pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({exc})")
+    name = f"voxbox_hub_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 # --- live server and browser ---------------------------------------------------------------------
@@ -263,3 +342,42 @@ def rows(application: Flask, **filters: object) -> list:
 
     with application.app_context():
         return list(db.session.execute(select(Response).filter_by(**filters)).scalars())
+
+
+# --- live kiosks for the browser tests ------------------------------------------------------------
+
+
+@pytest.fixture
+def quick_kiosk(make_app: Callable[..., Flask]) -> Iterator[LiveServer]:
+    """A live kiosk (demo loaded) that asks "Still there?" after 2 s idle and resets 2 s later."""
+    application = make_app("kiosk", IDLE_SECONDS=2, IDLE_COUNTDOWN_SECONDS=2)
+    with application.app_context():
+        load_demo()
+    server = LiveServer(application)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def draw_kiosk(make_app: Callable[..., Flask]) -> Iterator[LiveServer]:
+    """A live kiosk that has pulled an open prize draw for policing-priorities from a hub."""
+    import datetime as dt
+
+    from kiosk.core.timeutil import utcnow
+    from kiosk.draws import store as draws
+    from tests.draws.conftest import pull_into
+
+    hub = make_app("hub")
+    with hub.app_context():
+        load_demo()
+        draws.define({"prize": {"en": "A £50 voucher", "cy": "Taleb £50"},
+                      "rules": {"en": "One entry per person.", "cy": "Un cais y person."},
+                      "consultations": ["policing-priorities"], "winners": 1, "reserves": 1,
+                      "claim_days": 28, "closes_at": utcnow() + dt.timedelta(days=7)})
+    application = make_app("kiosk")
+    with application.app_context():
+        load_demo()
+    pull_into(hub, application)
+    server = LiveServer(application)
+    yield server
+    server.stop()

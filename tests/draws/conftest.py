@@ -69,7 +69,7 @@ def kiosk_for(make_app: Callable[..., Flask]) -> Callable[[Flask], Flask]:
 
 def answer_on_phone(client: FlaskClient) -> str:
     """Answer the demo consultation on the phone page; returns the thank-you page's HTML."""
-    from tests.test_answers import VALID
+    from tests.responses.test_answers import VALID
 
     token = csrf_token(client, "/c/policing-priorities")
     r = client.post("/c/policing-priorities", data={"csrf_token": token, **VALID})

@@ -17,7 +17,6 @@ from sync import entries as entry_sync
 from sync import keys
 from tests.conftest import load_demo
 from tests.draws.conftest import answer_on_phone, close, enter, pull_into
-from tests.sync.conftest import pg_schema  # noqa: F401  (fixture)
 
 
 @pytest.mark.postgres

@@ -22,9 +22,8 @@ from kiosk.demo import content as demo
 from kiosk.devices import store as devices
 from kiosk.responses.models import Response
 from sync import client, wire
-from tests.conftest import LiveServer, free_port, load_demo
+from tests.conftest import PG_URL, LiveServer, free_port, load_demo  # noqa: F401  (PG_URL: shared)
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 VOXBOX = str(Path(sys.executable).with_name("voxbox"))
 #: Multiplies every deadline in these tests: raise it on a slow or busy machine (CI uses 1, or
 #: what the environment says), so a wait fails only when something is really stuck.
@@ -34,32 +33,6 @@ SLOWDOWN = max(1.0, float(os.environ.get("VOXBOX_TEST_SLOWDOWN") or 1))
 def deadline(seconds: float) -> float:
     """A wait of ``seconds`` on a quiet machine, scaled by VOXBOX_TEST_SLOWDOWN."""
     return seconds * SLOWDOWN
-
-
-def postgres_or_skip() -> None:
-    """Skip (locally) or fail (CI=true) when the local PostgreSQL server is not reachable."""
-    import psycopg
-
-    try:
-        psycopg.connect(PG_URL, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but PostgreSQL at {PG_URL} is unreachable: {exc}")
-        pytest.skip(f"PostgreSQL at {PG_URL} unreachable ({exc}); sync PostgreSQL tests skipped")
-
-
-@pytest.fixture
-def pg_schema() -> Iterator[str]:
-    """A fresh PostgreSQL schema for one test, dropped afterwards; yields the database URL."""
-    import psycopg
-
-    postgres_or_skip()
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {name}")
-    yield f"{PG_URL}?options=-csearch_path%3D{name}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {name} CASCADE")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

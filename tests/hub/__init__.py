@@ -1,1 +1,0 @@
-"""Hub: QR scans, the public site, feeds, events admin and reports."""
