@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask
 from flask_migrate import Migrate, upgrade
@@ -14,6 +15,9 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult, Result
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +34,14 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows a bulk UPDATE or DELETE run in the session matched.
+
+    The session returns a CursorResult for those but types every result as Result
+    (sqlalchemy/sqlalchemy#12913), so this only narrows the type."""
+    return cast("CursorResult[Any]", result).rowcount
 MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
 
 _busy_timeout_ms = 5000

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, select, up
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.core.db import db
+from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed on a tablet
@@ -133,7 +133,7 @@ def enroll(code: str) -> tuple[Device, str] | None:
                 enrolled_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         db.session.rollback()
         return None
     db.session.commit()

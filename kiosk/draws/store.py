@@ -151,6 +151,7 @@ def define(data: dict[str, Any], known_slugs: Iterable[str] | None = None) -> Dr
         problems.append(Problem("closes_at", "a date and time like 2026-12-31T17:00"))
     if problems:
         raise ProblemError(problems)
+    assert isinstance(closes, dt.datetime)  # else a problem above
     draw = Draw(id=str(uuid.uuid4()), consultations=slugs, prize=prize, rules=rules,
                 closes_at=closes.replace(tzinfo=None, microsecond=0), **numbers)
     db.session.add(draw)
@@ -244,10 +245,12 @@ def insert_entries(records: list[dict], sync_state: str) -> set[str]:
 def upsert(model: Any) -> Any:
     """The dialect's INSERT (it has ON CONFLICT) for a model."""
     if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)
 
 
 def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,

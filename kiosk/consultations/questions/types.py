@@ -56,7 +56,7 @@ def validate_definition(raw: Any, path: str, problems: list[Problem]) -> dict | 
     qid, qtype = raw.get("id"), raw.get("type")
     if not isinstance(qid, str) or not QID.match(qid):
         problems.append(Problem(f"{path}.id", "must start with a letter: a-z, 0-9, _ (≤ 40)"))
-    handler = HANDLERS.get(qtype)
+    handler = HANDLERS.get(qtype) if isinstance(qtype, str) else None
     if handler is None:
         problems.append(Problem(f"{path}.type", f"unknown type {qtype!r} (one of {', '.join(HANDLERS)})"))
         return None
@@ -166,7 +166,7 @@ def _define_options(raw: dict, out: dict, path: str, problems: list[Problem], mi
     if not isinstance(opts, list) or len(opts) < minimum:
         problems.append(Problem(f"{path}.options", f"at least {minimum} options needed"))
         opts = []
-    seen: set[str] = set()
+    seen: set[object] = set()  # every value given, valid or not
     out["options"] = []
     for i, opt in enumerate(opts):
         opath = f"{path}.options[{i}]"

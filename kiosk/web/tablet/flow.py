@@ -90,7 +90,7 @@ def step(slug: str, n: int) -> ResponseReturnValue:
     draft = drafts.get(session.get("draft"), current_app.config["DRAFT_MAX_AGE"])
     if draft is None or draft.consultation_slug != slug:
         return redirect(url_for(".start"), 303)
-    defn = consultations.definition(slug, draft.version)
+    defn = consultations.definition(slug, draft.version) or abort(404)
     qs = defn["questions"]
     if not 0 <= n < len(qs):
         return redirect(url_for(".step", slug=slug, n=0), 303)
