@@ -245,7 +245,7 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
     from sync import keys
     from sync.set_aside import set_aside_rows
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     private_key, secret = keys.hub_private_key(app), keys.dedupe_key(app)
     results: list[dict[str, Any]] = []
     good: list[tuple[int, dict]] = []

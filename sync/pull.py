@@ -44,7 +44,9 @@ def document(app: Flask) -> dict[str, Any]:
                "starts_at": iso(e.starts_at),
                "ends_at": iso(e.ends_at), "description": e.description,
                "consultations": e.consultations} for e in rows]
-    key = keys.encode_public(keys.hub_public_key(app))  # type: ignore[arg-type]
+    public = keys.hub_public_key(app)
+    assert public is not None  # the hub derives it from its own private key
+    key = keys.encode_public(public)
     return {"consultations": out, "events": events, "draws": entries.draws_for_pull(),
             "areas": areas.for_pull(),
             "hub_public_key": {"algorithm": "X25519", "key": key}}

@@ -206,7 +206,7 @@ def serve_cmd(host: str, port: int, threads: int, workers: int | None, demo: boo
     """Serve the app: waitress, or gunicorn with --workers on a hub."""
     from kiosk.demo import content as demo_mod
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     role = app.config["ROLE"]
     if workers is not None and workers > 1 and role != "hub":
         # One process owns a kiosk's SQLite queue and its PIN lock-outs; more would gain nothing.
@@ -269,7 +269,7 @@ def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
     from kiosk.core import auth
     from kiosk.tablet import launcher as tablet
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     try:
         tablet.check_role(app, force)
     except tablet.RoleError as exc:
@@ -300,7 +300,7 @@ def doctor_cmd(workers: int | None) -> None:
 
     from kiosk.ops import doctor
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     count = workers or int(os.environ.get("WEB_CONCURRENCY", "1") or 1)
     checks = doctor.run(app, count)
     width = max(len(c.name) for c in checks)
@@ -327,7 +327,7 @@ def backup_cmd(directory: str | None) -> None:
     if not target:
         raise click.UsageError("name a DIRECTORY or set BACKUP_DIR")
     try:
-        made = backups.make(current_app._get_current_object(), Path(target))  # type: ignore[attr-defined]
+        made = backups.make(current_app._get_current_object(), Path(target))  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     except backups.BackupError as exc:
         raise click.ClickException(f"no backup made: {exc}") from None
     click.echo(f"backup: {made}")

@@ -7,6 +7,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from sqlalchemy import insert, select
@@ -18,6 +19,9 @@ from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
 from kiosk.models import Response, User
 from kiosk.responses import store as responses
+
+if TYPE_CHECKING:
+    import uuid
 
 DEMO_DIR = Path(__file__).parent
 DEMO_EMAIL = "demo@voxbox.example"
@@ -80,6 +84,7 @@ def synthetic_responses(app: Flask, count: int, seed: int | None = None,
         rows = []
         for _ in range(min(batch, count - done)):
             c, defn = rng.choice(targets)
+            assert defn is not None  # an open consultation has its current version
             rows.append(_row(rng, c.slug, c.version, defn, channel, device, event))
         db.session.execute(insert(Response), rows)
         db.session.commit()
@@ -113,7 +118,7 @@ def _row(rng: random.Random, slug: str, version: int, defn: dict, channel: str,
     return row
 
 
-def _uuid(rng: random.Random):  # type: ignore[no-untyped-def]
+def _uuid(rng: random.Random) -> uuid.UUID:
     import uuid
 
     return uuid.UUID(int=rng.getrandbits(128), version=4)

@@ -10,6 +10,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
 
@@ -22,6 +23,9 @@ from kiosk.models import Response
 from kiosk.outreach import destinations, tracking
 from kiosk.outreach.scans import Scan
 from kiosk.responses import store as responses
+
+if TYPE_CHECKING:
+    from kiosk.models import Consultation
 
 EVENTS_FILE = Path(__file__).parent / "events" / "street-events.yaml"
 CLOSED = "town-centre-safety"
@@ -55,6 +59,8 @@ def load(today: dt.date | None = None, history: bool = False) -> Iterator[str]:
     rng = random.Random(2026)
     fair = str(uuid.uuid5(events.DEMO_NAMESPACE, "summer-fair"))
     closed = consultations.get(CLOSED)
+    # seeded above, with dates
+    assert closed is not None and closed.opens is not None and closed.closes is not None
     start = dt.datetime.combine(closed.opens, dt.time(8))
     span = int((dt.datetime.combine(closed.closes, dt.time(20)) - start).total_seconds())
     made = _history(rng, CLOSED, start, span, [code_for(p[0]) for p in PLACEMENTS], 260, fair)
@@ -70,6 +76,7 @@ def _history(rng: random.Random, slug: str, start: dt.datetime, span: int, codes
     """Scans → starts → responses for slug, plus kiosk responses at event_id; returns responses."""
     c = consultations.get(slug)
     defn = consultations.definition(slug)
+    assert c is not None and defn is not None  # seeded above
     scans, rows = [], []
     for _ in range(visitors):
         code = rng.choice(codes)
@@ -85,6 +92,7 @@ def _history(rng: random.Random, slug: str, start: dt.datetime, span: int, codes
                                       at + dt.timedelta(seconds=rng.randint(90, 600))))
     if event_id:
         stall = events.get(event_id)
+        assert stall is not None  # seeded above
         at = stall.starts_at
         for i in range(40):
             at += dt.timedelta(seconds=15 if 20 <= i <= 24 else rng.randint(150, 420))
@@ -104,7 +112,7 @@ def _scan(stage: str, slug: str, code: str, device: str, at: dt.datetime, first:
             "first": first}
 
 
-def _response(rng: random.Random, c, defn: dict, channel: str, device: str | None,  # type: ignore[no-untyped-def]
+def _response(rng: random.Random, c: Consultation, defn: dict, channel: str, device: str | None,
               event_id: str | None, code: str | None, submitted: dt.datetime,
               fast: bool = False) -> dict:
     answers: dict = {}

@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import Index, String, create_engine, event, make_url
@@ -27,6 +28,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
 from kiosk.outreach.tracking import HOLDING
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 STAGES = ("scan", "start")
 DEVICE_CLASSES = ("phone", "tablet", "desktop", "other")
@@ -91,7 +97,7 @@ def remember(tokens: list[str], token: str) -> str:
     return ".".join(kept[-MAX_REMEMBERED:])
 
 
-def _relaxed_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _relaxed_sqlite(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
@@ -99,7 +105,7 @@ def counter_engine() -> Engine:
     """The app's engine for scan rows: the same database, but commits that do not wait for the
     disk (SQLite WAL synchronous=NORMAL, PostgreSQL synchronous_commit=off). A power cut may
     lose the last moment's scans, never a response, and never corrupts the database."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     engine = app.extensions.get("voxbox.scans")
     if engine is not None:
         return engine
@@ -205,7 +211,7 @@ class LiveCodes:
 
 def live_codes() -> LiveCodes:
     """This app's remembered code targets."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     found = app.extensions.get("voxbox.live_codes")
     if found is None:
         found = app.extensions.setdefault(
@@ -273,7 +279,7 @@ class ScanBuffer:
 
 def buffer() -> ScanBuffer:
     """This app's scan buffer."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     found = app.extensions.get("voxbox.scan_buffer")
     if found is None:
         with _ENGINE_LOCK:

@@ -84,7 +84,7 @@ def panel() -> ResponseReturnValue:
         events=kiosk_state.recent_events(), offers=kiosk_state.offer_choices(),
         bilingual=kiosk_state.bilingual(), language=kiosk_state.default_language(),
         queue=kiosk_state.queue_status(), today=dt.date.today().isoformat(),
-        sync=_sync_status(), warnings=health.warnings(current_app._get_current_object()),  # type: ignore[attr-defined]
+        sync=_sync_status(), warnings=health.warnings(current_app._get_current_object()),  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
         skew=clock.skew())
 
 
@@ -94,7 +94,7 @@ def _sync_status() -> dict[str, Any] | None:
         return None
     from sync import client
 
-    return client.status(current_app._get_current_object())  # type: ignore[attr-defined]
+    return client.status(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
 
 @bp.post("/event")
@@ -167,7 +167,7 @@ def sync_now() -> ResponseReturnValue:
     from sync import client
     from sync.transport import SyncError
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     try:  # staff are waiting at the screen: a few retries, not the CLI's patient eight
         result = client.sync_now(app, retries=min(app.config["SYNC_RETRIES"], SYNC_NOW_RETRIES))
     except SyncError as exc:
