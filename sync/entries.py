@@ -103,7 +103,8 @@ def apply_pulled_draws(items: list[dict[str, Any]]) -> int:
         row = db.session.get(Draw, item["id"]) or Draw(id=item["id"])
         row.consultations, row.prize, row.rules = item["consultations"], item["prize"], item["rules"]
         row.winners, row.reserves = item["winners"], item["reserves"]
-        row.closes_at, row.claim_days = parse_iso(item["closes_at"]), item["claim_days"]
+        # the hub always sends closes_at; a None would be refused by NOT NULL at flush, as before
+        row.closes_at, row.claim_days = parse_iso(item["closes_at"]), item["claim_days"]  # type: ignore[assignment]
         db.session.add(row)
     gone = select(Draw).where(Draw.closes_at > now)
     if seen:

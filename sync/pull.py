@@ -92,7 +92,8 @@ def apply(doc: dict[str, Any]) -> dict[str, int]:
         row = db.session.get(Event, e["id"]) or Event(id=e["id"])
         row.name, row.place, row.description = e["name"], e["place"], e["description"]
         row.place_cy = e.get("place_cy")  # an older hub sends no Welsh place
-        row.starts_at, row.ends_at = parse_iso(e["starts_at"]), parse_iso(e["ends_at"])
+        # the hub always sends starts_at; a None would be refused by NOT NULL at flush, as before
+        row.starts_at, row.ends_at = parse_iso(e["starts_at"]), parse_iso(e["ends_at"])  # type: ignore[assignment]
         row.consultations, row.source = e["consultations"] or [], "hub"
         db.session.add(row)
     # An older hub sends no "draws": then leave the kiosk's draws as they are.

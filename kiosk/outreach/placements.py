@@ -97,6 +97,7 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
                 problems.append(Problem(f"line {line}", f"code {code!r} is not a valid tracking code"))
             else:
                 code = tracking.normalise(code)
+                assert code is not None  # a valid code normalises
                 if code in seen:
                     problems.append(Problem(f"line {line}", f"code {code} repeats line {seen[code]}"))
                 seen[code] = line
@@ -156,7 +157,7 @@ def scan_counts(codes: Iterable[str]) -> dict[str, int]:
     scans.flush()  # this process's scans wait in a buffer: store them before counting
     q = (select(Scan.code, func.count()).where(Scan.stage == "scan", Scan.code.in_(wanted))
          .group_by(Scan.code))
-    return {code: n for code, n in db.session.execute(q)}
+    return {code: n for code, n in db.session.execute(q) if code is not None}  # in_() left no NULLs
 
 
 def with_scans(slug: str) -> list[tuple[TrackingCode, int]]:

@@ -118,9 +118,9 @@ def counter_engine() -> Engine:
             else:  # the app's bounded waits (and the URL's own options), plus the relaxed commit
                 options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
                 connect = dict(options.get("connect_args") or {})
+                own = connect.get("options") or url.query.get("options") or ""  # a URL may repeat it
                 connect["options"] = " ".join(filter(None, [
-                    connect.get("options") or url.query.get("options") or "",
-                    "-c synchronous_commit=off"]))
+                    *([own] if isinstance(own, str) else own), "-c synchronous_commit=off"]))
                 engine = create_engine(url, **{**options, "connect_args": connect})
             app.extensions["voxbox.scans"] = engine
     return app.extensions["voxbox.scans"]
