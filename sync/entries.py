@@ -255,7 +255,8 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
         entry_id, record, problem = check(raw, private_key, secret)
         results.append({"id": entry_id, "status": "rejected", "reason": problem})
         if problem is None:
-            good.append((len(results) - 1, record))  # type: ignore[arg-type]
+            assert record is not None  # check() gives a record whenever there is no problem
+            good.append((len(results) - 1, record))
         else:
             rejected.append((_without_box(raw), problem))
     try:

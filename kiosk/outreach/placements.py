@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -172,7 +172,7 @@ def short_url(public_url: str, code: str) -> str:
     return f"{public_url.rstrip('/')}/q/{code}"
 
 
-def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: object) -> PosterSpec:
+def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: Any) -> PosterSpec:
     """A print.posters.PosterSpec for a code pointing at a consultation."""
     from print.posters import PosterSpec
 
@@ -181,7 +181,7 @@ def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: obje
         raise LookupError(f"no consultation {slug!r}")
     options.setdefault("organisation", org_names())
     return PosterSpec(format=fmt, url=short_url(public_url, code), code=code,
-                      title=dict(c.title or {}), closes=c.closes, **options)  # type: ignore[arg-type]
+                      title=dict(c.title or {}), closes=c.closes, **options)
 
 
 def poster(public_url: str, code: str, fmt: str, output: str = "pdf",
