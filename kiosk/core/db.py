@@ -42,6 +42,8 @@ def rowcount(result: Result[Any]) -> int:
     The session returns a CursorResult for those but types every result as Result
     (sqlalchemy/sqlalchemy#12913), so this only narrows the type."""
     return cast("CursorResult[Any]", result).rowcount
+
+
 MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
 
 _busy_timeout_ms = 5000
