@@ -126,7 +126,7 @@ def stored(instance: Path) -> tuple[int, int]:
 
     from kiosk import create_app
     from kiosk.core.db import db
-    from kiosk.models import Draft, Response
+    from kiosk.responses.models import Draft, Response
 
     app = create_app({"AUTO_MIGRATE": False}, instance_path=str(instance))
     with app.app_context():

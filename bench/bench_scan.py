@@ -163,7 +163,7 @@ def _count_scans(instance: Path) -> int:
 
     from kiosk import create_app
     from kiosk.core.db import db
-    from kiosk.outreach.scans import Scan
+    from kiosk.outreach.models import Scan
 
     app = create_app({"AUTO_MIGRATE": False}, instance_path=str(instance))
     with app.app_context():

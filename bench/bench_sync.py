@@ -51,7 +51,7 @@ from kiosk import create_app  # noqa: E402
 from kiosk.core.db import db  # noqa: E402
 from kiosk.demo import content as demo  # noqa: E402
 from kiosk.devices import store as devices  # noqa: E402
-from kiosk.models import Response  # noqa: E402
+from kiosk.responses.models import Response  # noqa: E402
 from sync import wire  # noqa: E402
 
 VOXBOX = str(Path(sys.executable).with_name("voxbox"))

@@ -1,69 +1,11 @@
-"""voxbox: the Flask application for kiosks and the hub."""
+"""voxbox: the Flask application for kiosks and the hub (``flask --app kiosk``).
+
+The factory lives in ``kiosk.app``; the feature packages below hold the rest, each saying in its
+own docstring what it owns. README "Layout" says where new code goes.
+"""
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
-from typing import Any
+from kiosk.app import create_app
 
-from flask import Flask
-
-from kiosk import settings as default_settings
-
-
-def _secret_key(instance: Path) -> str:
-    """Read the instance's secret key, creating it on first run."""
-    from kiosk.core.private_files import read_or_create_text
-
-    return read_or_create_text(instance / "secret_key", lambda: secrets.token_hex(32))
-
-
-def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
-    """Build the voxbox app in the kiosk or hub role."""
-    instance_path = instance_path or os.environ.get("VOXBOX_INSTANCE")
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        instance_path=os.path.abspath(instance_path) if instance_path else None,
-    )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_object(default_settings)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("VOXBOX")
-    if test_config:
-        app.config.update(test_config)
-    default_settings.finalise(app)
-    if app.config["PROXY_HOPS"]:  # behind nginx & co: the client's address, scheme and host
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
-
-    from kiosk import web as views
-    from kiosk.core import auth, db, limits
-    from kiosk.web import headers, i18n
-
-    db.init_app(app)
-    headers.init_app(app)
-    i18n.init_app(app)
-    auth.init_app(app)
-    limits.init_app(app)
-    views.init_app(app)
-
-    from kiosk import cli
-
-    cli.init_app(app)
-
-    if app.config["AUTO_MIGRATE"]:
-        db.upgrade_in_place(app)
-        if app.config["ROLE"] == "hub" and not app.config.get("TESTING"):
-            from kiosk.draws import retention
-
-            retention.purge_at_startup(app)  # deadlines pass while the hub is down too
-            from kiosk.ops import schedule
-
-            schedule.start(app)
-    return app
+__all__ = ["create_app"]

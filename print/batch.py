@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pikepdf
 
+from print.pdf import PdfWriter
+from print.render import render, write_pdf
 from print.spec import PosterSpec
 
 CHUNK = 25  # posters per task: small enough for a smooth progress bar, large enough that each
@@ -63,9 +65,6 @@ def render_parallel(specs: Sequence[PosterSpec], paths: Sequence[Path], combined
 def _chunk(specs: list[PosterSpec], paths: list[Path], part: Path | None, output: str,
            png_px: int) -> None:
     """A worker's task: each poster to its file and, for PDF, every page into the chunk's part."""
-    from print.pdf import PdfWriter
-    from print.posters import render, write_pdf
-
     writer = (PdfWriter(part, "voxbox posters", specs[0].pdfx, specs[0].registration_marks)
               if part is not None else None)
     for spec, path in zip(specs, paths, strict=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
-from print.spec import PosterError
+from print.errors import PosterError
 
 A4 = (210.0, 297.0)
 PRINTER_EDGE_MM = 4.0  # desktop printers cannot print this close to the sheet's edge
@@ -16,7 +16,6 @@ LABEL_PADDING_MM = 1.5  # nothing that matters closer than this to a label's cut
 @dataclass(frozen=True)
 class Stock:
     """One label product: label size, grid and where the grid sits on an A4 sheet (mm)."""
-
     name: str
     description: str
     width: float

@@ -9,6 +9,8 @@ import pikepdf
 
 from print.colour import OUTPUT_CONDITION
 from print.layout import Box, Code, Mark, Page, Words, module_for
+from print.pdf import PdfWriter
+from print.render import layout, render_pdf
 from print.spec import PosterSpec, contrast, rgb
 from print.typesetting import wrap
 
@@ -20,8 +22,6 @@ DEVICE_COLOUR = re.compile(rb"(?:^|\s)(?:rg|RG|g|G)(?:\s|$)")
 def render_proof(spec: PosterSpec) -> bytes:
     """A one-page PDF: the first page of the poster at scale, its QR and module size, logo ppi,
     contrast ratios, any warnings and the result of a preflight of the poster's own PDF."""
-    from print.pdf import PdfWriter
-    from print.posters import layout, render_pdf
 
     page = layout(spec)[0]
     poster = render_pdf(spec)

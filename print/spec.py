@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from print.errors import PosterError
 from print.formats import DEFAULT_SIX_SHEET_INSET_MM, FORMATS, Format
+from print.labels import stock
 from print.typesetting import unsupported
 
 Bilingual = str | Mapping[str, str]
@@ -17,14 +19,9 @@ LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 MIN_INK_CONTRAST = 4.5  # ink on white, as a WCAG contrast ratio: scanners need dark modules
 
 
-class PosterError(ValueError):
-    """A poster that cannot be made as asked; the message says why and what to change."""
-
-
 @dataclass(frozen=True)
 class PosterSpec:
     """One placement's poster: format, tracking URL and code, bilingual text, brand and checks."""
-
     format: str
     url: str
     code: str
@@ -111,8 +108,6 @@ class PosterSpec:
         """The (url, code) of every label on a sticker sheet."""
         if self.stickers:
             return list(self.stickers)
-        from print.labels import stock
-
         free = stock(self.sticker_template).count - self.start_label + 1
         return [(self.url, self.code)] * max(free, 0)
 
@@ -145,8 +140,6 @@ class PosterSpec:
         if self.visible_inset_mm is not None and self.visible_inset_mm < 0:
             raise PosterError("visible_inset_mm cannot be negative")
         if self.format == "stickers":
-            from print.labels import stock
-
             count = stock(self.sticker_template).count
             if not 1 <= self.start_label <= count:
                 raise PosterError(f"start_label must be 1 to {count} on "

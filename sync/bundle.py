@@ -22,11 +22,11 @@ from sqlalchemy import select
 
 from kiosk.consultations.definitions import canonical
 from kiosk.core.db import db
+from kiosk.core.stored_settings import get_setting
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.devices import store as devices
-from kiosk.devices.store import SyncReceipt
-from kiosk.draws import retention
-from kiosk.tablet.state import get_setting
+from kiosk.devices.models import SyncReceipt
+from kiosk.draws import scrub
 from sync import bodies, bundle_seal, client, ingest, wire
 from sync import entries as entry_sync
 
@@ -147,7 +147,7 @@ def confirm(app: Flask, data: bytes) -> dict[str, int]:
                           "(HMAC mismatch): nothing changed")
     counts = client.apply_receipt(receipt.get("items") or [])
     entry_counts = entry_sync.apply_receipt(receipt.get("entries") or [])
-    retention.wipe_if_room(app)  # marked: now the deferred clean-up, when there is room for it
+    scrub.wipe_if_room(app)  # marked: now the deferred clean-up, when there is room for it
     return {**{s: counts.get(s, 0) for s in wire.STATUSES},
             **{f"entries {s}": entry_counts.get(s, 0) for s in entry_sync.STATUSES}}
 

@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk.core.db import db
-from kiosk.devices.store import Device
-from kiosk.models import Event
-from kiosk.outreach.tracking import TrackingCode
+from kiosk.devices.models import Device
+from kiosk.events.models import Event
+from kiosk.outreach.models import TrackingCode
 from kiosk.responses.store import content_hash
 
 DEVICE_CHANNELS = ("kiosk", "paper")

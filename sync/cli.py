@@ -20,10 +20,10 @@ from sqlalchemy.exc import OperationalError
 from kiosk.core import audit
 from kiosk.core.db import db
 from kiosk.devices import store as devices
-from kiosk.draws import retention
-from kiosk.models import Response
+from kiosk.draws import scrub
 from kiosk.ops import deployment
-from sync import bundle, client
+from kiosk.responses.models import Response
+from sync import bundle, bundle_seal, client
 from sync.transport import SyncError
 
 
@@ -115,7 +115,7 @@ def push_cmd() -> None:
     if any(entry_counts.values()):
         _echo_counts("entries", entry_counts)
     _echo_counts("push", counts)
-    deferred = retention.wipe_if_room(_app())  # the queue is handed over: now clean up, if room
+    deferred = scrub.wipe_if_room(_app())  # the queue is handed over: now clean up, if room
     if deferred:
         _warn(deferred)
 
@@ -161,7 +161,6 @@ def export_cmd(file: str) -> None:
 def import_cmd(file: str, receipt_path: str | None) -> None:
     """Verify and ingest a kiosk's bundle on the hub, and print the signed receipt as JSON."""
     _require("hub")
-    from sync import bundle_seal
 
     if Path(file).stat().st_size > bundle_seal.MAX_FILE_BYTES:  # not even read
         raise click.ClickException(f"{file} is larger than {bundle_seal.MAX_FILE_BYTES} bytes:"

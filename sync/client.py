@@ -22,10 +22,10 @@ from sqlalchemy.exc import DBAPIError
 
 from kiosk.core import clock
 from kiosk.core.db import db
+from kiosk.core.stored_settings import get_setting, set_setting
 from kiosk.core.timeutil import iso, utcnow
-from kiosk.draws import retention
-from kiosk.models import Response
-from kiosk.tablet.state import get_setting, set_setting
+from kiosk.draws import scrub
+from kiosk.responses.models import Response
 from sync import entries, heartbeat, wire
 from sync import pull as pull_mod
 from sync.transport import Hub, SyncError
@@ -243,7 +243,7 @@ def sync_now(app: Flask, progress: Callable[[int], object] | None = None,
         hub.close()
     # the queue is handed over: only now the space-hungry clean-up, and only if there is room
     return {"pull": pulled, "entries": pushed_entries, "push": pushed,
-            "cleanup_deferred": retention.wipe_if_room(app)}
+            "cleanup_deferred": scrub.wipe_if_room(app)}
 
 
 def status(app: Flask) -> dict[str, Any]:

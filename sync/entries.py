@@ -24,9 +24,12 @@ from sqlalchemy import delete, select, update
 
 from kiosk.core.db import db
 from kiosk.core.timeutil import iso, parse_iso, utcnow
-from kiosk.draws import contacts, retention, sealing
+from kiosk.draws import contacts, scrub, sealing
+from kiosk.draws import inbox as draw_inbox
 from kiosk.draws import store as draws
-from kiosk.draws.store import Draw, Entry
+from kiosk.draws.models import Draw, Entry
+from sync import wire
+from sync.set_aside import set_aside_rows
 
 STATUSES = ("accepted", "duplicate", "conflict", "rejected")
 CONFLICT = "a different entry with this id is already stored; the original is kept"
@@ -139,7 +142,6 @@ def push(hub: Any, size: int = 500,
     ``hub`` is the sync client's connection (``sync.transport.Hub``): retries, backoff and errors
     are the same as for responses. ``extra_headers`` adds headers to each batch (the heartbeat).
     """
-    from sync import wire
 
     totals: Counter = Counter()
     while True:
@@ -182,7 +184,7 @@ def apply_receipt(receipt_items: list[Any], expected: set[str] | None = None) ->
         counts["unanswered"] = len(expected - answered)
     if counts["accepted"] or counts["duplicate"]:
         # after the whole sync run, and only when there is room (a full disk must not stop it)
-        retention.wipe_soon(current_app)
+        scrub.wipe_soon(current_app)
     return counts
 
 
@@ -242,9 +244,7 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
     """
     from flask import current_app
 
-    from kiosk.draws import inbox as draw_inbox
     from sync import keys
-    from sync.set_aside import set_aside_rows
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     private_key, secret = keys.hub_private_key(app), keys.dedupe_key(app)
@@ -287,7 +287,7 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
         db.session.rollback()
         raise
     if good:
-        retention.scrub_order()  # SQLite: the batch's pages leave the write-ahead log
+        scrub.scrub_order()  # SQLite: the batch's pages leave the write-ahead log
     for r in results:
         if r.get("reason") is None:
             r.pop("reason", None)

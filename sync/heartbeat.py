@@ -18,9 +18,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from kiosk.core.db import db
+from kiosk.core.stored_settings import get_setting
 from kiosk.core.timeutil import iso
-from kiosk.models import Response
-from kiosk.tablet.state import get_setting
+from kiosk.devices import store as devices
+from kiosk.responses.models import Response
 
 HEADER = "X-Voxbox-Heartbeat"
 #: The longest heartbeat header the hub reads; anything longer is dropped unread.
@@ -132,7 +133,6 @@ def receive(device_id: str, raw: str | None, settled: int = 0) -> None:
     ``settled`` is how many queued responses this call's receipt settles: the kiosk counted them
     as queued when it sent the heartbeat, and they leave its queue as it applies the receipt.
     """
-    from kiosk.devices import store as devices
 
     try:
         beat = parse(raw)

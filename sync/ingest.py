@@ -13,29 +13,18 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Boolean, String, any_, bindparam, literal_column, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from kiosk.consultations import store as consultations
-from kiosk.consultations.questions import types as questions
-from kiosk.core.db import db
+from kiosk.consultations.questions import registry as questions
+from kiosk.core.db import db, dialect_insert
 from kiosk.core.timeutil import iso, utcnow
-from kiosk.devices.store import Device, SyncReceipt
-from kiosk.models import Response
+from kiosk.devices.models import Device, SyncReceipt
+from kiosk.responses.models import Response
 from sync import set_aside, wire
 from sync.claims import Claims
 
 CONFLICT = "a different response with this UUID is already stored (409); the original is kept"
-
-
-def upsert_insert(table: Any) -> Any:
-    """The database's own INSERT construct (for ON CONFLICT) for the current session's dialect."""
-    name = db.session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table)
-    if name == "sqlite":
-        return sqlite.insert(table)
-    raise RuntimeError(f"sync ingest supports SQLite and PostgreSQL, not {name}")
 
 
 def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
@@ -112,7 +101,7 @@ def _store(pending: list[tuple[int, str, str, dict]], now: Any,
         row.update(received_at=now, sync_state="synced", synced_at=now, sync_note=note)
         rows.append(row)
     table = Response.__table__
-    insert = upsert_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
+    insert = dialect_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
     if db.session.get_bind().dialect.name == "postgresql":
         return _store_postgresql(table, insert, rows, first)
     inserted = {uid: first[uid][0]

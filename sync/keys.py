@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from flask import Flask
 
 from kiosk.core import private_files
+from kiosk.core.stored_settings import get_setting
+from kiosk.draws.contacts import secret_key
 
 KEY_FILE = "hub_x25519.pem"
 SETTING = "hub_public_key"
@@ -53,7 +55,6 @@ def hub_public_key(app: Flask) -> X25519PublicKey | None:
     """The hub's public key: derived on the hub, pulled on a kiosk (None before the first pull)."""
     if app.config["ROLE"] == "hub":
         return hub_private_key(app).public_key()
-    from kiosk.tablet.state import get_setting
 
     stored = get_setting(SETTING)
     return decode_public(stored) if stored else None
@@ -63,6 +64,5 @@ def dedupe_key(app: Flask) -> bytes:
     """The hub's secret key for prize-draw de-duplication hashes (instance file, mode 0600)."""
     if app.config["ROLE"] != "hub":
         raise RuntimeError("only the hub has the de-duplication key")
-    from kiosk.draws.contacts import secret_key
 
     return secret_key(app.instance_path)

@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from kiosk.areas import store as areas
 from kiosk.consultations import store as consultations
 from kiosk.consultations.definitions import canonical
+from kiosk.consultations.models import Consultation, ConsultationVersion
 from kiosk.core.db import db
+from kiosk.core.models import Setting
 from kiosk.core.timeutil import iso, parse_iso, utcnow
-from kiosk.models import Consultation, ConsultationVersion, Event, Setting
+from kiosk.events.models import Event
 from sync import entries, keys
 
 #: Events that ended longer ago than this are no longer sent to kiosks.

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kiosk.core.db import db
+from kiosk.core.db import db, dialect_insert
 from kiosk.core.timeutil import utcnow
-from kiosk.devices.store import SetAside
+from kiosk.devices.models import SetAside
 
 MAX_EXCERPT = 4096
 PER_DEVICE = 1000
@@ -37,8 +37,6 @@ def row(uid: str | None, raw: Any, kind: str, reason: str, device_id: str | None
 
 def store(rows: list[dict[str, Any]], device_id: str | None) -> int:
     """Insert rows (no commit) up to the device's cap, once per (uuid, hash, kind); how many kept."""
-    from sync.ingest import upsert_insert
-
     if not rows:
         return 0
     held = db.session.execute(select(func.count()).select_from(SetAside)
@@ -46,7 +44,7 @@ def store(rows: list[dict[str, Any]], device_id: str | None) -> int:
                                      else SetAside.device_id == device_id)).scalar_one()
     rows = rows[:max(0, PER_DEVICE - held)]
     if rows:
-        stmt = upsert_insert(SetAside.__table__).on_conflict_do_nothing(
+        stmt = dialect_insert(SetAside.__table__).on_conflict_do_nothing(
             index_elements=["uuid", "content_hash", "kind"])
         db.session.execute(stmt, rows)
     return len(rows)

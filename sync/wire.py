@@ -15,7 +15,7 @@ import zlib
 from typing import Any
 
 from kiosk.core.timeutil import iso, parse_iso
-from kiosk.models import Response
+from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS, HASHED, content_hash, wire
 
 #: Upper bounds a hub enforces on one request, before and after decompression.

@@ -259,7 +259,7 @@ def rows(application: Flask, **filters: object) -> list:
     """Responses in the app's database matching the filters."""
     from sqlalchemy import select
 
-    from kiosk.models import Response
+    from kiosk.responses.models import Response
 
     with application.app_context():
         return list(db.session.execute(select(Response).filter_by(**filters)).scalars())

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from kiosk.models import Response
 from kiosk.responses import store as responses
+from kiosk.responses.models import Response
 from tests.conftest import csrf_token, rows
 
 VALID = {
@@ -101,7 +101,7 @@ def test_kiosk_flow_steps_through_and_stores_kiosk_channel(kiosk_app) -> None:
     assert "Thank you" in client.get(step).get_data(as_text=True)
     with kiosk_app.app_context():
         from kiosk.core.db import db
-        from kiosk.models import Draft
+        from kiosk.responses.models import Draft
 
         assert db.session.query(Draft).count() == 0
 

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from kiosk.budget import question as budget
 from kiosk.budget.rules import areas, money, parse_pounds
 from kiosk.consultations import definitions
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.problems import AnswerError, ProblemError
 from tests.conftest import DEMO, csrf_token, rows
 

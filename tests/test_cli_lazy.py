@@ -13,7 +13,7 @@ from kiosk.cli import COMMANDS
 
 PROBE = """
 import json, sys
-from kiosk.cli import main
+from kiosk.cli.group import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 except SystemExit:

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.consultations import definitions
+from kiosk.consultations.models import Consultation
 from kiosk.core.db import db
 from kiosk.core.problems import ProblemError
-from kiosk.models import Consultation
 from tests.hub.test_admin_consultations import upload
 
 BASE = """

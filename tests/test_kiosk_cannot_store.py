@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import event, select
 
 from kiosk.core.db import db
-from kiosk.models import Draft, Response
+from kiosk.responses.models import Draft, Response
 from tests.conftest import csrf_token
 
 STEPS = [{"safe_day": "3"}, {"top_concern": "drugs"}, {"contact": ["social"]},

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from kiosk.core.clock import boot_seconds
 from kiosk.core.db import db
-from kiosk.models import Draft
+from kiosk.responses.models import Draft
 from tests.conftest import csrf_token, rows
 
 SLUG = "policing-priorities"
@@ -134,7 +134,7 @@ def test_the_next_person_cannot_use_the_last_ones_prize_draw_offer(make_app, lea
 
     from sqlalchemy import func
 
-    from kiosk.draws.store import Entry
+    from kiosk.draws.models import Entry
     from tests.test_kiosk_offline import draw_kiosk_app
 
     application = draw_kiosk_app(make_app)

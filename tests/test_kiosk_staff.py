@@ -12,7 +12,7 @@ from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
 from kiosk.tablet import pin_locks
-from kiosk.tablet.pin_locks import PinLock
+from kiosk.tablet.models import PinLock
 from tests.conftest import csrf_token, load_demo, rows
 from tests.test_kiosk_privacy import STEPS, begin
 
@@ -112,7 +112,7 @@ def test_a_created_event_tags_the_next_responses(kiosk_app) -> None:
     before, after = rows(kiosk_app)
     assert before.event_id is None and after.event_id
     with kiosk_app.app_context():
-        from kiosk.models import Event
+        from kiosk.events.models import Event
 
         event = db.session.get(Event, after.event_id)
         assert (event.name, event.place, event.source) == (
@@ -224,7 +224,7 @@ def test_an_idle_reset_also_signs_staff_out(kiosk_app) -> None:
 def test_leaving_the_panel_deletes_a_draft_left_in_the_session(kiosk_app) -> None:
     from sqlalchemy import func, select
 
-    from kiosk.models import Draft
+    from kiosk.responses.models import Draft
 
     staff = kiosk_app.test_client()
     token = sign_in(staff)

@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from kiosk.areas import postcodes
 from kiosk.areas import store as areas
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
 from kiosk.core.problems import AnswerError, ProblemError
-from kiosk.models import Draft
+from kiosk.responses.models import Draft
 from tests.conftest import csrf_token, rows
 
 SLUG = "your-neighbourhood"

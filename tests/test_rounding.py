@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.budget import results as budget_results
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.rounding import divide, round_half_away, whole
 
 ROOT = Path(__file__).resolve().parent.parent

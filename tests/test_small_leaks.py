@@ -20,8 +20,8 @@ from kiosk import create_app
 from kiosk.core.db import db
 from kiosk.core.limits import per_process_warning, worker_processes
 from kiosk.events import store as events
-from kiosk.models import Draft
 from kiosk.responses import drafts
+from kiosk.responses.models import Draft
 from tests.conftest import csrf_token, load_demo, sign_in
 
 

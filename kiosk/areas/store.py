@@ -21,11 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, delete, func, insert, select
-from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import JSON
+from sqlalchemy import delete, func, insert, select
 
 from kiosk.areas import postcodes
+from kiosk.areas.models import Area, AreaKey
 from kiosk.areas.postcodes import Postcode
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
@@ -41,27 +40,9 @@ MAX_NAME = 200
 DIGEST_CHARS = 24
 
 
-class Area(db.Model):
-    """An area answers are counted by: its code and bilingual name."""
-
-    __tablename__ = "areas"
-    code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[dict] = mapped_column(JSON)
-
-
-class AreaKey(db.Model):
-    """One line of the lookup table: a district, a sector, or a full postcode's digest."""
-
-    __tablename__ = "area_keys"
-    key: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
-
-
 @dataclass(frozen=True)
 class Table:
     """A checked lookup table, ready to replace the stored one."""
-
     areas: dict[str, dict[str, str]]
     keys: dict[str, tuple[str, str]]  # key → (kind, area code)
 

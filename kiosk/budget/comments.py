@@ -11,9 +11,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from kiosk.budget import rules
-from kiosk.consultations.definitions import text
 from kiosk.core.problems import AnswerError, Problem
-from kiosk.core.text import tr
+from kiosk.core.text import text, tr
 
 MAX_COMMENT = 500  # characters
 

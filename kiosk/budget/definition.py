@@ -9,8 +9,8 @@ from typing import Any
 from kiosk.budget import comments, rules
 from kiosk.budget.levers import define_extras
 from kiosk.budget.moves import first_change
-from kiosk.consultations.definitions import text
 from kiosk.core.problems import Problem
+from kiosk.core.text import text
 
 KEYS = {"currency", "total", "fixed_income", "groups", "levers", "rule", "tolerance",
         "require_change"}

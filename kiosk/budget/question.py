@@ -20,7 +20,7 @@ from kiosk.budget import levers as levers_extra
 from kiosk.budget.definition import KEYS, define, document
 from kiosk.budget.moves import as_answer, random_allocation
 from kiosk.budget.results import chart, csv_columns, csv_values, tally
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions.base import QuestionType
 from kiosk.core.problems import AnswerError
 from kiosk.core.text import tr
 
@@ -209,5 +209,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["lever_label"] = lever_label
 
 
-questions.register("budget", questions.Handler(KEYS, define, from_form, check, tally, sample,
-                                               document))
+BUDGET = QuestionType(name="budget", keys=frozenset(KEYS), define=define, from_form=from_form, check=check,
+                      tally=tally, sample=sample, document=document)

@@ -1,5 +1,5 @@
 """``python -m kiosk.cli``: the voxbox command line."""
 
-from kiosk.cli import main
+from kiosk.cli.group import main
 
 main()

@@ -12,13 +12,13 @@ from typing import Any
 import yaml
 
 from kiosk.consultations import routing, standard_questions
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core import safe_json, safe_yaml
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.text import LANGS, text
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 STATUSES = ("draft", "open", "closed")
-LANGS = ("en", "cy")
 #: Caps on one definition, far above any real consultation, so an import cannot exhaust the hub.
 MAX_FILE_BYTES = 1024 * 1024
 MAX_QUESTIONS = 200
@@ -26,31 +26,6 @@ MAX_QUESTIONS = 200
 MAX_ITEMS = 200
 MAX_TEXT = 20_000
 MAX_NODES = 50_000
-
-
-def text(value: Any, path: str, problems: list[Problem], required: bool = True) -> dict | None:
-    """Normalise a bilingual text field to {'en': ..., 'cy': ...}."""
-    if value is None or value == "":
-        if required:
-            problems.append(Problem(path, "required text is missing"))
-        return None
-    if isinstance(value, str):
-        return {"en": value.strip()}
-    if not isinstance(value, dict):
-        problems.append(Problem(path, "must be text or a mapping of en/cy text"))
-        return None
-    unknown = sorted(set(value) - set(LANGS))
-    if unknown:
-        problems.append(Problem(path, f"unknown language {unknown[0]!r} (use en, cy)"))
-    if not isinstance(value.get("en"), str) or not value["en"].strip():
-        problems.append(Problem(f"{path}.en", "English text is required"))
-        return None
-    out = {"en": value["en"].strip()}
-    if isinstance(value.get("cy"), str) and value["cy"].strip():
-        out["cy"] = value["cy"].strip()
-    elif "cy" in value:
-        problems.append(Problem(f"{path}.cy", "must be non-empty text"))
-    return out
 
 
 def _date(value: Any, path: str, problems: list[Problem]) -> str | None:
@@ -239,10 +214,3 @@ def missing_welsh(defn: dict) -> list[str]:
 
     walk({k: defn[k] for k in ("title", "summary", "questions") if defn.get(k)}, "")
     return found
-
-
-# The budget simulator is a question type in its own module, which imports this one (for text())
-# and registers itself with questions; importing it here, once this module is complete, makes
-# every built-in type known to whoever loads definitions.
-from kiosk.budget import question as budget  # noqa: E402,F401
-from kiosk.consultations.questions import postcode as postcode_question  # noqa: E402,F401  (likewise)

@@ -14,7 +14,7 @@ from typing import Any
 
 from kiosk.consultations import standard_questions
 from kiosk.consultations import store as consultations
-from kiosk.models import Consultation
+from kiosk.consultations.models import Consultation
 from kiosk.responses import store as responses
 
 SUPPRESSED = None  # a suppressed count: shown as "fewer than N"

@@ -18,11 +18,12 @@ from flask_babel import gettext as _
 
 from kiosk.consultations import publishing
 from kiosk.consultations import store as consultations
+from kiosk.consultations.models import Consultation
 from kiosk.core.identity import org_name
 from kiosk.core.text import tr
 from kiosk.core.timeutil import utcnow
 from kiosk.events import store as events
-from kiosk.models import Consultation, Event
+from kiosk.events.models import Event
 
 LONDON = events.LONDON
 FEED_LIMIT = 50
@@ -33,7 +34,6 @@ CALENDAR_PAST = dt.timedelta(days=90)
 @dataclass(frozen=True)
 class Item:
     """One thing worth telling subscribers about a consultation."""
-
     kind: str  # opened | closing | results
     consultation: Consultation
     when: dt.datetime  # aware, Europe/London

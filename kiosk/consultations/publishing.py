@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from kiosk.consultations import equality, versioning
 from kiosk.consultations import store as consultations
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.models import Consultation
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
 from kiosk.core.rounding import whole
-from kiosk.models import Consultation, Response
+from kiosk.responses.models import Response
 
 #: A consultation is "closing soon" this many days before its closing date.
 CLOSING_SOON_DAYS = 14
@@ -56,7 +57,6 @@ def closing_soon(c: Consultation, today: dt.date | None = None) -> bool:
 @dataclass
 class Headline:
     """The figures shown beside a published results summary."""
-
     responses: int = 0
     channels: dict[str, int] = field(default_factory=dict)
     places: int = 0

@@ -9,14 +9,15 @@ from sqlalchemy import func, select
 
 from kiosk.consultations import versioning
 from kiosk.consultations.definitions import missing_welsh, questions_hash
+from kiosk.consultations.models import Consultation, ConsultationVersion
+from kiosk.core import clock
 from kiosk.core.db import db
-from kiosk.models import Consultation, ConsultationVersion, Response
+from kiosk.responses.models import Response
 
 
 @dataclass(frozen=True)
 class ImportResult:
     """What importing one definition did, and each thing it changed."""
-
     slug: str
     version: int
     action: str  # created | updated | new version | unchanged
@@ -26,7 +27,6 @@ class ImportResult:
 @dataclass(frozen=True)
 class ImportPlan:
     """What importing a definition would do, worked out before anything is stored."""
-
     slug: str
     exists: bool
     changes: tuple[versioning.Change, ...]
@@ -196,8 +196,6 @@ def _today() -> dt.date:
     from flask import current_app
 
     if current_app and current_app.config["ROLE"] == "kiosk":
-        from kiosk.core import clock
-
         return (dt.datetime.now() + dt.timedelta(seconds=clock.skew() or 0)).date()
     return dt.date.today()
 

@@ -9,29 +9,16 @@ import hashlib
 import secrets
 
 import pyotp
-from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
 from kiosk.core import auth
 from kiosk.core.db import db
+from kiosk.core.models import AccountToken, User
 from kiosk.core.timeutil import utcnow
-from kiosk.models import User
 
 INVITE, RESET = "invite", "reset"
 #: How long a link works.
 LIFETIME = {INVITE: dt.timedelta(days=7), RESET: dt.timedelta(hours=24)}
-
-
-class AccountToken(db.Model):
-    """A one-time link: an invitation to set a first password, or a password reset."""
-
-    __tablename__ = "account_tokens"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    purpose: Mapped[str] = mapped_column(String(10))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[dt.datetime]
-    used_at: Mapped[dt.datetime | None]
 
 
 class LinkError(ValueError):

@@ -9,14 +9,13 @@ id or email of a staff account, and the detail is a few words chosen by the call
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable
 
-from sqlalchemy import JSON, Index, String, insert, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import insert, select
 
 from kiosk.core.db import db
+from kiosk.core.models import AuditEntry
 from kiosk.core.timeutil import utcnow
 
 #: Every action the log records (tests/hub/test_audit.py performs each one).
@@ -32,20 +31,6 @@ ACTIONS = (
     "areas.import",
 )
 CLI = "cli"
-
-
-class AuditEntry(db.Model):
-    """One recorded action."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_action", "action"))
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    actor: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(40))
-    target: Mapped[str] = mapped_column(String(200), default="")
-    address: Mapped[str] = mapped_column(String(64), default="")
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 def record(action: str, target: str, actor: str, address: str = "", *, apart: bool = False,

@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kiosk.core import private_files
 from kiosk.core.db import db
-from kiosk.models import User
+from kiosk.core.models import User
 
 login_manager = LoginManager()
 csrf = CSRFProtect()

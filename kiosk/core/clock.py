@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import time
 
+from kiosk.core.stored_settings import get_setting, set_setting
 from kiosk.core.timeutil import utcnow
 
 #: Skews beyond this many seconds are shown as a warning on the staff panel.
@@ -40,8 +41,6 @@ def skew_from(date_header: str | None, sent: dt.datetime, received: dt.datetime)
 
 def record_pull(skew: float | None) -> None:
     """Remember the skew measured at a pull and the hub's time then."""
-    from kiosk.tablet.state import set_setting
-
     if skew is None:
         return
     set_setting(SKEW, round(skew, 1))
@@ -50,8 +49,6 @@ def record_pull(skew: float | None) -> None:
 
 def skew() -> float | None:
     """Seconds the hub's clock was ahead of this kiosk's at the last pull (None: never pulled)."""
-    from kiosk.tablet.state import get_setting
-
     value = get_setting(SKEW)
     return float(value) if value is not None else None
 
@@ -64,8 +61,6 @@ def hub_now() -> dt.datetime:
 
 def hub_time_at_last_pull() -> dt.datetime | None:
     """The hub's own time at the last pull: a date the kiosk's clock cannot move."""
-    from kiosk.tablet.state import get_setting
-
     value = get_setting(HUB_TIME)
     return dt.datetime.fromisoformat(value) if value else None
 

@@ -16,6 +16,9 @@ from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from kiosk.core import db_waits  # noqa: F401  (its listeners bound every wait on PostgreSQL)
+from kiosk.core.private_files import prepare_sqlite
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult, Result
 
@@ -34,16 +37,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-
-
-def rowcount(result: Result[Any]) -> int:
-    """Rows a bulk UPDATE or DELETE run in the session matched.
-
-    The session returns a CursorResult for those but types every result as Result
-    (sqlalchemy/sqlalchemy#12913), so this only narrows the type."""
-    return cast("CursorResult[Any]", result).rowcount
-
-
 MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
 
 _busy_timeout_ms = 5000
@@ -71,8 +64,6 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     global _busy_timeout_ms
     _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    import kiosk.models  # noqa: F401  (the model registry: every table)
-    from kiosk.core import db_waits  # noqa: F401  (PostgreSQL bounds)
 
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
@@ -82,8 +73,6 @@ def init_app(app: Flask) -> None:
 def _private_sqlite_file(url: str) -> None:
     """An SQLite database holds residents' answers: create it (and so its WAL) mode 0600."""
     from sqlalchemy.engine import make_url
-
-    from kiosk.core.private_files import prepare_sqlite
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -127,3 +116,24 @@ def migration_lock(app: Flask) -> Iterator[None]:
                     conn.commit()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dialect_insert(table: Any, bind: Any = None) -> Any:
+    """The database's own INSERT (it has ON CONFLICT) for a table or model: the one place that
+    picks PostgreSQL's or SQLite's. ``bind`` is an engine or connection (default: the session's)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = (bind if bind is not None else db.session.get_bind()).dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"voxbox supports SQLite and PostgreSQL, not {name}")
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows a bulk UPDATE or DELETE run in the session matched.
+
+    The session returns a CursorResult for those but types every result as Result
+    (sqlalchemy/sqlalchemy#12913), so this only narrows the type."""
+    return cast("CursorResult[Any]", result).rowcount

@@ -12,13 +12,19 @@ from typing import TYPE_CHECKING
 from flask import Flask
 from sqlalchemy import insert, select
 
+from kiosk.areas import store as areas
 from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
+from kiosk.core import auth
 from kiosk.core.db import db
+from kiosk.core.models import User
+from kiosk.core.private_files import read_or_create_text
 from kiosk.core.timeutil import utcnow
-from kiosk.models import Response, User
+from kiosk.demo import hub as demo_hub
 from kiosk.responses import store as responses
+from kiosk.responses.models import Response
+from kiosk.tablet import state as kiosk_state
 
 if TYPE_CHECKING:
     import uuid
@@ -39,29 +45,21 @@ def load(app: Flask, history: bool = False) -> Iterator[str]:
             defn["closes"] = (today + dt.timedelta(days=90)).isoformat()
         result = consultations.import_definition(defn)
         yield f"consultation {result.slug}: {result.action} (version {result.version})"
-    from kiosk.areas import store as areas
 
     line = areas.load_demo(DEMO_AREAS.read_text(encoding="utf-8"))  # unless a table is loaded
     if line:
         yield line
     if app.config["ROLE"] == "hub":
-        from kiosk.demo import hub as demo_hub
-
         yield from demo_hub.load(today, history)
     password = _demo_password(app)
     if db.session.execute(select(User).filter_by(email=DEMO_EMAIL)).scalar_one_or_none() is None:
-        from kiosk.core import auth
-
         auth.create_user(DEMO_EMAIL, "Demo admin", password, role="admin")
     yield f"staff login: {DEMO_EMAIL} / {password}"
     if app.config["ROLE"] == "kiosk":
-        from kiosk.core import auth
-
         yield f"kiosk staff PIN: {auth.staff_pin(app)}"
 
 
 def _demo_password(app: Flask) -> str:
-    from kiosk.core.private_files import read_or_create_text
 
     return read_or_create_text(Path(app.instance_path) / "demo_password",
                                lambda: secrets.token_urlsafe(9))
@@ -70,8 +68,6 @@ def _demo_password(app: Flask) -> str:
 def synthetic_responses(app: Flask, count: int, seed: int | None = None,
                         progress: Callable[[int], object] | None = None, batch: int = 500) -> int:
     """Add valid random responses across the open consultations, in bulk."""
-    from kiosk.tablet import state as kiosk_state
-
     rng = random.Random(seed)
     targets = [(c, consultations.definition(c.slug)) for c in consultations.open_consultations()]
     if not targets:

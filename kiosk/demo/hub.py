@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, insert, select
 
 from kiosk.consultations import store as consultations
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
 from kiosk.events import store as events
-from kiosk.models import Response
 from kiosk.outreach import destinations, tracking
-from kiosk.outreach.scans import Scan
+from kiosk.outreach.models import Scan
 from kiosk.responses import store as responses
+from kiosk.responses.models import Response
 
 if TYPE_CHECKING:
     from kiosk.models import Consultation

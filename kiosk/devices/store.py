@@ -14,75 +14,16 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
+from kiosk.devices.models import Device, SetAside
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed on a tablet
 CODE_LENGTH = 12  # 60 bits, and a code lives hours, not years
 log = logging.getLogger(__name__)
-
-
-class Device(db.Model):
-    """An enrolled (or waiting to enroll) kiosk."""
-
-    __tablename__ = "devices"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    code_expires_at: Mapped[dt.datetime | None]
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    enrolled_at: Mapped[dt.datetime | None]
-    revoked_at: Mapped[dt.datetime | None]
-    last_sync_at: Mapped[dt.datetime | None]
-    #: The kiosk's latest heartbeat (``sync.heartbeat``) and when the hub received it.
-    heartbeat: Mapped[Any | None] = mapped_column(JSON)
-    heartbeat_at: Mapped[dt.datetime | None]
-
-    @property
-    def state(self) -> str:
-        """revoked, enrolled, waiting (code not yet used) or expired."""
-        if self.revoked_at:
-            return "revoked"
-        if self.token_hash:
-            return "enrolled"
-        if self.code_expires_at and self.code_expires_at > utcnow():
-            return "waiting"
-        return "expired"
-
-
-class SetAside(db.Model):
-    """A pushed item the hub did not store: a conflict (same UUID, other content) or a reject."""
-
-    __tablename__ = "sync_set_aside"
-    __table_args__ = (UniqueConstraint("uuid", "content_hash", "kind"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(64))
-    content_hash: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(Text)
-    record: Mapped[Any] = mapped_column(JSON)
-    device_id: Mapped[str | None] = mapped_column(String(36))
-    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class SyncReceipt(db.Model):
-    """One ingested push batch or bundle on the hub, with its per-status counts."""
-
-    __tablename__ = "sync_receipts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    device_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    source: Mapped[str] = mapped_column(String(10))
-    batch_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    accepted: Mapped[int] = mapped_column(Integer, default=0)
-    duplicate: Mapped[int] = mapped_column(Integer, default=0)
-    conflict: Mapped[int] = mapped_column(Integer, default=0)
-    rejected: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def hash_secret(secret: str) -> str:

@@ -12,24 +12,14 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import Date, ForeignKey, String, delete
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete
 
 from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
+from kiosk.draws.models import EntryToken
 
 #: Days an unspent token stays valid (the offer is made on the thank-you page, minutes before).
 TOKEN_DAYS = 1
-
-
-class EntryToken(db.Model):
-    """An unspent right to enter one draw once."""
-
-    __tablename__ = "draw_entry_tokens"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    draw_id: Mapped[str] = mapped_column(ForeignKey("draws.id"))
-    issued_on: Mapped[dt.date] = mapped_column(Date)
 
 
 def _digest(token: str) -> str:

@@ -8,7 +8,7 @@ into ``draw_entries`` in one transaction, in a random order. A batch's shared tr
 would still place the batch among the responses, so on PostgreSQL the same transaction also
 re-writes every entry of the batch's draws (a no-op UPDATE gives each row a new version, and
 ``xmin``, from this transaction): the entries of a draw all carry the id of its last move. After
-each move the traces are scrubbed (``retention.scrub_order``: the SQLite WAL truncated, the
+each move the traces are scrubbed (``scrub.scrub_order``: the SQLite WAL truncated, the
 PostgreSQL inbox and token tables rewritten, ``draw_entries`` rewritten in the order of its random
 ids so no row's place on disk follows the batches either).
 """
@@ -19,41 +19,21 @@ import datetime as dt
 import random
 
 from sqlalchemy import (
-    Date,
-    ForeignKey,
-    LargeBinary,
-    String,
-    UniqueConstraint,
     delete,
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.core.db import db
+from kiosk.core.db import db, dialect_insert
+from kiosk.draws import scrub
+from kiosk.draws.models import Entry, InboxEntry
 
 _shuffle = random.SystemRandom().shuffle
 
 
-class InboxEntry(db.Model):
-    """A hub entry waiting for its batch: the same fields as an entry, and nothing that orders it."""
-
-    __tablename__ = "draw_entry_inbox"
-    __table_args__ = (UniqueConstraint("draw_id", "contact_hash"), {"sqlite_with_rowid": False})
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    draw_id: Mapped[str] = mapped_column(ForeignKey("draws.id"))
-    contact_hash: Mapped[str] = mapped_column(String(64))
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    entered_on: Mapped[dt.date] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(String(10))
-
-
 def add(record: dict, contact_hash: str) -> None:
     """Stage one sealed entry in the inbox (no commit); the same person twice is kept once."""
-    from kiosk.draws.store import upsert
-
-    db.session.execute(upsert(InboxEntry).values(
+    db.session.execute(dialect_insert(InboxEntry).values(
         id=record["id"], draw_id=record["draw_id"], contact_hash=contact_hash,
         sealed=bytes.fromhex(record["sealed"]), content_hash=record["content_hash"],
         entered_on=dt.date.fromisoformat(record["entered_on"]), source=record["source"],
@@ -73,8 +53,6 @@ def flush(minimum: int = 1) -> int:
     Returns how many moved. A person already in the draw (from a kiosk) is not added twice.
     Concurrent flushes are safe: an entry moved by the other is skipped by the unique id.
     """
-    from kiosk.draws import retention
-    from kiosk.draws.store import Entry, upsert
 
     waiting = list(db.session.execute(select(InboxEntry)).scalars())
     if not waiting or len(waiting) < max(1, minimum):
@@ -82,7 +60,7 @@ def flush(minimum: int = 1) -> int:
         return 0
     _shuffle(waiting)
     for row in waiting:  # one statement each: a person already entered must not drop the others
-        db.session.execute(upsert(Entry).values(
+        db.session.execute(dialect_insert(Entry).values(
             id=row.id, draw_id=row.draw_id, contact_hash=row.contact_hash, sealed=row.sealed,
             content_hash=row.content_hash, entered_on=row.entered_on, source=row.source,
             sync_state="stored").on_conflict_do_nothing())
@@ -92,6 +70,6 @@ def flush(minimum: int = 1) -> int:
                            .values(source=Entry.source))
     db.session.execute(delete(InboxEntry).where(InboxEntry.id.in_([r.id for r in waiting])))
     db.session.commit()
-    retention.scrub_order(rewrite=("draw_entry_inbox", "draw_entry_tokens"),
+    scrub.scrub_order(rewrite=("draw_entry_inbox", "draw_entry_tokens"),
                           cluster=(Entry.__table__,))
     return len(waiting)

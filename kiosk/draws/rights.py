@@ -7,9 +7,9 @@ import logging
 from sqlalchemy import delete, select, update
 
 from kiosk.core.db import db, rowcount
-from kiosk.draws import contacts, retention
+from kiosk.draws import contacts, scrub
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws.store import Draw, Entry, RightsRequest
+from kiosk.draws.models import Draw, Entry, RightsRequest
 
 log = logging.getLogger("voxbox.rights")
 
@@ -54,7 +54,7 @@ def erase(contact: str, secret: bytes, reference: str, actor: str) -> RightsRequ
     db.session.add(row)
     db.session.commit()
     log.info("rights request %s: erasure by %s deleted %d entries", row.reference, actor, deleted)
-    retention.wipe_free_space()
+    scrub.wipe_free_space()
     return row
 
 

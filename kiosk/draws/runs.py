@@ -14,9 +14,10 @@ from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.draws import algorithm as draw_algorithm
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws import retention
+from kiosk.draws import scrub
 from kiosk.draws import store as draws
-from kiosk.draws.store import Draw, DrawRun, Entry
+from kiosk.draws.models import Draw, DrawRun, Entry
+from kiosk.responses.store import safe_cell
 
 log = logging.getLogger("voxbox.draws")
 
@@ -69,7 +70,7 @@ def run(draw: Draw, seed: str, actor: str, reason: str | None = None,
     log.info("draw %s run %d: %d entries, %d winners, %d reserves; contact details deleted for"
              " %d entries not drawn%s", draw.id, number, len(ids), len(doc["result"]["winners"]),
              len(doc["result"]["reserves"]), losers, " (a re-run, reason recorded)" if reason else "")
-    retention.wipe_free_space()
+    scrub.wipe_free_space()
     return row
 
 
@@ -107,6 +108,5 @@ def export_winners(draw: Draw, private_key: Any, actor: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    from kiosk.responses.store import safe_cell
 
     return safe_cell(value if value is not None else "(deleted)")

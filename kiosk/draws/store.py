@@ -17,117 +17,28 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Date,
-    ForeignKey,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.core.db import db
+from kiosk.core.db import db, dialect_insert
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.text import text
 from kiosk.core.timeutil import utcnow
-from kiosk.draws import contacts, sealing
+from kiosk.draws import contacts, entry_tokens, scrub, sealing
+from kiosk.draws import inbox as draw_inbox
+from kiosk.draws.models import Draw, DrawRun, Entry, InboxEntry
 
 SOURCES = ("kiosk", "web")
-
-
-class Draw(db.Model):
-    """A prize draw for one or more consultations."""
-
-    __tablename__ = "draws"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    consultations: Mapped[list] = mapped_column(JSON, default=list)
-    prize: Mapped[dict] = mapped_column(JSON)
-    rules: Mapped[dict] = mapped_column(JSON)
-    winners: Mapped[int]
-    reserves: Mapped[int] = mapped_column(default=0)
-    closes_at: Mapped[dt.datetime]
-    claim_days: Mapped[int] = mapped_column(default=28)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    drawn_at: Mapped[dt.datetime | None]
-    claim_until: Mapped[dt.datetime | None]
-    exported_at: Mapped[dt.datetime | None]
-
-    @property
-    def is_open(self) -> bool:
-        """Entries are taken until the closing time and never after the draw is made."""
-        return self.drawn_at is None and utcnow() < self.closes_at
-
-
-class Entry(db.Model):
-    """One person's entry in one draw: a sealed contact (and on the hub a keyed hash), nothing else."""
-
-    __tablename__ = "draw_entries"
-    __table_args__ = (UniqueConstraint("draw_id", "contact_hash"), {"sqlite_with_rowid": False})
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    draw_id: Mapped[str] = mapped_column(ForeignKey("draws.id"))
-    #: hub only: ``contacts.dedupe_hash`` under the hub's secret key; always NULL on a kiosk.
-    contact_hash: Mapped[str | None] = mapped_column(String(64))
-    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: SHA-256 of the entry as first sent: tells an identical resend from a conflict.
-    content_hash: Mapped[str] = mapped_column(String(64))
-    entered_on: Mapped[dt.date] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(String(10))
-    #: winner / reserve / none once drawn; rank is the draw order within winners then reserves.
-    outcome: Mapped[str | None] = mapped_column(String(10))
-    rank: Mapped[int | None]
-    #: kiosk side: queued → synced (blob deleted), or set aside as conflict/rejected.
-    sync_state: Mapped[str] = mapped_column(String(10), default="queued")
-    sync_note: Mapped[str | None] = mapped_column(Text)
-
-
-class DrawRun(db.Model):
-    """Every time a draw was made, with its seed and verification file: re-runs are never silent."""
-
-    __tablename__ = "draw_runs"
-    __table_args__ = (UniqueConstraint("draw_id", "run"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    draw_id: Mapped[str] = mapped_column(ForeignKey("draws.id"))
-    run: Mapped[int]
-    seed: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str | None] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(200))
-    entries: Mapped[int]
-    verification: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class RightsRequest(db.Model):
-    """A record that a data-subject request was handled; it holds no contact details."""
-
-    __tablename__ = "rights_requests"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(10))
-    matched: Mapped[int] = mapped_column(default=0)
-    deleted: Mapped[int] = mapped_column(default=0)
-    actor: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # --- draws ---------------------------------------------------------------------------------------
 
 
-def _bilingual(value: Any, path: str, problems: list[Problem], required: bool = True) -> dict:
-    if isinstance(value, str):
-        value = {"en": value}
-    value = {k: str(v).strip() for k, v in (value or {}).items() if k in ("en", "cy") and v}
-    if required and not value.get("en"):
-        problems.append(Problem(path, "English text is required"))
-    return value
-
-
 def define(data: dict[str, Any], known_slugs: Iterable[str] | None = None) -> Draw:
     """Create a draw from validated fields; raise ProblemError naming each bad field."""
     problems: list[Problem] = []
-    prize = _bilingual(data.get("prize"), "prize", problems)
-    rules = _bilingual(data.get("rules"), "rules", problems)
+    prize = text(data.get("prize"), "prize", problems) or {}
+    rules = text(data.get("rules"), "rules", problems) or {}
     slugs = [s for s in data.get("consultations") or [] if s]
     if not slugs:
         problems.append(Problem("consultations", "choose at least one consultation"))
@@ -236,21 +147,10 @@ def insert_entries(records: list[dict], sync_state: str) -> set[str]:
              "sync_state": sync_state} for r in records]
     stored: set[str] = set()
     for row in rows:  # one statement each: a conflict on one must not drop the others
-        result = db.session.execute(upsert(Entry).values(**row).on_conflict_do_nothing()
+        result = db.session.execute(dialect_insert(Entry).values(**row).on_conflict_do_nothing()
                                     .returning(Entry.id))
         stored.update(result.scalars())
     return stored
-
-
-def upsert(model: Any) -> Any:
-    """The dialect's INSERT (it has ON CONFLICT) for a model."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(model)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(model)
 
 
 def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
@@ -262,13 +162,10 @@ def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
     ``queued``). On the hub ``secret`` keys the de-duplication hash and the entry goes to the
     inbox, which moves to the draw in shuffled batches of ``batch``. ``token`` (from
     ``entry_tokens.issue``) is spent in the same transaction, so one response enters once.
-    Either way the write-ahead log is emptied after the write (``retention.scrub_order``).
+    Either way the write-ahead log is emptied after the write (``scrub.scrub_order``).
     Pages answer the same whether or not the person had already entered, so an onlooker cannot
     learn whether someone else's address is in the draw.
     """
-    from kiosk.draws import entry_tokens, retention
-    from kiosk.draws import inbox as draw_inbox
-
     if not draw.is_open:
         raise ValueError("This prize draw has closed.")
     if source not in SOURCES:
@@ -282,7 +179,7 @@ def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
     else:
         draw_inbox.add(record, contacts.dedupe_hash(secret, draw.id, kind, normalised))
     db.session.commit()
-    retention.scrub_order()
+    scrub.scrub_order()
     if secret is not None:
         draw_inbox.flush(minimum=batch)
     return True
@@ -291,8 +188,6 @@ def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
 def count_entries(draw: Draw) -> int:
     """How many entries a draw holds (those still in the hub's inbox included)."""
     from sqlalchemy import func
-
-    from kiosk.draws.inbox import InboxEntry
 
     return sum(db.session.execute(select(func.count()).select_from(model)
                                   .filter_by(draw_id=draw.id)).scalar_one()

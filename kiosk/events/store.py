@@ -18,8 +18,9 @@ from sqlalchemy import select
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.text import text
 from kiosk.core.timeutil import utcnow
-from kiosk.models import Event
+from kiosk.events.models import Event
 
 LONDON = ZoneInfo("Europe/London")
 #: Demo events get ids derived from their key, so loading the demo twice updates them.
@@ -37,31 +38,18 @@ def to_london(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC).astimezone(LONDON)
 
 
-def _text(value: Any, path: str, problems: list[Problem], required: bool = True) -> dict | None:
-    if isinstance(value, str):
-        value = {"en": value}
-    if value is None or (isinstance(value, dict) and not any(v for v in value.values())):
-        if required:
-            problems.append(Problem(path, "is required"))
-        return None
-    if not isinstance(value, dict) or not isinstance(value.get("en"), str) or not value["en"].strip():
-        problems.append(Problem(path, "needs English text"))
-        return None
-    return {k: str(v).strip() for k, v in value.items() if k in ("en", "cy") and v and str(v).strip()}
-
-
 def check(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate event fields (times in naive UTC); return them cleaned or raise ProblemError."""
     problems: list[Problem] = []
     out: dict[str, Any] = {
-        "name": _text(fields.get("name"), "name", problems),
-        "description": _text(fields.get("description"), "description", problems, required=False),
+        "name": text(fields.get("name"), "name", problems),
+        "description": text(fields.get("description"), "description", problems, required=False),
         "place": "",
         "place_cy": None,
         "starts_at": fields.get("starts_at"),
         "ends_at": fields.get("ends_at"),
     }
-    place = _text(fields.get("place"), "place", problems) or {}
+    place = text(fields.get("place"), "place", problems) or {}
     out["place"], out["place_cy"] = place.get("en", ""), place.get("cy")
     if any(len(v) > 300 for v in place.values()):
         problems.append(Problem("place", "must be at most 300 characters"))

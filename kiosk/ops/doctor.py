@@ -17,10 +17,10 @@ from sqlalchemy import text
 
 from kiosk.core import clock
 from kiosk.core.db import MIGRATIONS, db
+from kiosk.core.stored_settings import get_setting
 from kiosk.core.timeutil import utcnow
 from kiosk.draws.retention import LAST_PURGE
 from kiosk.ops import deployment
-from kiosk.tablet.state import get_setting
 
 #: Instance files that hold secrets or personal data and must be readable by the owner only.
 PRIVATE = ("config.py", "secret_key", "draw_dedupe.key", "hub_x25519.pem", "staff_pin",
@@ -31,7 +31,6 @@ STALE = dt.timedelta(days=2)
 @dataclass(frozen=True)
 class Check:
     """One finding: what was checked, ok/warn/fail, and what to do."""
-
     name: str
     status: str
     detail: str

@@ -22,9 +22,9 @@ from flask import Flask
 from sqlalchemy import text
 
 from kiosk.core.db import db
+from kiosk.core.stored_settings import get_setting
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import retention
-from kiosk.tablet.state import get_setting
 
 log = logging.getLogger(__name__)
 #: The advisory lock id for the purge job on PostgreSQL (any fixed number, unlike the migration's).

@@ -8,36 +8,19 @@ holding page for good, and those scans are still counted.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Index, String, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import func, select
 
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
-from kiosk.core.timeutil import utcnow
 from kiosk.outreach import scans, tracking
-from kiosk.outreach.scans import Scan
-from kiosk.outreach.tracking import HOLDING, TrackingCode
+from kiosk.outreach.models import CodeDestination, Scan, TrackingCode
+from kiosk.outreach.tracking import HOLDING
 
 #: What the history records for a change made on the command line.
 CLI = "cli"
 RETIRED = "retired"
-
-
-class CodeDestination(db.Model):
-    """One change of where a code sends residents: from, to, when and who."""
-
-    __tablename__ = "code_destinations"
-    __table_args__ = (Index("ix_code_destinations_code", "code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16))
-    from_target: Mapped[str] = mapped_column(String(63))
-    #: a consultation slug, the holding page (tracking.HOLDING) or ``retired``
-    to_target: Mapped[str] = mapped_column(String(63))
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    by: Mapped[str] = mapped_column(String(320))
 
 
 class Refused(ValueError):
@@ -47,7 +30,6 @@ class Refused(ValueError):
 @dataclass(frozen=True)
 class Day:
     """Scans of one code on one day (UTC)."""
-
     day: str
     scans: int
 

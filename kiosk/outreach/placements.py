@@ -16,8 +16,7 @@ from kiosk.core.db import db
 from kiosk.core.identity import org_names
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.outreach import scans, tracking
-from kiosk.outreach.scans import Scan
-from kiosk.outreach.tracking import TrackingCode
+from kiosk.outreach.models import Scan, TrackingCode
 from kiosk.responses.store import safe_cell
 
 if TYPE_CHECKING:
@@ -33,7 +32,6 @@ Progress = Callable[[int, int], object]
 @dataclass(frozen=True)
 class Placement:
     """One CSV row: where a poster goes."""
-
     line: int
     label: str
     kind: str
@@ -44,7 +42,6 @@ class Placement:
 @dataclass(frozen=True)
 class Batch:
     """What make_batch wrote: the manifest rows, every file, the combined one, new codes."""
-
     manifest: list[dict[str, str]]
     files: list[Path]
     combined: Path | None
@@ -54,7 +51,6 @@ class Batch:
 @dataclass(frozen=True)
 class Download:
     """One rendered poster, ready to send."""
-
     data: bytes
     mimetype: str
     filename: str

@@ -9,7 +9,6 @@ a consultation's page, so reports can show scans → started → completed per p
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import logging
 import os
 import re
@@ -20,13 +19,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import Index, String, create_engine, event, make_url
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.core.db import db
+from kiosk.core.db import dialect_insert
 from kiosk.core.timeutil import utcnow
+from kiosk.outreach.models import Scan
 from kiosk.outreach.tracking import HOLDING
 
 if TYPE_CHECKING:
@@ -49,25 +47,6 @@ _DESKTOP = re.compile(r"windows nt|macintosh|x11|cros|linux x86_64", re.I)
 _ENGINE_LOCK = threading.Lock()
 log = logging.getLogger("voxbox.scans")
 _TOKEN = re.compile(r"^[a-z0-9-]{0,63}_?[A-Z0-9]{0,16}$")
-
-
-class Scan(db.Model):
-    """One counted scan (stage ``scan``) or first opening of a consultation page (``start``)."""
-
-    __tablename__ = "scans"
-    __table_args__ = (
-        Index("ix_scans_consultation_at", "consultation_slug", "at"),
-        Index("ix_scans_code", "code"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    stage: Mapped[str] = mapped_column(String(5))
-    code: Mapped[str | None] = mapped_column(String(16))
-    consultation_slug: Mapped[str] = mapped_column(String(63))
-    device: Mapped[str] = mapped_column(String(7))
-    first: Mapped[bool] = mapped_column(default=True)
-    #: Made when the scan is counted: a batch written twice (its COMMIT's answer lost) stores it once.
-    key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 def device_class(user_agent: str | None) -> str:
@@ -145,9 +124,8 @@ def new_key() -> str:
 def _insert_once(engine: Engine, rows: list[dict]) -> None:
     """Insert scan rows in one transaction, skipping any whose key is already stored: a retry
     after a lost COMMIT acknowledgement adds nothing twice."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     with engine.begin() as conn:
-        conn.execute(dialect.insert(Scan).on_conflict_do_nothing(index_elements=["key"]), rows)
+        conn.execute(dialect_insert(Scan, conn).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
 # a retired code's scans land on the holding page (and are counted like any other)

@@ -6,16 +6,14 @@ mistyped character or two swapped neighbours are caught before any lookup.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
-from sqlalchemy import String, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
-from kiosk.core.timeutil import utcnow
+from kiosk.outreach.models import TrackingCode
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 KINDS = ("bus_stop", "cutout", "leaflet", "event", "other")
@@ -24,21 +22,6 @@ MAX_LABEL, MAX_LOCATION = 200, 300  # the column sizes below
 #: The target of a code sent to the hub's holding page (never a consultation slug, which starts
 #: with a letter or digit).
 HOLDING = "_holding"
-
-
-class TrackingCode(db.Model):
-    """A placement's code, pointing at a consultation or the holding page (kiosk.outreach.destinations
-    re-points and retires it)."""
-
-    __tablename__ = "tracking_codes"
-    code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    consultation_slug: Mapped[str] = mapped_column(String(63))
-    kind: Mapped[str] = mapped_column(String(10))
-    label: Mapped[str] = mapped_column(String(200))
-    location: Mapped[str | None] = mapped_column(String(300))
-    retired: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 def check_char(body: str) -> str:

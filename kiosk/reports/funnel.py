@@ -14,11 +14,11 @@ from sqlalchemy import Select, select
 from kiosk.core.db import db
 from kiosk.devices import store as devices
 from kiosk.events import store as events
-from kiosk.models import Response
 from kiosk.outreach import scans, tracking
-from kiosk.outreach.scans import DEVICE_CLASSES, Scan
-from kiosk.outreach.tracking import TrackingCode
+from kiosk.outreach.models import Scan, TrackingCode
+from kiosk.outreach.scans import DEVICE_CLASSES
 from kiosk.responses import quality
+from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
 
 LONDON = events.LONDON
@@ -31,7 +31,6 @@ LIGHT = (Response.uuid, Response.channel, Response.device_id, Response.event_id,
 @dataclass(frozen=True)
 class Filters:
     """What a report looks at: London dates (inclusive), a channel, an event, a code."""
-
     start: dt.date | None = None
     end: dt.date | None = None
     channel: str | None = None
@@ -125,7 +124,6 @@ def scan_rows(slug: str, f: Filters) -> list[Any]:
 @dataclass
 class Funnel:
     """One placement's path: scans (all, and first per visitor) → started → completed."""
-
     code: str | None
     label: str = ""
     kind: str | None = None
@@ -144,7 +142,6 @@ class Funnel:
 @dataclass
 class Day:
     """Counts for one London day."""
-
     day: dt.date
     scans: int = 0
     visitors: int = 0
@@ -155,7 +152,6 @@ class Day:
 @dataclass
 class Report:
     """Everything the report page shows."""
-
     slug: str
     filters: Filters
     placements: list[Funnel] = field(default_factory=list)

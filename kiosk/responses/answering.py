@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.consultations import routing
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.problems import AnswerError
 
 

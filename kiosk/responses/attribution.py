@@ -13,17 +13,16 @@ from kiosk.consultations import equality
 from kiosk.core.db import db
 from kiosk.core.text import tr
 from kiosk.events import store as events
-from kiosk.models import Response
-from kiosk.outreach.tracking import TrackingCode
+from kiosk.outreach.models import TrackingCode
 from kiosk.reports.funnel import Filters, response_query
 from kiosk.responses import quality
 from kiosk.responses import store as responses
+from kiosk.responses.models import Response
 
 
 @dataclass(frozen=True)
 class Column:
     """One attribution column: a name and how to read it from a response."""
-
     name: str
     value: Callable[[Response], Any]
 

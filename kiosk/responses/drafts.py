@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from kiosk.core.clock import boot_seconds
 from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
-from kiosk.models import Draft
+from kiosk.responses.models import Draft
 
 #: Live drafts kept at once. A tablet has one resident at a time and a hub a few staff entering
 #: answers; a replayed cookie that starts draft after draft only pushes out its own oldest.

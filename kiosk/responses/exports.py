@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.areas.store import name_of
+from kiosk.budget import question as budget
+
 META = ["uuid", "consultation", "version", "channel", "language", "device_id", "event_id",
         "tracking_code", "started_at", "submitted_at"]
 
@@ -26,8 +29,6 @@ def columns(defn: dict) -> list[Column]:
     for q in defn["questions"]:
         qid, name = q["id"], q.get("key", q["id"])
         if q["type"] == "budget":
-            from kiosk.budget import question as budget
-
             names = budget.csv_columns(q)
             if name != qid:  # an older type's answers under their own names
                 names = [name + n[len(qid):] for n in names]
@@ -52,7 +53,6 @@ def _plain(key: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _area(key: str, part: str) -> Callable[[dict[str, Any]], Any]:
-    from kiosk.areas.store import name_of
 
     def get(answers: dict[str, Any]) -> Any:
         value = answers.get(key)
@@ -65,8 +65,6 @@ def _area(key: str, part: str) -> Callable[[dict[str, Any]], Any]:
 
 def _budget_cell(q: dict, index: int) -> Callable[[dict[str, Any]], Any]:
     def get(answers: dict[str, Any]) -> Any:
-        from kiosk.budget import question as budget
-
         value = answers.get(q["id"])
         return budget.csv_values(q, value)[index] if value else None
 

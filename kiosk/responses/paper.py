@@ -13,39 +13,23 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
-
+from kiosk.areas import postcodes
+from kiosk.areas import store as areas
 from kiosk.consultations import routing
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
-from kiosk.core.problems import Problem, ProblemError
-from kiosk.core.timeutil import utcnow
-from kiosk.models import Response
+from kiosk.core.problems import AnswerError, Problem, ProblemError
 from kiosk.responses import store as responses
+from kiosk.responses.models import BATCH_MAX, PaperEntry, Response
 
 MAX_ROWS = 20_000
 MAX_PROBLEMS = 50
-BATCH_MAX = 64
 META_COLUMNS = ("form_date", "batch", "language")
-
-
-class PaperEntry(db.Model):
-    """Who keyed a paper response, when, and the batch of forms it came in."""
-
-    __tablename__ = "paper_entries"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    form_date: Mapped[dt.date]
-    batch: Mapped[str | None] = mapped_column(String(BATCH_MAX))
-    entered_by: Mapped[str] = mapped_column(String(254))
-    entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 @dataclass(frozen=True)
 class Meta:
     """What is written on (or about) one paper form besides its answers."""
-
     form_date: dt.date
     batch: str | None = None
     language: str = "en"
@@ -190,9 +174,6 @@ def cell_value(q: dict, raw: str) -> Any:
     if q["type"] == "text":
         return raw
     if q["type"] == "postcode":  # looked up at once: only the area is kept
-        from kiosk.areas import postcodes
-        from kiosk.areas import store as areas
-        from kiosk.core.problems import AnswerError
 
         try:
             return areas.answer_for(postcodes.parse(raw), q.get("keep_district", False)) if raw else None

@@ -15,11 +15,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kiosk.consultations import routing, versioning
 from kiosk.consultations.definitions import canonical
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.core.timeutil import iso, utcnow
-from kiosk.models import Draft, Response
+from kiosk.responses import exports
+from kiosk.responses.models import Draft, Response
 
 CHANNELS = ("kiosk", "web", "paper")
 #: The CSV cell of a question the resident was routed past (an empty cell: shown, not answered).
@@ -165,7 +166,6 @@ def safe_cell(value: Any) -> str:
 def export_csv(defn: dict, rows: Iterable[Response], extra: Sequence[Any] = ()) -> Iterator[str]:
     """CSV text, one row per response, one or more columns per question; extra columns
     (objects with a name and a value(response) function, e.g. attribution) go before the answers."""
-    from kiosk.responses import exports
 
     columns = exports.columns(defn)
     buf = io.StringIO()

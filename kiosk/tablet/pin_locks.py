@@ -10,13 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import Flask
-from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core import auth
 from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
+from kiosk.tablet.models import PinLock
 
 #: Wrong PINs allowed before lock-outs start.
 FREE_TRIES = 3
@@ -25,20 +24,9 @@ MAX_LOCK = 3600
 SCOPE = "kiosk-staff"
 
 
-class PinLock(db.Model):
-    """Failed staff PIN attempts for one scope and when the current lock-out ends."""
-
-    __tablename__ = "pin_locks"
-    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
-    last_failure_at: Mapped[dt.datetime | None]
-
-
 @dataclass(frozen=True)
 class PinResult:
     """The outcome of one PIN attempt: ok, or refused with the seconds to wait (0 = none)."""
-
     ok: bool
     wait: int = 0
     failures: int = 0

@@ -6,33 +6,19 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
+from kiosk.consultations.models import Consultation
 from kiosk.core import private_files
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
-from kiosk.models import Consultation, Event, Response, Setting
-
-
-def get_setting(key: str, default: Any = None) -> Any:
-    """A stored kiosk setting, or default."""
-    row = db.session.get(Setting, key)
-    return default if row is None else row.value
-
-
-def set_setting(key: str, value: Any) -> None:
-    """Store a kiosk setting."""
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    db.session.commit()
+from kiosk.core.stored_settings import get_setting, set_setting
+from kiosk.events.models import Event
+from kiosk.responses.models import Response
 
 
 def device_id() -> str | None:
@@ -82,7 +68,6 @@ def offered() -> list[Consultation]:
 @dataclass(frozen=True)
 class Offer:
     """One open consultation as staff see it: whether it is offered, and any Welsh gaps."""
-
     consultation: Consultation
     offered: bool
     missing_welsh: list[str]
@@ -163,7 +148,6 @@ def set_default_language(lang: str) -> None:
 @dataclass(frozen=True)
 class QueueStatus:
     """Responses held on this machine by sync state, and when the last one reached the hub."""
-
     counts: dict[str, int]
     last_sync: dt.datetime | None
 

@@ -1,9 +1,16 @@
-"""Blueprints: kiosk touch flow, public phone pages, staff pages."""
+"""The web layer: blueprints grouped by audience (tablet, public, staff), the sync API, errors,
+languages and headers; the only code that reads flask.request, session or g.
+
+``init_app`` imports the blueprints inside itself on purpose: a kiosk never imports the hub's
+pages (posters, reports, feeds, the API), so a kiosk command that builds the app stays quick.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, Response, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+
+from kiosk.web.redirects import same_site_path
 
 
 def init_app(app: Flask) -> None:
@@ -67,16 +74,3 @@ def init_app(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
         return response
-
-
-def same_site_path(target: str | None) -> str | None:
-    """Only same-site paths may be redirect targets.
-
-    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/", a tab,
-    "/evil" would become "//evil" (another site): any control character or backslash is refused.
-    """
-    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
-        return None
-    if any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
-        return None
-    return target

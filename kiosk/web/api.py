@@ -18,6 +18,9 @@ from werkzeug.exceptions import HTTPException
 from kiosk.core import limits
 from kiosk.core.auth import csrf
 from kiosk.devices import store as devices
+from sync import bodies, entries, heartbeat, ingest, schema
+from sync import openapi as spec
+from sync import pull as pull_mod
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -73,7 +76,6 @@ def _server_error(exc: Exception) -> ResponseReturnValue:
 
 def device_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     """Let through only a current device token; the view gets the Device as its first argument."""
-
     @functools.wraps(view)
     def inner(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -95,7 +97,6 @@ def read_json(schema_name: str) -> Any:
     Sizes are checked before anything is parsed: the declared length, the bytes read, the
     inflated bytes, the JSON elements and depth (``sync.bodies``), per endpoint.
     """
-    from sync import bodies, schema
 
     max_bytes, max_elements = bodies.caps(schema_name, current_app.config["SYNC_BATCH_SIZE"])
     declared = request.content_length
@@ -118,8 +119,6 @@ def read_json(schema_name: str) -> Any:
 @bp.get("/openapi.json", provide_automatic_options=False)
 def openapi() -> ResponseReturnValue:
     """The OpenAPI document for this API."""
-    from sync import openapi as spec
-
     return send(spec.document())
 
 
@@ -146,9 +145,6 @@ def enroll() -> ResponseReturnValue:
 @device_required
 def pull(device: devices.Device) -> ResponseReturnValue:
     """Open consultations with their versions, events and the hub's public key; ETag'd."""
-    from sync import heartbeat
-    from sync import pull as pull_mod
-
     doc = pull_mod.document(current_app)
     tag = pull_mod.etag(doc)
     if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
@@ -165,8 +161,6 @@ def pull(device: devices.Device) -> ResponseReturnValue:
 @device_required
 def push(device: devices.Device) -> ResponseReturnValue:
     """Store a batch of responses, each UUID once; answer with a receipt line per item."""
-    from sync import heartbeat, ingest
-
     payload = read_json("PushRequest")
     receipt = ingest.ingest(payload["items"], device_id=device.id,
                             batch_id=payload.get("batch_id"))
@@ -180,8 +174,6 @@ def push(device: devices.Device) -> ResponseReturnValue:
 @device_required
 def push_entries(device: devices.Device) -> ResponseReturnValue:
     """Store a batch of sealed prize-draw entries, each id once; a receipt line per item."""
-    from sync import entries, heartbeat
-
     payload = read_json("EntryPushRequest")
     receipt = entries.ingest(payload["items"], device_id=device.id)
     heartbeat.receive(device.id, request.headers.get(heartbeat.HEADER))

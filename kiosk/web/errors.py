@@ -11,6 +11,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from kiosk.core.db import db
+
 #: Seconds a client is asked to wait before trying again while the database is away.
 RETRY_AFTER = 5
 
@@ -36,7 +38,6 @@ REFUSALS: dict[str, Callable[[str, int], ResponseReturnValue]] = {}
 
 def init_app(app: Flask) -> None:
     """Answer HTTP errors outside the JSON API with the error page."""
-
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         if request.path.startswith("/api/") or exc.code is None or exc.code < 400:
@@ -51,7 +52,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     def database_away(exc: Exception) -> ResponseReturnValue:
         """The database is away, stalled or full: a fast 503 saying so, never a bare 500."""
-        from kiosk.core.db import db
 
         app.logger.warning("database unavailable: %s", exc)
         try:

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kiosk.core.db import db
-from kiosk.models import Draft, Event
+from kiosk.events.models import Event
+from kiosk.responses.models import Draft
 from tests.browser.test_survey_browser import EXPECTED
 from tests.conftest import rows
 

@@ -133,7 +133,7 @@ def test_a_draw_contact_error_keeps_the_opt_in_and_name(draw_kiosk, page) -> Non
 
 def test_save_and_come_back_later_on_a_phone(live_server, phone, browser) -> None:
     from kiosk.core.db import db
-    from kiosk.models import Draft
+    from kiosk.responses.models import Draft
 
     phone.goto(live_server.url + f"/c/{SLUG}")
     fill_phone_survey(phone)

@@ -46,7 +46,7 @@ def pull_into(hub: Flask, kiosk: Flask) -> None:
         key = keys.encode_public(keys.hub_public_key(hub))
         offered = entries.draws_for_pull()
     with kiosk.app_context():
-        from kiosk.tablet.state import set_setting
+        from kiosk.core.stored_settings import set_setting
 
         entries.apply_pulled_draws(offered)
         db.session.commit()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from kiosk.core.db import db
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws.store import Entry
+from kiosk.draws.models import Entry
 from tests.browser.test_survey_browser import answer_every_type
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from kiosk.core.db import db
 from kiosk.draws import contacts
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws.store import Entry
+from kiosk.draws.models import Entry
 from sync import entries as entry_sync
 from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from kiosk.core.db import db
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws.store import Entry
-from kiosk.models import Response
+from kiosk.draws.models import Entry
+from kiosk.responses.models import Response
 from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from kiosk.core.db import db
 from kiosk.draws import store as draws
-from kiosk.draws.store import Entry
+from kiosk.draws.models import Entry
 from sync import entries as entry_sync
 from sync import keys
 from tests.draws.conftest import close

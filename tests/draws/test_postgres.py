@@ -12,7 +12,7 @@ from kiosk.draws import inbox as draw_inbox
 from kiosk.draws import retention
 from kiosk.draws import runs as draw_runs
 from kiosk.draws import store as draws
-from kiosk.draws.store import Entry
+from kiosk.draws.models import Entry
 from sync import entries as entry_sync
 from sync import keys
 from tests.conftest import load_demo

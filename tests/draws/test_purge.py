@@ -15,7 +15,7 @@ from kiosk.core.timeutil import utcnow
 from kiosk.draws import algorithm as draw_algorithm
 from kiosk.draws import contacts, sealing
 from kiosk.draws import store as draws
-from kiosk.draws.store import Draw, Entry
+from kiosk.draws.models import Draw, Entry
 from sync import entries as entry_sync
 from sync import keys
 from tests.conftest import csrf_token

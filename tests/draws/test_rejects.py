@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import select
 
 from kiosk.core.db import db
-from kiosk.devices.store import SetAside
+from kiosk.devices.models import SetAside
 from kiosk.draws import sealing
 from sync import entries as entry_sync
 from sync import keys, set_aside

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from kiosk.core.db import db
 from kiosk.draws import rights
 from kiosk.draws import store as draws
-from kiosk.draws.store import RightsRequest
+from kiosk.draws.models import RightsRequest
 from sync import keys
 from tests.conftest import csrf_token
 

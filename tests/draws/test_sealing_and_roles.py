@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kiosk.core.db import db
 from kiosk.draws import sealing
-from kiosk.draws.store import Entry
+from kiosk.draws.models import Entry
 from sync import entries as entry_sync
 from sync import keys
 from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter

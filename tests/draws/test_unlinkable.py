@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.core.db import db
+from kiosk.core.stored_settings import set_setting
 from kiosk.devices import store as devices
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws.store import Entry
-from kiosk.tablet.state import set_setting
+from kiosk.draws.models import Entry
 from sync import bundle, client, keys
 from tests.draws.conftest import answer_on_kiosk, answer_on_phone, enter
 

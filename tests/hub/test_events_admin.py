@@ -39,7 +39,7 @@ def test_staff_create_and_edit_an_event(app, staff_client) -> None:
 def test_bad_events_are_refused_with_named_problems(app, staff_client) -> None:
     token = csrf_token(staff_client, "/staff/events/new")
     cases = [({"end": "09:00"}, "must be after the start"), ({"place": ""}, "is required"),
-             ({"name_en": ""}, "needs English text"), ({"date": "someday"}, "needs a date and time"),
+             ({"name_en": ""}, "English text is required"), ({"date": "someday"}, "needs a date and time"),
              ({"end": "25:99"}, "Give the end time as HH:MM."),
              ({"consultations": ["no-such-thing"]}, "no consultation")]
     for change, message in cases:

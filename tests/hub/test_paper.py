@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
-from kiosk.models import Response
 from kiosk.reports import funnel as reports
-from kiosk.responses.paper import PaperEntry
+from kiosk.responses.models import PaperEntry, Response
 from tests.conftest import csrf_token
 from tests.test_routing import ROUTED
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from kiosk.consultations import definitions
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
-from kiosk.models import Draft, Response
+from kiosk.responses.models import Draft, Response
 from tests.conftest import csrf_token
 from tests.test_routing import ROUTED
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk.events import store as events
-from kiosk.outreach.scans import Scan
+from kiosk.outreach.models import Scan
 from tests.hub.test_scans import scan_rows
 
 TODAY = dt.date.today()

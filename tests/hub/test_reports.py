@@ -18,10 +18,10 @@ from sqlalchemy import insert
 
 from kiosk.core.db import db
 from kiosk.events import store as events
-from kiosk.models import Response
 from kiosk.outreach import tracking
-from kiosk.outreach.scans import Scan
+from kiosk.outreach.models import Scan
 from kiosk.reports import funnel as reports
+from kiosk.responses.models import Response
 
 SLUG = "policing-priorities"
 LONDON = ZoneInfo("Europe/London")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kiosk.core.db import db
 from kiosk.outreach import destinations, scans, tracking
-from kiosk.outreach.scans import Scan
+from kiosk.outreach.models import Scan
 from kiosk.outreach.tracking import HOLDING
 from tests.conftest import csrf_token, load_demo
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kiosk.core.db import db
 from kiosk.outreach import destinations, scans, tracking
-from kiosk.outreach.scans import Scan
+from kiosk.outreach.models import Scan
 from kiosk.reports import funnel as reports
 from tests.conftest import csrf_token, rows
 from tests.test_answers import VALID
@@ -176,7 +176,7 @@ def test_other_processes_follow_a_repointed_code_within_the_cache_time(app, resi
                                                                        make_code) -> None:
     from sqlalchemy import update
 
-    from kiosk.outreach.tracking import TrackingCode
+    from kiosk.outreach.models import TrackingCode
 
     code = make_code()
     now = [1000.0]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from kiosk.core.db import db
 from kiosk.outreach import scans, tracking
-from kiosk.outreach.scans import Scan
+from kiosk.outreach.models import Scan
 from tests.conftest import load_demo
 from tests.hub.conftest import PHONE_UA
 from tests.hub.test_phone_once import lose_one_commit_answer

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from kiosk.core.db import db
 from kiosk.outreach import tracking
-from kiosk.outreach.tracking import TrackingCode
+from kiosk.outreach.models import TrackingCode
 from tests.conftest import load_demo
 from tests.print import pdfcheck
 

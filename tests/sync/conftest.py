@@ -20,7 +20,7 @@ from sqlalchemy import select
 from kiosk.core.db import db
 from kiosk.demo import content as demo
 from kiosk.devices import store as devices
-from kiosk.models import Response
+from kiosk.responses.models import Response
 from sync import client, wire
 from tests.conftest import LiveServer, free_port, load_demo
 

@@ -132,7 +132,7 @@ class Deployment:
         """{uuid: SHA-256 of the wire record rebuilt from the hub's stored columns}."""
         from sqlalchemy import select
 
-        from kiosk.models import Response
+        from kiosk.responses.models import Response
         from kiosk.responses.store import content_hash, wire
 
         with self.app("hub"):

@@ -128,7 +128,7 @@ def test_sealed_prize_draw_entries_travel_in_the_bundle_exactly_once(live_hub, m
     from kiosk.core.db import db
     from kiosk.core.timeutil import utcnow
     from kiosk.draws import store as draws
-    from kiosk.draws.store import Entry
+    from kiosk.draws.models import Entry
     from sync import keys
 
     with live_hub.app.app_context():

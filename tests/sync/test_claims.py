@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kiosk.core.db import db
 from kiosk.events import store as events
-from kiosk.models import Response
+from kiosk.responses.models import Response
 from kiosk.responses.store import content_hash, wire
 from kiosk.tablet import state as kiosk_state
 from sync import client

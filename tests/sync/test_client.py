@@ -16,9 +16,11 @@ import requests
 from sqlalchemy import select, update
 
 from kiosk.consultations import store as consultations
+from kiosk.consultations.models import Consultation
 from kiosk.core.db import db
-from kiosk.devices.store import Device
-from kiosk.models import Consultation, Event, Response
+from kiosk.devices.models import Device
+from kiosk.events.models import Event
+from kiosk.responses.models import Response
 from kiosk.responses.store import content_hash
 from sync import client, keys
 from sync.transport import Hub, SyncError
@@ -143,7 +145,6 @@ def test_a_revoked_device_is_refused_at_once_without_retries(live_hub, make_kios
 
 class Flaky(BaseHTTPRequestHandler):
     """Answers 503 to the first N requests, then 400 or forwards to the real hub."""
-
     plan: list[int] = []
     seen: list[str] = []
     target = ""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kiosk.core import auth
 from kiosk.core.db import db
 from kiosk.devices import store as devices
-from kiosk.devices.store import Device
+from kiosk.devices.models import Device
 from tests.conftest import csrf_token
 from tests.sync.conftest import deadline
 

@@ -17,8 +17,8 @@ from kiosk.core import auth
 from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
 from kiosk.devices import store as devices
-from kiosk.devices.store import Device
-from kiosk.models import Response
+from kiosk.devices.models import Device
+from kiosk.responses.models import Response
 from sync import client, heartbeat
 from tests.conftest import LiveServer, csrf_token
 from tests.sync.conftest import add_device, items_of, post_items, queue

@@ -11,8 +11,8 @@ import requests
 from sqlalchemy import func, select
 
 from kiosk.core.db import db
-from kiosk.devices.store import SetAside, SyncReceipt
-from kiosk.models import Response
+from kiosk.devices.models import SetAside, SyncReceipt
+from kiosk.responses.models import Response
 from kiosk.responses.store import content_hash
 from tests.sync.conftest import add_device, deadline, hub_hashes, items_of, post_items, queue
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from kiosk import create_app
 from kiosk.core.db import db
 from kiosk.draws import retention
-from kiosk.draws.store import Entry
-from kiosk.models import Draft
+from kiosk.draws.models import Entry
+from kiosk.responses.models import Draft
 from sync import client
 from tests.conftest import csrf_token
 from tests.sync.deploy import PIN, Deployment

@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from kiosk.tablet.state import get_setting
+from kiosk.core.stored_settings import get_setting
 from sync import client, keys
 from sync.transport import SyncError
 

@@ -11,10 +11,10 @@ import psycopg
 import pytest
 
 from kiosk.core.db import db
+from kiosk.core.stored_settings import get_setting, set_setting
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import retention
 from kiosk.ops import schedule
-from kiosk.tablet.state import get_setting, set_setting
 from tests.sync.conftest import PG_URL
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from kiosk import create_app
 from kiosk.core.db import db
 from kiosk.devices import store as devices
-from kiosk.models import Response
+from kiosk.responses.models import Response
 from sync import bundle, client
 from tests.conftest import csrf_token, load_demo
 from tests.sync.conftest import hub_hashes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.tablet.state import set_setting
+from kiosk.core.stored_settings import set_setting
 from sync import client
 from tests.conftest import csrf_token
 from tests.sync.conftest import hub_hashes, items_of, queue, states

@@ -15,7 +15,7 @@ from kiosk import create_app
 from kiosk.core.db import MIGRATIONS, db
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import store as draws
-from kiosk.models import Response
+from kiosk.responses.models import Response
 from kiosk.responses.store import content_hash
 from sync import client
 from sync import pull as pull_mod

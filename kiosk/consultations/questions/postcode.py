@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from kiosk.areas import postcodes
 from kiosk.areas import store as areas
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions.base import QuestionType
 from kiosk.core.problems import AnswerError, Problem
 
 KEYS = {"keep_district"}
@@ -91,7 +91,8 @@ def sample(q: dict, rng: random.Random) -> Any:
     return answer
 
 
-questions.register("postcode", questions.Handler(KEYS, define, from_form, check, tally, sample))
+POSTCODE = QuestionType(name="postcode", keys=frozenset(KEYS), define=define, from_form=from_form, check=check,
+                        tally=tally, sample=sample)
 
 
 def init_app(app: Any) -> None:

@@ -1,167 +1,26 @@
-"""Question types: definition checks, answer parsing and checking, tallies, random answers.
+"""The question types that need no module of their own: single, multiple, scale, ranking, text.
 
-Each type is a handler with the same five functions, so the kiosk, the phone page, sync ingest
-and the synthetic-data generator all treat answers alike. Answers are plain JSON values keyed by
-question id; the "other, please say" text lives under ``"<id>.other"``.
+Each is a QuestionType (kiosk.consultations.questions.base); the registry names them all. Answers
+are plain JSON values keyed by question id; "Other, please say" text lives under ``"<id>.other"``.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from kiosk.consultations import routing
+from kiosk.consultations.questions.base import OTHER, QID, QuestionType
 from kiosk.core.problems import AnswerError, Problem
 from kiosk.core.rounding import divide
-
-QID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-OTHER = "other"
-OTHER_MAX = 300
-COMMON = {"id", "type", "prompt", "help", "required"}
-
-
-@dataclass(frozen=True)
-class Handler:
-    keys: set[str]
-    define: Callable[[dict, dict, str, list[Problem]], None]
-    from_form: Callable[[dict, Any], Any]
-    check: Callable[[dict, Any], None]
-    tally: Callable[[dict, list[Any]], dict]
-    sample: Callable[[dict, random.Random], Any]
-    #: the stored question back in its YAML form, when storing changed it (e.g. pounds to pence)
-    document: Callable[[dict], dict] | None = None
-
-
-HANDLERS: dict[str, Handler] = {}
-
-
-def register(name: str, handler: Handler) -> None:
-    """Make a question type available to definitions."""
-    HANDLERS[name] = handler
-
-
-def validate_definition(raw: Any, path: str, problems: list[Problem]) -> dict | None:
-    """Check one question definition and return its normalised form."""
-    from kiosk.consultations.definitions import text
-
-    if not isinstance(raw, dict):
-        problems.append(Problem(path, "a question must be a mapping"))
-        return None
-    qid, qtype = raw.get("id"), raw.get("type")
-    if not isinstance(qid, str) or not QID.match(qid):
-        problems.append(Problem(f"{path}.id", "must start with a letter: a-z, 0-9, _ (≤ 40)"))
-    handler = HANDLERS.get(qtype) if isinstance(qtype, str) else None
-    if handler is None:
-        problems.append(Problem(f"{path}.type", f"unknown type {qtype!r} (one of {', '.join(HANDLERS)})"))
-        return None
-    for key in sorted(set(raw) - COMMON - handler.keys):
-        problems.append(Problem(f"{path}.{key}", f"unknown field for a {qtype} question"))
-    required = raw.get("required", False)
-    if not isinstance(required, bool):
-        problems.append(Problem(f"{path}.required", "must be true or false"))
-    out = {
-        "id": qid,
-        "type": qtype,
-        "prompt": text(raw.get("prompt"), f"{path}.prompt", problems),
-        "required": bool(required),
-    }
-    if raw.get("help"):
-        out["help"] = text(raw.get("help"), f"{path}.help", problems)
-    handler.define(raw, out, path, problems)
-    return out
-
-
-def answer_from_form(q: dict, form: Any) -> tuple[Any, str | None]:
-    """Parse one question's form fields into (value, other text); raise AnswerError."""
-    value = HANDLERS[q["type"]].from_form(q, form)
-    other = None
-    if q.get("other") and _chose_other(value):
-        other = (form.get(f"{q['id']}.other") or "").strip()
-    return value, other
-
-
-def as_typed(q: dict, form: Any) -> Any:
-    """What a resident chose on a form that could not be parsed, to show it again.
-
-    Rankings come back as ``{option: "position"}``; other types as the raw field value.
-    """
-    if q["type"] == "ranking":
-        return {o["value"]: (form.get(f"{q['id']}.{o['value']}") or "").strip() for o in q["options"]}
-    return form.get(q["id"])
-
-
-def check_answers(defn: dict, answers: Mapping[str, Any]) -> dict[str, str]:
-    """Check a whole set of answers against a definition; returns {question id: message}."""
-    errors: dict[str, str] = {}
-    ids = {q["id"] for q in defn["questions"]}
-    allowed = ids | {f"{q['id']}.other" for q in defn["questions"] if q.get("other")}
-    for key in answers:
-        if key not in allowed:
-            errors[str(key)] = "not a question in this consultation"
-    shown = {q["id"] for q in routing.shown(defn, answers)}
-    for q in defn["questions"]:
-        if q["id"] not in shown:  # routed past: it must have no answer, and is never required
-            if answers.get(q["id"]) not in (None, "", []) or f"{q['id']}.other" in answers:
-                errors[q["id"]] = "answers a question that was not shown"
-            continue
-        try:
-            check_one(q, answers.get(q["id"]), answers.get(f"{q['id']}.other"))
-        except AnswerError as exc:
-            errors[q["id"]] = str(exc)
-    return errors
-
-
-def check_one(q: dict, value: Any, other: Any = None) -> None:
-    """Check one answer (and its "other" text); raise AnswerError with a resident-facing message."""
-    if value is None or value == [] or value == "":
-        if q["required"]:
-            raise AnswerError(_l("This question needs an answer."))
-        if other is not None:
-            raise AnswerError(_l("An 'other' answer was given without choosing Other."))
-        return
-    HANDLERS[q["type"]].check(q, value)
-    if q.get("other") and _chose_other(value):
-        if not isinstance(other, str) or not other.strip():
-            raise AnswerError(_l("Please say what 'Other' means for you."))
-        if len(other) > OTHER_MAX:
-            raise AnswerError(_l("Please keep 'Other' to %(n)s characters.", n=OTHER_MAX))
-    elif other is not None:
-        raise AnswerError(_l("An 'other' answer was given without choosing Other."))
-
-
-def tally(q: dict, values: list[Any]) -> dict:
-    """Summarise the answers given to one question."""
-    given = [v for v in values if v not in (None, "", [])]
-    result = HANDLERS[q["type"]].tally(q, given)
-    result["answered"] = len(given)
-    return result
-
-
-def sample(q: dict, rng: random.Random) -> tuple[Any, str | None]:
-    """A random valid answer, for synthetic data."""
-    if not q["required"] and rng.random() < 0.1:
-        return None, None
-    value = HANDLERS[q["type"]].sample(q, rng)
-    other = "Something else" if q.get("other") and _chose_other(value) else None
-    return value, other
-
-
-def _chose_other(value: Any) -> bool:
-    return value == OTHER or (isinstance(value, list) and OTHER in value)
-
+from kiosk.core.text import text
 
 # --- option-based types -------------------------------------------------------------------------
 
 
 def _define_options(raw: dict, out: dict, path: str, problems: list[Problem], minimum: int = 2) -> None:
-    from kiosk.consultations.definitions import text
-
     opts = raw.get("options")
     if not isinstance(opts, list) or len(opts) < minimum:
         problems.append(Problem(f"{path}.options", f"at least {minimum} options needed"))
@@ -248,8 +107,6 @@ def _multiple_sample(q: dict, rng: random.Random) -> Any:
 
 
 def _define_scale(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
-    from kiosk.consultations.definitions import text
-
     lo, hi = raw.get("min", 1), raw.get("max", 5)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)) or not lo < hi:
         problems.append(Problem(f"{path}.max", "min and max must be whole numbers with min < max"))
@@ -370,19 +227,18 @@ def _text_sample(q: dict, rng: random.Random) -> Any:
     return " ".join(rng.choice(words) for _ in range(rng.randint(3, 12)))[: q["max_length"]]
 
 
-register("single", Handler({"options", "other"}, _define_single, _single_from_form, _single_check,
-                           _count_tally, _single_sample))
-register("multiple", Handler({"options", "other", "max_selections"}, _define_multiple,
-                             _multiple_from_form, _multiple_check, _count_tally, _multiple_sample))
-register("scale", Handler({"min", "max", "labels"}, _define_scale, _scale_from_form, _scale_check,
-                          _scale_tally, _scale_sample))
-register("ranking", Handler({"options", "other"}, _define_ranking, _ranking_from_form, _ranking_check,
-                            _ranking_tally, _ranking_sample))
-register("text", Handler({"max_length", "multiline"}, _define_text, _text_from_form, _text_check,
-                         _text_tally, _text_sample))
-
-
-def document(q: dict) -> dict:
-    """A stored question in the form its definition file would give it."""
-    handler = HANDLERS[q["type"]]
-    return handler.document(q) if handler.document else q
+SINGLE = QuestionType(
+    name="single", keys=frozenset({"options", "other"}), define=_define_single, from_form=_single_from_form,
+    check=_single_check, tally=_count_tally, sample=_single_sample)
+MULTIPLE = QuestionType(
+    name="multiple", keys=frozenset({"options", "other", "max_selections"}), define=_define_multiple, from_form=_multiple_from_form,
+    check=_multiple_check, tally=_count_tally, sample=_multiple_sample)
+SCALE = QuestionType(
+    name="scale", keys=frozenset({"min", "max", "labels"}), define=_define_scale, from_form=_scale_from_form,
+    check=_scale_check, tally=_scale_tally, sample=_scale_sample)
+RANKING = QuestionType(
+    name="ranking", keys=frozenset({"options", "other"}), define=_define_ranking, from_form=_ranking_from_form,
+    check=_ranking_check, tally=_ranking_tally, sample=_ranking_sample)
+TEXT = QuestionType(
+    name="text", keys=frozenset({"max_length", "multiline"}), define=_define_text, from_form=_text_from_form,
+    check=_text_check, tally=_text_tally, sample=_text_sample)

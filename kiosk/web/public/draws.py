@@ -30,7 +30,7 @@ from kiosk.core import limits
 from kiosk.draws import contacts, entry_tokens
 from kiosk.draws import runs as draw_runs
 from kiosk.draws import store as draws
-from kiosk.draws.store import Draw
+from kiosk.draws.models import Draw
 from kiosk.tablet import state as kiosk_state
 from kiosk.web import errors as errors_view
 

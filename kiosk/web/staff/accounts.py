@@ -26,8 +26,8 @@ from markupsafe import Markup
 from kiosk.core import accounts, auth
 from kiosk.core.db import db
 from kiosk.core.identity import org_name
-from kiosk.models import User
-from kiosk.web import same_site_path
+from kiosk.core.models import User
+from kiosk.web.redirects import same_site_path
 from kiosk.web.staff.audit import log
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from kiosk.core import audit, auth
 from kiosk.core.db import db
-from kiosk.models import User
+from kiosk.core.models import User
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 admin_required = auth.role_required("admin")

@@ -29,7 +29,7 @@ from kiosk.draws import inbox as draw_inbox
 from kiosk.draws import rights
 from kiosk.draws import runs as draw_runs
 from kiosk.draws import store as draws
-from kiosk.draws.store import Draw
+from kiosk.draws.models import Draw
 from kiosk.web.staff.audit import log
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def new() -> ResponseReturnValue:
         try:
             draw = draws.define(data, known_slugs=[c.slug for c in choices])
         except ProblemError as exc:
-            errors = {p.path: p.message for p in exc.problems}
+            errors = {p.path.partition(".")[0]: p.message for p in exc.problems}  # "name.en" is the name field
         else:
             log("draw.define", draw.id, consultations=",".join(draw.consultations or []))
             flash(_("Draw created."), "info")

@@ -13,7 +13,7 @@ from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.events import store as events
-from kiosk.models import Event
+from kiosk.events.models import Event
 
 bp = Blueprint("admin_events", __name__, url_prefix="/staff/events")
 
@@ -50,7 +50,7 @@ def _edit(event: Event | None) -> ResponseReturnValue:
             fields = _fields(form)
             row = events.update(event.id, fields) if event else events.create(fields)
         except ProblemError as exc:
-            errors = {p.path: p.message for p in exc.problems}
+            errors = {p.path.partition(".")[0]: p.message for p in exc.problems}  # "name.en" is the name field
         else:
             flash(_("Event saved."), "info")
             return redirect(url_for(".edit", event_id=row.id), 303)

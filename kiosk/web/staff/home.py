@@ -24,11 +24,11 @@ from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth, limits
 from kiosk.core.db import db
-from kiosk.models import Response as ResponseRow
 from kiosk.ops import deployment
 from kiosk.responses import store as responses
+from kiosk.responses.models import Response as ResponseRow
 from kiosk.tablet import pin_locks
-from kiosk.web import same_site_path
+from kiosk.web.redirects import same_site_path
 from kiosk.web.staff.accounts import start_second_step
 from kiosk.web.staff.audit import exported
 

@@ -23,10 +23,10 @@ from flask_login import current_user
 from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.db import db
-from kiosk.models import User
+from kiosk.core.models import User
 from kiosk.ops import deployment
 from kiosk.outreach import destinations, placements, tracking
-from kiosk.outreach.tracking import TrackingCode
+from kiosk.outreach.models import TrackingCode
 from kiosk.web.staff.audit import log
 from print.formats import FORMATS, OUTPUTS
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from kiosk.consultations import routing
 from kiosk.consultations import store as consultations
-from kiosk.consultations.questions import types as questions
+from kiosk.consultations.questions import registry as questions
 from kiosk.core.auth import login_manager
 from kiosk.core.db import db
 from kiosk.core.problems import ProblemError

@@ -29,6 +29,8 @@ from kiosk.tablet import pin_locks
 from kiosk.tablet import state as kiosk_state
 from kiosk.web import visits
 from kiosk.web.i18n import tr
+from sync import client
+from sync.transport import SyncError
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 #: Retries of one request when staff press "Sync now" (they wait at the screen).
@@ -44,7 +46,6 @@ def _signed_in() -> bool:
 
 def panel_required(view: Callable) -> Callable:
     """Send anyone without the PIN to the PIN form."""
-
     @functools.wraps(view)
     def inner(*args: Any, **kwargs: Any) -> Any:
         if not _signed_in():
@@ -92,7 +93,6 @@ def _sync_status() -> dict[str, Any] | None:
     """What ``voxbox sync status`` shows, on a kiosk (None on the hub, which does not sync)."""
     if current_app.config["ROLE"] != "kiosk":
         return None
-    from sync import client
 
     return client.status(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
@@ -164,9 +164,6 @@ def language() -> ResponseReturnValue:
 @panel_required
 def sync_now() -> ResponseReturnValue:
     """The "Sync now" button: pull from the hub, then push queued entries and responses."""
-    from sync import client
-    from sync.transport import SyncError
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     try:  # staff are waiting at the screen: a few retries, not the CLI's patient eight
         result = client.sync_now(app, retries=min(app.config["SYNC_RETRIES"], SYNC_NOW_RETRIES))

@@ -1,0 +1,51 @@
+"""The question-type interface: what every type of question does, by name.
+
+A type checks and tidies its part of a definition (``define``), reads an answer from a form
+(``from_form``), checks a stored answer (``check``), sums answers up (``tally``), makes a random
+valid answer for synthetic data (``sample``) and gives a stored question back in the form its
+definition file would give it (``document``). The kiosk, the phone page, sync ingest, paper
+responses and the demo all go through these, so every channel treats an answer alike. The types
+voxbox knows are named once, in ``kiosk.consultations.questions.registry.BUILT_IN``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.core.problems import Problem
+
+#: A question id: a letter, then letters, digits or _ (40 at most).
+QID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+#: The option value that means "Other, please say"; its text is stored under "<id>.other".
+OTHER = "other"
+OTHER_MAX = 300
+#: Fields every question may have, whatever its type.
+COMMON = frozenset({"id", "type", "prompt", "help", "required"})
+
+
+def _as_defined(q: dict) -> dict:
+    return q
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionType:
+    """One type of question: its name, its own definition fields and its six operations."""
+
+    name: str
+    keys: frozenset[str]
+    define: Callable[[dict, dict, str, list[Problem]], None]
+    from_form: Callable[[dict, Any], Any]
+    check: Callable[[dict, Any], None]
+    tally: Callable[[dict, list[Any]], dict]
+    sample: Callable[[dict, random.Random], Any]
+    #: the stored question back in its YAML form, when storing changed it (e.g. pounds to pence)
+    document: Callable[[dict], dict] = _as_defined
+
+
+def chose_other(value: Any) -> bool:
+    """Whether an answer picked "Other" (alone, or among several choices)."""
+    return value == OTHER or (isinstance(value, list) and OTHER in value)
