@@ -25,7 +25,7 @@ from kiosk.responses import store as responses
 from kiosk.responses.models import Response
 
 if TYPE_CHECKING:
-    from kiosk.models import Consultation
+    from kiosk.consultations.models import Consultation
 
 EVENTS_FILE = Path(__file__).parent / "events" / "street-events.yaml"
 CLOSED = "town-centre-safety"

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from flask import Response
 
-    from kiosk.models import Consultation
+    from kiosk.consultations.models import Consultation
 
 bp = Blueprint("public", __name__)
 

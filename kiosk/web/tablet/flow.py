@@ -36,7 +36,7 @@ from kiosk.web.public import draws as draw_views
 from kiosk.web.tablet import staff as kiosk_staff
 
 if TYPE_CHECKING:
-    from kiosk.models import Draft
+    from kiosk.responses.models import Draft
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 bp.register_blueprint(kiosk_staff.bp)  # the staff panel lives under /kiosk/staff/
