@@ -175,7 +175,8 @@ def engine_options(cfg: dict) -> dict:
     server = (f"-c statement_timeout={cfg['DB_STATEMENT_TIMEOUT_MS']} "
               f"-c lock_timeout={cfg['DB_LOCK_TIMEOUT_MS']}")
     # libpq takes one "options" string: keep the URL's own (a search_path, say) and add ours.
-    options = " ".join(filter(None, [url.query.get("options") or "", server]))
+    own = url.query.get("options") or ""  # a tuple when the URL repeats it
+    options = " ".join(filter(None, [*([own] if isinstance(own, str) else own), server]))
     return {
         "pool_pre_ping": True,
         "pool_timeout": cfg["DB_POOL_TIMEOUT"],

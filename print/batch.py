@@ -50,10 +50,11 @@ def render_parallel(specs: Sequence[PosterSpec], paths: Sequence[Path], combined
             finished, _ = wait(pending, return_when=FIRST_EXCEPTION)
             for future in finished:
                 size = pending.pop(future)
-                if future.exception() is not None:
+                error = future.exception()
+                if error is not None:
                     for other in pending:
                         other.cancel()
-                    raise future.exception()  # type: ignore[misc]
+                    raise error
                 done += size
                 if progress is not None:
                     progress(done, len(specs))

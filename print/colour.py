@@ -44,8 +44,12 @@ def cmyk(colour: str) -> CMYK:
     if (r, g, b) == (1.0, 1.0, 1.0):
         return PAPER
     pixel = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in (r, g, b)))
-    values = ImageCms.applyTransform(pixel, _transform()).getpixel((0, 0))
-    return tuple(v / 255 for v in values)  # type: ignore[return-value, union-attr]
+    converted = ImageCms.applyTransform(pixel, _transform())
+    assert converted is not None  # None only for an in-place transform
+    values = converted.getpixel((0, 0))
+    assert isinstance(values, tuple)  # a CMYK pixel is a tuple of four bands
+    c, m, y, k = (v / 255 for v in values)
+    return c, m, y, k
 
 
 def cmyk_image(image: Image.Image) -> Image.Image:
@@ -53,4 +57,6 @@ def cmyk_image(image: Image.Image) -> Image.Image:
     rgba = image.convert("RGBA")
     flat = Image.new("RGB", rgba.size, (255, 255, 255))
     flat.paste(rgba, mask=rgba.getchannel("A"))
-    return ImageCms.applyTransform(flat, _transform())  # type: ignore[return-value]
+    converted = ImageCms.applyTransform(flat, _transform())
+    assert converted is not None  # None only for an in-place transform
+    return converted

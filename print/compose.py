@@ -215,8 +215,8 @@ def _round(page: Page, spec: PosterSpec, symbol: Symbol, logo: Logo | None, s: f
         rows: list[tuple[float, float]] = [(ln.height, ln.width) for ln in above]
         rows += [(gap, 0), (block, block), (gap, 0)]
         rows += [(ln.height, ln.width) for ln in below]
-        if logo_h:
-            rows += [(gap, 0), (logo_h, logo_h * logo.aspect)]  # type: ignore[union-attr]
+        if logo_h and logo is not None:  # a logo height means a logo
+            rows += [(gap, 0), (logo_h, logo_h * logo.aspect)]
         top = sum(h for h, _ in rows) / 2
         out = []
         for h, w in rows:

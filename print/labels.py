@@ -4,6 +4,7 @@ unprintable edge."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from print.errors import PosterError
 
@@ -40,7 +41,20 @@ class Stock:
         return x, y
 
 
-_L7160 = dict(width=63.5, height=38.1, cols=3, rows=7, left=7.21, top=15.15, pitch_x=66.04,
+class _Grid(TypedDict):
+    """A stock's label size and grid, shared by products cut from the same die."""
+
+    width: float
+    height: float
+    cols: int
+    rows: int
+    left: float
+    top: float
+    pitch_x: float
+    pitch_y: float
+
+
+_L7160 = _Grid(width=63.5, height=38.1, cols=3, rows=7, left=7.21, top=15.15, pitch_x=66.04,
               pitch_y=38.1)
 STOCKS: dict[str, Stock] = {s.name: s for s in (
     Stock("L7160", "Avery L7160 (laser), 63.5 × 38.1 mm, 21 to a sheet", **_L7160),

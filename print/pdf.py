@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import STATE_DEFAULTS, Group, Shape
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, Group, Shape
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -36,7 +36,7 @@ class PdfWriter:
     def __init__(self, path: Path | None = None, title: str = "", level: str = "x4",
                  registration_marks: bool = False) -> None:
         self._buffer = BytesIO() if path is None else None
-        target = self._buffer if path is None else str(path)
+        target = self._buffer if self._buffer is not None else str(path)
         self.canvas = new_canvas(target, title, level)
         self._forms: set[str] = set()
         self._marks = REGISTRATION if registration_marks else K_ONLY
@@ -147,15 +147,16 @@ def _raster(logo: Logo) -> ImageReader:
 
 
 @lru_cache(maxsize=16)
-def cmyk_drawing(logo: Logo) -> Group:
+def cmyk_drawing(logo: Logo) -> Drawing:
     """A copy of an SVG logo's drawing with every fill and stroke converted to CMYK."""
     drawing = copy.deepcopy(logo.drawing)
+    assert drawing is not None  # only vector logos are drawn as forms
     # renderPDF starts from reportlab's state defaults (Helvetica, RGB black) unless the drawing
     # names its own; set through __dict__ as reportlab's attribute checks know only some of them
     for key, value in STATE_DEFAULTS.items():
         if isinstance(value, Color):
             drawing.__dict__["initial" + key[0].upper() + key[1:]] = _cmyk_colour(value)
-    drawing.initialFontName = faces()[False].name
+    drawing.initialFontName = faces()[False].name  # type: ignore[attr-defined]  # renderPDF reads it; not in the stubs
     _to_cmyk(drawing)
     return drawing
 
@@ -168,7 +169,7 @@ def _cmyk_colour(value: Color) -> CMYKColor:
 def _to_cmyk(node: object) -> None:
     if hasattr(node, "fontName"):
         # svglib's default and any font an SVG names would be unembedded base-14 fonts
-        node.fontName = faces()[False].name  # type: ignore[attr-defined]
+        node.fontName = faces()[False].name
     for name in ("fillColor", "strokeColor"):
         value = getattr(node, name, None)
         if isinstance(value, Color) and not isinstance(value, CMYKColor):

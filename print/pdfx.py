@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import zlib
 from functools import lru_cache
+from typing import IO
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
@@ -35,14 +36,16 @@ class _XInfo(PDFInfo):
         return out.replace(b"<<", b"<< " + key + b"\n", 1)
 
 
-def new_canvas(target: object, title: str, level: str = "x4") -> Canvas:
+def new_canvas(target: str | IO[bytes], title: str, level: str = "x4") -> Canvas:
     """A reportlab canvas whose document is PDF/X: call finish(canvas) before saving."""
     version, pdf_version = VERSIONS[level]
     from print.typesetting import faces  # registers the embedded TrueType faces
 
     canvas = Canvas(target, pageCompression=1, pdfVersion=pdf_version,
-                    initialFontName=faces()[False].name, initialFontSize=10)
-    doc = canvas._doc
+                    # types-reportlab has initialFontName as a float; reportlab takes a font name
+                    initialFontName=faces()[False].name,  # type: ignore[arg-type]
+                    initialFontSize=10)
+    doc = canvas._doc  # type: ignore[attr-defined]  # the canvas's document: private, not in the stubs
     info = _XInfo()
     info.pdfx = version
     doc.info = info
@@ -56,7 +59,7 @@ def new_canvas(target: object, title: str, level: str = "x4") -> Canvas:
 
 
 def _output_intent(canvas: Canvas) -> None:
-    doc = canvas._doc
+    doc = canvas._doc  # type: ignore[attr-defined]  # private, not in the stubs
     # compressed once per process, not once per file: a batch embeds it in every poster
     icc = PDFStream(PDFDictionary({"N": 4, "Filter": PDFName("FlateDecode")}), _profile_flate(),
                     filters=[])
@@ -97,4 +100,5 @@ def _metadata(canvas: Canvas, title: str, version: str) -> None:
 <?xpacket end="w"?>"""
     stream = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
                        xmp.encode("utf-8"), filters=[])
-    canvas._doc.Catalog.Metadata = canvas._doc.Reference(stream)
+    doc = canvas._doc  # type: ignore[attr-defined]  # private, not in the stubs
+    doc.Catalog.Metadata = doc.Reference(stream)

@@ -63,8 +63,8 @@ def _draw(image: Image.Image, draw: ImageDraw.ImageDraw, item: Item, scale: floa
             draw.rectangle((left, top, right - 1, bottom - 1), fill="white")
         left, top, right, bottom = _box(item.box, height, scale)
         size = (max(1, right - left), max(1, bottom - top))
-        colour, mask = _logo(item.logo, size)
-        image.paste(colour, (left, top), mask)
+        logo_rgb, mask = _logo(item.logo, size)
+        image.paste(logo_rgb, (left, top), mask)
     elif isinstance(item, Line):
         draw.line((item.x1 * scale, height - item.y1 * scale, item.x2 * scale,
                    height - item.y2 * scale), fill="black", width=max(1, round(item.width * scale)))
@@ -89,6 +89,7 @@ def _logo(logo: Logo, size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:
 
 def _vector(logo: Logo, size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:
     """An SVG logo drawn by svglib into a one-page PDF, rasterised by pdfium with transparency."""
+    assert logo.drawing is not None  # _logo sends only vector logos here
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=(logo.width, logo.height))
     renderPDF.draw(logo.drawing, canvas, 0, 0)

@@ -30,7 +30,8 @@ def encode(text: str, level: str = "Q") -> Symbol:
     code = qrcode.QRCode(error_correction=_LEVELS[level], border=0)
     code.add_data(text, optimize=0)
     code.make(fit=True)
-    modules: list[list[bool]] = code.modules
+    # qrcode types a module not yet placed as None; after make() every one is dark or light
+    modules = [[bool(dark) for dark in row] for row in code.modules]
     rows = tuple(bytes(0 if dark else 255 for dark in row) for row in modules)
     return Symbol(text, level, code.version, len(modules), merge_rects(modules), rows)
 

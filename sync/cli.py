@@ -22,7 +22,7 @@ from kiosk.cli import require_role
 
 
 def _app() -> Flask:
-    return current_app._get_current_object()  # type: ignore[attr-defined]
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
 
 def _warn(message: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -170,7 +170,7 @@ def understands() -> str:
     return f"{release}/{revision}"
 
 
-def queued_batches(size: int) -> Iterable[list[Any]]:
+def queued_batches(size: int) -> Iterable[Sequence[Any]]:
     """Queued responses, oldest first, in batches; each batch is read after the last is settled."""
     table = Response.__table__
     last = 0

@@ -106,7 +106,8 @@ def apply_pulled_draws(items: list[dict[str, Any]]) -> int:
         row = db.session.get(Draw, item["id"]) or Draw(id=item["id"])
         row.consultations, row.prize, row.rules = item["consultations"], item["prize"], item["rules"]
         row.winners, row.reserves = item["winners"], item["reserves"]
-        row.closes_at, row.claim_days = parse_iso(item["closes_at"]), item["claim_days"]
+        # the hub always sends closes_at; a None would be refused by NOT NULL at flush, as before
+        row.closes_at, row.claim_days = parse_iso(item["closes_at"]), item["claim_days"]  # type: ignore[assignment]
         db.session.add(row)
     gone = select(Draw).where(Draw.closes_at > now)
     if seen:
@@ -237,7 +238,7 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
 
     from sync import keys
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     private_key, secret = keys.hub_private_key(app), keys.dedupe_key(app)
     results: list[dict[str, Any]] = []
     good: list[tuple[int, dict]] = []
@@ -246,7 +247,8 @@ def ingest(items: list[Any], device_id: str | None = None) -> dict[str, Any]:
         entry_id, record, problem = check(raw, private_key, secret)
         results.append({"id": entry_id, "status": ReceiptStatus.REJECTED, "reason": problem})
         if problem is None:
-            good.append((len(results) - 1, record))  # type: ignore[arg-type]
+            assert record is not None  # check() gives a record whenever there is no problem
+            good.append((len(results) - 1, record))
         else:
             rejected.append((_without_box(raw), problem))
     try:

@@ -117,8 +117,8 @@ def parse(raw: str | None) -> dict[str, Any] | None:
             continue
         if isinstance(value, bool) or not isinstance(value, kind):
             raise BadHeartbeat(f"{key} has the wrong type")
-        if (len(value) if isinstance(value, str) else abs(value)) > limit or (
-                not isinstance(value, str) and value < 0):
+        if (len(value) > limit if isinstance(value, str)
+                else isinstance(value, int | float) and (abs(value) > limit or value < 0)):
             raise BadHeartbeat(f"{key} is out of range")
         beat[key] = value
     return beat

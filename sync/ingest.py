@@ -40,20 +40,22 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
     claims = Claims(device_id, current_app.config["LANGUAGES"], now) if device_id else None
     for i, raw in enumerate(items):
         uid, given, record, problem = wire.check_item(raw)
-        if problem is None and claims is not None:
-            problem = claims.problem(record)  # type: ignore[arg-type]
-        if problem is None:
-            problem = _check_answers(record, definitions)  # type: ignore[arg-type]
+        # check_item gives a record whenever there is no problem
+        if problem is None and record is not None and claims is not None:
+            problem = claims.problem(record)
+        if problem is None and record is not None:
+            problem = _check_answers(record, definitions)
         if problem is not None:
             results[i] = {"uuid": uid, "status": ReceiptStatus.REJECTED, "reason": problem}
             aside.append(_aside(uid, raw, ReceiptStatus.REJECTED, problem, device_id, now))
             continue
+        assert uid is not None and given is not None and record is not None  # well formed
         if claims is not None:
             sent = given
-            record, given, note = claims.without_unknown_event(record, given)  # type: ignore
+            record, given, note = claims.without_unknown_event(record, given)
             if note:
-                notes[i] = (note, sent)  # type: ignore[assignment]
-        pending.append((i, uid, given, record))  # type: ignore[arg-type]
+                notes[i] = (note, sent)
+        pending.append((i, uid, given, record))
     try:
         inserted, stored = _store(pending, now, notes)
         for i, uid, given, record in pending:

@@ -47,7 +47,9 @@ def document(app: Flask) -> dict[str, Any]:
                "starts_at": iso(e.starts_at),
                "ends_at": iso(e.ends_at), "description": e.description,
                "consultations": e.consultations} for e in rows]
-    key = keys.encode_public(keys.hub_public_key(app))  # type: ignore[arg-type]
+    public = keys.hub_public_key(app)
+    assert public is not None  # the hub derives it from its own private key
+    key = keys.encode_public(public)
     return {"consultations": out, "events": events, "draws": entries.draws_for_pull(),
             "areas": areas.for_pull(),
             "hub_public_key": {"algorithm": "X25519", "key": key}}
@@ -93,7 +95,8 @@ def apply(doc: dict[str, Any]) -> dict[str, int]:
         row = db.session.get(Event, e["id"]) or Event(id=e["id"])
         row.name, row.place, row.description = e["name"], e["place"], e["description"]
         row.place_cy = e.get("place_cy")  # an older hub sends no Welsh place
-        row.starts_at, row.ends_at = parse_iso(e["starts_at"]), parse_iso(e["ends_at"])
+        # the hub always sends starts_at; a None would be refused by NOT NULL at flush, as before
+        row.starts_at, row.ends_at = parse_iso(e["starts_at"]), parse_iso(e["ends_at"])  # type: ignore[assignment]
         row.consultations, row.source = e["consultations"] or [], "hub"
         db.session.add(row)
     # An older hub sends no "draws": then leave the kiosk's draws as they are.

@@ -45,4 +45,5 @@ if ! (command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 ping >/dev/null 
 fi
 
 .venv/bin/ruff check .
+.venv/bin/mypy  # kiosk, print and sync, as configured in pyproject.toml
 exec .venv/bin/python -m pytest "$@"

@@ -73,4 +73,4 @@ def cells(q: dict, value: Any) -> list[str]:
     """One answer's comment cells (empty where none was written)."""
     got = value.get("comments") if isinstance(value, dict) else None
     got = got if isinstance(got, dict) else {}
-    return [got.get(a["id"]) if isinstance(got.get(a["id"]), str) else "" for a in commented(q)]
+    return [comment if isinstance(comment := got.get(a["id"]), str) else "" for a in commented(q)]

@@ -103,7 +103,7 @@ def _groups(raw: Any, path: str, problems: list[Problem]) -> list[dict]:
     groups = _mapping_list(raw, path, problems, "groups")
     if not groups:
         problems.append(Problem(path, "at least one group of areas needed"))
-    out = []
+    out: list[dict] = []
     for i, group in enumerate(groups):
         gpath = f"{path}[{i}]"
         if not isinstance(group, dict):

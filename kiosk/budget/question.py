@@ -72,11 +72,11 @@ def _lenient(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
     """An answer's amounts and settings, today's where a part is missing or malformed."""
     amounts, levers = rules.current(q)
     if isinstance(value, dict):
-        got = value.get("areas") if isinstance(value.get("areas"), dict) else {}
+        got = areas if isinstance(areas := value.get("areas"), dict) else {}
         for ident in amounts:
             if isinstance(got.get(ident), int) and not isinstance(got.get(ident), bool):
                 amounts[ident] = got[ident]
-        settings = value.get("levers") if isinstance(value.get("levers"), dict) else {}
+        settings = chosen if isinstance(chosen := value.get("levers"), dict) else {}
         for ident in levers:
             setting = settings.get(ident)
             if isinstance(setting, str) and rules.LEVER.match(setting):

@@ -99,8 +99,8 @@ def csv_values(q: dict, value: Any) -> list[str]:
     cells = []
     for a in rules.areas(q):
         amount = got.get(a["id"]) if isinstance(got, dict) else None
-        ok = isinstance(amount, int) and not isinstance(amount, bool)
-        cells.append(rules.pounds_str(amount) if ok else "")
+        whole = isinstance(amount, int) and not isinstance(amount, bool)
+        cells.append(rules.pounds_str(amount) if isinstance(amount, int) and whole else "")
     for lv in q["levers"]:
         setting = settings.get(lv["id"]) if isinstance(settings, dict) else None
         cells.append(setting if isinstance(setting, str) else "")

@@ -48,7 +48,7 @@ def load(name: str) -> click.Command:
     return command
 
 
-class _LazyCommands(dict):  # type: ignore[type-arg]
+class _LazyCommands(dict[str, click.Command]):
     """A group's commands where voxbox's own are imported the first time they are looked up."""
 
     def __getitem__(self, name: str) -> click.Command:
@@ -61,10 +61,10 @@ class _LazyCommands(dict):  # type: ignore[type-arg]
     def get(self, name: str, default: click.Command | None = None) -> click.Command | None:  # type: ignore[override]
         return self[name] if name in self else default
 
-    def items(self):  # type: ignore[no-untyped-def,override]
+    def items(self) -> list[tuple[str, click.Command]]:  # type: ignore[override]  # loaded, a list
         return [(name, self[name]) for name in list(self.keys())]
 
-    def values(self):  # type: ignore[no-untyped-def,override]
+    def values(self) -> list[click.Command]:  # type: ignore[override]  # loaded, a list
         return [self[name] for name in list(self.keys())]
 
 
@@ -73,7 +73,7 @@ def init_app(app: Flask) -> None:
     imported only when looked up: building the app for one command loads no other."""
     commands = _LazyCommands(app.cli.commands)
     for name in COMMANDS:
-        dict.__setitem__(commands, name, None)
+        dict.__setitem__(commands, name, None)  # type: ignore[misc]  # None: not loaded yet
     app.cli.commands = commands
 
 

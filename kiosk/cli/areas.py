@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 import click
 from flask.cli import with_appcontext
 
@@ -19,7 +21,7 @@ def areas_group() -> None:
 @areas_group.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 @with_appcontext
-def import_cmd(file: click.utils.LazyFile) -> None:
+def import_cmd(file: TextIO) -> None:
     """Replace the lookup table with a CSV (postcode,area_code,name_en,name_cy); nothing is
     stored if any line has a problem."""
     try:

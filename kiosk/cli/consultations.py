@@ -62,8 +62,8 @@ def import_cmd(files: tuple[str, ...], status: str | None, confirm_breaking: boo
         audit.by_cli("consultation.import", result.slug, result=result.action, version=result.version,
                      status=status or "")
         click.echo(f"{result.slug}: {result.action} (version {result.version})")
-        for change in result.changes:
-            click.echo(f"  {change}")
+        for line in result.changes:
+            click.echo(f"  {line}")
 
 
 def _status_for(defn: dict, option: str | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate.cli import db as alembic_commands
+from flask_migrate.cli import db as alembic_commands  # type: ignore[import-not-found]  # not in the stubs
 
 from kiosk.core.db import with_migrations
 

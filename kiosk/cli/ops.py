@@ -22,7 +22,7 @@ def doctor_cmd(workers: int | None) -> None:
 
     from kiosk.ops import doctor
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     count = workers or int(os.environ.get("WEB_CONCURRENCY", "1") or 1)
     checks = doctor.run(app, count)
     width = max(len(c.name) for c in checks)
@@ -49,7 +49,7 @@ def backup_cmd(directory: str | None) -> None:
     if not target:
         raise click.UsageError("name a DIRECTORY or set BACKUP_DIR")
     try:
-        made = backups.make(current_app._get_current_object(), Path(target))  # type: ignore[attr-defined]
+        made = backups.make(current_app._get_current_object(), Path(target))  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     except backups.BackupError as exc:
         raise click.ClickException(f"no backup made: {exc}") from None
     click.echo(f"backup: {made}")

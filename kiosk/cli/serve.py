@@ -49,7 +49,7 @@ def serve_cmd(host: str, port: int, threads: int, workers: int | None, demo: boo
     """Serve the app: waitress, or gunicorn with --workers on a hub."""
     from kiosk.demo import content as demo_mod
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     role = app.config["ROLE"]
     if workers is not None and workers > 1 and role != "hub":
         # One process owns a kiosk's SQLite queue and its PIN lock-outs; more would gain nothing.
@@ -111,7 +111,7 @@ def kiosk_cmd(host: str, port: int, threads: int, browser: bool, chromium: str,
 
     from kiosk.tablet import launcher as tablet
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     try:
         tablet.check_role(app, force)
     except tablet.RoleError as exc:

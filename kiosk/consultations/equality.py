@@ -28,7 +28,9 @@ def is_equality(q: dict) -> bool:
 
 def uses_equality(defn: dict | None) -> bool:
     """Whether a definition asks any equality question."""
-    return bool(defn) and any(is_equality(q) for q in defn["questions"])
+    if not defn:
+        return False
+    return any(is_equality(q) for q in defn["questions"])
 
 
 def hidden_ids(defn: dict, officer: bool) -> frozenset[str]:

@@ -53,7 +53,7 @@ def items(today: dt.date | None = None) -> list[Item]:
         opened = c.opens or to_london(c.created_at).date()
         if opened <= today:
             out.append(Item("opened", c, _at(opened)))
-        if publishing.closing_soon(c, today):
+        if publishing.closing_soon(c, today) and c.closes is not None:  # closing soon has a date
             warn = max(opened, c.closes - dt.timedelta(days=publishing.CLOSING_SOON_DAYS))
             out.append(Item("closing", c, _at(warn, 10)))
         published = publishing.results_published(c, today)
@@ -78,8 +78,9 @@ def _title(item: Item, lang: str) -> str:
     if item.kind == "opened":
         return _("Open for your views: %(title)s", title=title)
     if item.kind == "closing":
-        return _("Closing soon: %(title)s (closes %(date)s)", title=title,
-                 date=item.consultation.closes.isoformat())
+        closes = item.consultation.closes
+        assert closes is not None  # only a consultation with a closing date closes soon
+        return _("Closing soon: %(title)s (closes %(date)s)", title=title, date=closes.isoformat())
     return _("Results published: %(title)s", title=title)
 
 

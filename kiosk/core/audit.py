@@ -60,7 +60,7 @@ def by_cli(action: str, target: str, **detail: str | int) -> None:
         who = getpass.getuser()
     except (KeyError, OSError):  # no name for this uid (a container)
         who = "unknown"
-    record(action, target, f"{CLI}:{who}", **detail)
+    record(action, target, f"{CLI}:{who}", "", apart=False, **detail)
 
 
 def entries(action: str | None = None, actor: str | None = None, limit: int = 200,

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -18,6 +18,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase
 
 from kiosk.core.private_files import prepare_sqlite
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult, Result
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -168,3 +171,11 @@ def dialect_insert(table: Any, bind: Any = None) -> Any:
     if name == "sqlite":
         return sqlite.insert(table)
     raise RuntimeError(f"voxbox supports SQLite and PostgreSQL, not {name}")
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows a bulk UPDATE or DELETE run in the session matched.
+
+    The session returns a CursorResult for those but types every result as Result
+    (sqlalchemy/sqlalchemy#12913), so this only narrows the type."""
+    return cast("CursorResult[Any]", result).rowcount

@@ -10,13 +10,18 @@ times out is closed, so the pool never hands it out again, and the request gets 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import errors
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 #: Keys in connect_args that are ours, not libpq's (taken out before connecting).
 PING_KEY, ANSWER_KEY = "voxbox_ping_timeout", "voxbox_answer_timeout"
@@ -41,7 +46,8 @@ class BoundedConnection(psycopg.Connection):
 
 
 @event.listens_for(Engine, "do_connect")
-def _bounded_connect(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+def _bounded_connect(dialect: Dialect, _record: ConnectionPoolEntry, cargs: list[Any],
+                     cparams: dict[str, Any]) -> BoundedConnection | None:
     """Open PostgreSQL connections as BoundedConnection when the app asked for bounds."""
     if dialect.name != "postgresql" or ANSWER_KEY not in cparams:
         return None
@@ -53,14 +59,15 @@ def _bounded_connect(dialect, _record, cargs, cparams):  # type: ignore[no-untyp
 
 
 @event.listens_for(Pool, "checkin")
-def _idle(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+def _idle(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     """Back in the pool: the next wait on it is the pre-ping, so use the short bound."""
     if isinstance(dbapi_connection, BoundedConnection):
         dbapi_connection.waiting_for = dbapi_connection.ping_timeout
 
 
 @event.listens_for(Pool, "checkout")
-def _busy(dbapi_connection, _record, _proxy):  # type: ignore[no-untyped-def]
+def _busy(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry,
+          _proxy: PoolProxiedConnection) -> None:
     """Pinged and handed to a request: real work gets the full bound."""
     if isinstance(dbapi_connection, BoundedConnection):
         dbapi_connection.waiting_for = dbapi_connection.answer_timeout

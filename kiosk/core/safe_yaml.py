@@ -6,7 +6,7 @@ never needs them, so the loader refuses them outright rather than counting the e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -16,10 +16,17 @@ MAX_DEPTH = 32
 MAX_NODES = 50_000
 
 
+class _Mark(Protocol):
+    """Where in the document: PyYAML's pure-Python and C loaders each have their own Mark."""
+
+    @property
+    def line(self) -> int: ...
+
+
 class Refused(yaml.YAMLError):
     """A document this loader will not build; the message says why and where."""
 
-    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+    def __init__(self, message: str, mark: _Mark | None) -> None:
         self.line = mark.line + 1 if mark is not None else None
         where = f" (line {self.line})" if self.line else ""
         super().__init__(message + where)

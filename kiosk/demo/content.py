@@ -7,6 +7,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from sqlalchemy import insert, select
@@ -24,6 +25,9 @@ from kiosk.demo import hub as demo_hub
 from kiosk.demo import responses as synthetic
 from kiosk.responses.models import Response
 from kiosk.tablet import state as kiosk_state
+
+if TYPE_CHECKING:
+    pass
 
 DEMO_DIR = Path(__file__).parent
 DEMO_EMAIL = "demo@voxbox.example"
@@ -76,6 +80,7 @@ def synthetic_responses(app: Flask, count: int, seed: int | None = None,
         rows = []
         for _ in range(min(batch, count - done)):
             c, defn = rng.choice(targets)
+            assert defn is not None  # an open consultation has its current version
             rows.append(_row(rng, c.slug, c.version, defn, channel, device, event))
         db.session.execute(insert(Response), rows)
         db.session.commit()

@@ -10,6 +10,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
 
@@ -21,6 +22,9 @@ from kiosk.events import store as events
 from kiosk.outreach import destinations, tracking
 from kiosk.outreach.models import Scan
 from kiosk.responses.models import Response
+
+if TYPE_CHECKING:
+    from kiosk.consultations.models import Consultation
 
 EVENTS_FILE = Path(__file__).parent / "events" / "street-events.yaml"
 CLOSED = "town-centre-safety"
@@ -54,6 +58,8 @@ def load(today: dt.date | None = None, history: bool = False) -> Iterator[str]:
     rng = random.Random(2026)
     fair = str(uuid.uuid5(events.DEMO_NAMESPACE, "summer-fair"))
     closed = consultations.get(CLOSED)
+    # seeded above, with dates
+    assert closed is not None and closed.opens is not None and closed.closes is not None
     start = dt.datetime.combine(closed.opens, dt.time(8))
     span = int((dt.datetime.combine(closed.closes, dt.time(20)) - start).total_seconds())
     made = _history(rng, CLOSED, start, span, [code_for(p[0]) for p in PLACEMENTS], 260, fair)
@@ -69,6 +75,7 @@ def _history(rng: random.Random, slug: str, start: dt.datetime, span: int, codes
     """Scans → starts → responses for slug, plus kiosk responses at event_id; returns responses."""
     c = consultations.get(slug)
     defn = consultations.definition(slug)
+    assert c is not None and defn is not None  # seeded above
     scans, rows = [], []
     for _ in range(visitors):
         code = rng.choice(codes)
@@ -84,6 +91,7 @@ def _history(rng: random.Random, slug: str, start: dt.datetime, span: int, codes
                                       at + dt.timedelta(seconds=rng.randint(90, 600))))
     if event_id:
         stall = events.get(event_id)
+        assert stall is not None  # seeded above
         at = stall.starts_at
         for i in range(40):
             at += dt.timedelta(seconds=15 if 20 <= i <= 24 else rng.randint(150, 420))
@@ -110,7 +118,7 @@ def _would_help(q: dict, rng: random.Random) -> str | None:
     return rng.choices(["lighting", "patrols", "cctv", "transport"], (45, 30, 15, 10))[0]
 
 
-def _response(rng: random.Random, c, defn: dict, channel: str, device: str | None,  # type: ignore[no-untyped-def]
+def _response(rng: random.Random, c: Consultation, defn: dict, channel: str, device: str | None,
               event_id: str | None, code: str | None, submitted: dt.datetime,
               fast: bool = False) -> dict:
     return synthetic.row(rng, defn, slug=c.slug, version=c.version, channel=channel,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.core.db import db
+from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
 from kiosk.devices.models import Device, SetAside
 
@@ -74,7 +74,7 @@ def enroll(code: str) -> tuple[Device, str] | None:
                 enrolled_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         db.session.rollback()
         return None
     db.session.commit()

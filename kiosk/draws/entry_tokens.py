@@ -14,7 +14,7 @@ import secrets
 
 from sqlalchemy import delete
 
-from kiosk.core.db import db
+from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
 from kiosk.draws.models import EntryToken
 
@@ -40,13 +40,13 @@ def spend(token: str, draw_id: str) -> bool:
     """Delete the token for this draw in the current transaction; False if it is not there."""
     if not isinstance(token, str) or not token:
         return False
-    return db.session.execute(delete(EntryToken).where(
+    return rowcount(db.session.execute(delete(EntryToken).where(
         EntryToken.token_hash == _digest(token), EntryToken.draw_id == draw_id,
         EntryToken.issued_on >= utcnow().date() - dt.timedelta(days=TOKEN_DAYS),
-    ).execution_options(synchronize_session=False)).rowcount == 1
+    ).execution_options(synchronize_session=False))) == 1
 
 
 def purge_expired() -> int:
     """Delete tokens too old to spend (no commit); returns how many."""
-    return db.session.execute(delete(EntryToken).where(
-        EntryToken.issued_on < utcnow().date() - dt.timedelta(days=TOKEN_DAYS))).rowcount
+    return rowcount(db.session.execute(delete(EntryToken).where(
+        EntryToken.issued_on < utcnow().date() - dt.timedelta(days=TOKEN_DAYS))))

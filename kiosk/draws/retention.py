@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import delete, false, or_, select, update
 
 from kiosk.core import clock
-from kiosk.core.db import db
+from kiosk.core.db import db, rowcount
 from kiosk.core.states import SyncState
 from kiosk.core.stored_settings import set_setting
 from kiosk.core.timeutil import utcnow
@@ -52,18 +52,18 @@ def _hub(now: dt.datetime, app: Flask) -> dict[str, int]:
         Draw.closes_at < now - dt.timedelta(days=app.config["UNDRAWN_DRAW_DAYS"]))
     drawn = select(Draw.id).where(Draw.drawn_at.is_not(None))
     counts = {
-        "winners' and reserves' contacts after the claim period": db.session.execute(
+        "winners' and reserves' contacts after the claim period": rowcount(db.session.execute(
             update(Entry).where(Entry.draw_id.in_(ended), Entry.sealed.is_not(None))
-            .values(sealed=None, contact_hash=None)).rowcount,
+            .values(sealed=None, contact_hash=None))),
         # a draw made means everyone not picked is done with, whatever happened since
-        "contacts not drawn": db.session.execute(
+        "contacts not drawn": rowcount(db.session.execute(
             update(Entry).where(Entry.draw_id.in_(drawn), Entry.sealed.is_not(None),
                                 or_(Entry.outcome.is_(None),
                                     Entry.outcome.not_in(("winner", "reserve"))))
-            .values(sealed=None, contact_hash=None)).rowcount,
-        "entries in draws never made": db.session.execute(
-            delete(Entry).where(Entry.draw_id.in_(undrawn))).rowcount
-        + db.session.execute(delete(InboxEntry).where(InboxEntry.draw_id.in_(undrawn))).rowcount,
+            .values(sealed=None, contact_hash=None))),
+        "entries in draws never made": rowcount(db.session.execute(
+            delete(Entry).where(Entry.draw_id.in_(undrawn))))
+        + rowcount(db.session.execute(delete(InboxEntry).where(InboxEntry.draw_id.in_(undrawn)))),
     }
     db.session.commit()
     return counts
@@ -81,13 +81,13 @@ def _kiosk(now: dt.datetime, app: Flask) -> dict[str, int]:
         else false())
     counts = {
         # the hub holds these now; the hash was kept only to refuse a second entry here
-        "synced entries of closed draws": db.session.execute(
-            delete(Entry).where(Entry.draw_id.in_(closed), Entry.sync_state == SyncState.SYNCED)).rowcount,
-        "unsent or refused entries of long-closed draws": db.session.execute(
-            delete(Entry).where(Entry.draw_id.in_(abandoned))).rowcount,
-        "sealed blobs the hub has acknowledged": db.session.execute(
+        "synced entries of closed draws": rowcount(db.session.execute(
+            delete(Entry).where(Entry.draw_id.in_(closed), Entry.sync_state == SyncState.SYNCED))),
+        "unsent or refused entries of long-closed draws": rowcount(db.session.execute(
+            delete(Entry).where(Entry.draw_id.in_(abandoned)))),
+        "sealed blobs the hub has acknowledged": rowcount(db.session.execute(
             update(Entry).where(Entry.sync_state == SyncState.SYNCED, Entry.sealed.is_not(None))
-            .values(sealed=None)).rowcount,
+            .values(sealed=None))),
     }
     db.session.commit()
     return counts

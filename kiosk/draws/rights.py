@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy import delete, select, update
 
-from kiosk.core.db import db
+from kiosk.core.db import db, rowcount
 from kiosk.draws import contacts, scrub
 from kiosk.draws import inbox as draw_inbox
 from kiosk.draws.models import Draw, Entry, RightsRequest
@@ -45,10 +45,10 @@ def erase(contact: str, secret: bytes, reference: str, actor: str) -> RightsRequ
     deleted = 0
     for draw, entry in hits:
         if draw.drawn_at is None:
-            deleted += db.session.execute(delete(Entry).where(Entry.id == entry.id)).rowcount
+            deleted += rowcount(db.session.execute(delete(Entry).where(Entry.id == entry.id)))
         else:  # keep the id: it is in the published verification file
-            deleted += db.session.execute(update(Entry).where(Entry.id == entry.id)
-                                          .values(sealed=None, contact_hash=None)).rowcount
+            deleted += rowcount(db.session.execute(update(Entry).where(Entry.id == entry.id)
+                                          .values(sealed=None, contact_hash=None)))
     row = RightsRequest(reference=_reference(reference), action="delete", matched=len(hits),
                         deleted=deleted, actor=actor)
     db.session.add(row)

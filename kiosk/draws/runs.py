@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from kiosk.core.db import db
+from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.draws import algorithm as draw_algorithm
 from kiosk.draws import inbox as draw_inbox
@@ -62,10 +62,10 @@ def run(draw: Draw, seed: str, actor: str, reason: str | None = None,
     db.session.add(row)
     draw.drawn_at = now
     draw.claim_until = now + dt.timedelta(days=draw.claim_days)
-    losers = db.session.execute(
+    losers = rowcount(db.session.execute(
         update(Entry).where(Entry.draw_id == draw.id, Entry.outcome == "none",
                             Entry.sealed.is_not(None))
-        .values(sealed=None, contact_hash=None)).rowcount
+        .values(sealed=None, contact_hash=None)))
     db.session.commit()
     log.info("draw %s run %d: %d entries, %d winners, %d reserves; contact details deleted for"
              " %d entries not drawn%s", draw.id, number, len(ids), len(doc["result"]["winners"]),

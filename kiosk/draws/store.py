@@ -63,6 +63,7 @@ def define(data: dict[str, Any], known_slugs: Iterable[str] | None = None) -> Dr
         problems.append(Problem("closes_at", "a date and time like 2026-12-31T17:00"))
     if problems:
         raise ProblemError(problems)
+    assert isinstance(closes, dt.datetime)  # else a problem above
     draw = Draw(id=str(uuid.uuid4()), consultations=slugs, prize=prize, rules=rules,
                 closes_at=closes.replace(tzinfo=None, microsecond=0), **numbers)
     db.session.add(draw)

@@ -50,7 +50,7 @@ class HubServer(BaseApplication):
             if key in self.cfg.settings:  # an older gunicorn lacks the newest settings
                 self.cfg.set(key, value)
 
-    def load(self) -> Flask:
+    def load(self) -> Flask:  # type: ignore[override]  # types-gunicorn's start_response has no exc_info, which Flask's WSGI call takes
         """The app, built by the factory inside the worker."""
         from kiosk import create_app
 

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -82,6 +82,7 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
         problems += [Problem(f"line {line}", p.message) for p in found]
         if code is not None and not any(p.path == "code" for p in found):
             code = tracking.normalise(code)
+            assert code is not None  # a valid code normalises
             if code in seen:
                 problems.append(Problem(f"line {line}", f"code {code} repeats line {seen[code]}"))
             seen[code] = line
@@ -136,7 +137,7 @@ def scan_counts(codes: Iterable[str]) -> dict[str, int]:
     scans.flush()  # this process's scans wait in a buffer: store them before counting
     q = (select(Scan.code, func.count()).where(Scan.stage == "scan", Scan.code.in_(wanted))
          .group_by(Scan.code))
-    return {code: n for code, n in db.session.execute(q)}
+    return {code: n for code, n in db.session.execute(q) if code is not None}  # in_() left no NULLs
 
 
 def with_scans(slug: str) -> list[tuple[TrackingCode, int]]:
@@ -151,7 +152,7 @@ def short_url(public_url: str, code: str) -> str:
     return f"{public_url.rstrip('/')}/q/{code}"
 
 
-def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: object) -> PosterSpec:
+def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: Any) -> PosterSpec:
     """A print.posters.PosterSpec for a code pointing at a consultation."""
     from print.posters import PosterSpec
 
@@ -160,7 +161,7 @@ def poster_spec(public_url: str, slug: str, code: str, fmt: str, **options: obje
         raise LookupError(f"no consultation {slug!r}")
     options.setdefault("organisation", org_names())
     return PosterSpec(format=fmt, url=short_url(public_url, code), code=code,
-                      title=dict(c.title or {}), closes=c.closes, **options)  # type: ignore[arg-type]
+                      title=dict(c.title or {}), closes=c.closes, **options)
 
 
 def poster(public_url: str, code: str, fmt: str, output: str = "pdf",

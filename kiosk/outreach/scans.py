@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import create_engine, event, make_url
@@ -25,6 +26,11 @@ from kiosk.core.db import dialect_insert
 from kiosk.core.timeutil import utcnow
 from kiosk.outreach.models import Scan
 from kiosk.outreach.tracking import HOLDING
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 STAGES = ("scan", "start")
 DEVICE_CLASSES = ("phone", "tablet", "desktop", "other")
@@ -70,7 +76,7 @@ def remember(tokens: list[str], token: str) -> str:
     return ".".join(kept[-MAX_REMEMBERED:])
 
 
-def _relaxed_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _relaxed_sqlite(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
@@ -78,7 +84,7 @@ def counter_engine() -> Engine:
     """The app's engine for scan rows: the same database, but commits that do not wait for the
     disk (SQLite WAL synchronous=NORMAL, PostgreSQL synchronous_commit=off). A power cut may
     lose the last moment's scans, never a response, and never corrupts the database."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     engine = app.extensions.get("voxbox.scans")
     if engine is not None:
         return engine
@@ -91,9 +97,9 @@ def counter_engine() -> Engine:
             else:  # the app's bounded waits (and the URL's own options), plus the relaxed commit
                 options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
                 connect = dict(options.get("connect_args") or {})
+                own = connect.get("options") or url.query.get("options") or ""  # a URL may repeat it
                 connect["options"] = " ".join(filter(None, [
-                    connect.get("options") or url.query.get("options") or "",
-                    "-c synchronous_commit=off"]))
+                    *([own] if isinstance(own, str) else own), "-c synchronous_commit=off"]))
                 engine = create_engine(url, **{**options, "connect_args": connect})
             app.extensions["voxbox.scans"] = engine
     return app.extensions["voxbox.scans"]
@@ -183,7 +189,7 @@ class LiveCodes:
 
 def live_codes() -> LiveCodes:
     """This app's remembered code targets."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     found = app.extensions.get("voxbox.live_codes")
     if found is None:
         found = app.extensions.setdefault(
@@ -251,7 +257,7 @@ class ScanBuffer:
 
 def buffer() -> ScanBuffer:
     """This app's scan buffer."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     found = app.extensions.get("voxbox.scan_buffer")
     if found is None:
         with _ENGINE_LOCK:

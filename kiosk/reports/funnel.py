@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,7 +202,7 @@ def build(slug: str, f: Filters | None = None) -> Report:
     return report
 
 
-def _placements(slug: str, f: Filters, rows: list[Any], hits: list[Any]) -> list[Funnel]:
+def _placements(slug: str, f: Filters, rows: Sequence[Any], hits: list[Any]) -> list[Funnel]:
     codes = {c.code for c in tracking.for_consultation(slug)} if not f.code else {f.code}
     codes |= {h.code for h in hits if h.code} | {r.tracking_code for r in rows if r.tracking_code}
     known = {t.code: t for t in db.session.execute(
@@ -226,7 +226,7 @@ def _placements(slug: str, f: Filters, rows: list[Any], hits: list[Any]) -> list
     return out + ([direct] if direct.started or direct.completed else [])
 
 
-def _days(f: Filters, rows: list[Any], hits: list[Any]) -> list[Day]:
+def _days(f: Filters, rows: Sequence[Any], hits: list[Any]) -> list[Day]:
     seen = [london_day(r.submitted_at) for r in rows] + [london_day(h.at) for h in hits]
     if not seen and not (f.start and f.end):
         return []

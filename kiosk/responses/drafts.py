@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from kiosk.core.clock import boot_seconds
-from kiosk.core.db import db
+from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
 from kiosk.responses.models import Draft
 
@@ -76,7 +76,7 @@ def purge_expired(max_age: int) -> int:
         (fresh_boot & (Draft.touched_boot < now - max_age))
         | (~fresh_boot & (Draft.updated_at < cutoff))))
     db.session.commit()
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def _make_room(keep: int) -> None:

@@ -149,7 +149,7 @@ def set_default_language(lang: str) -> None:
 @dataclass(frozen=True)
 class QueueStatus:
     """Responses held on this machine by sync state, and when the last one reached the hub."""
-    counts: dict[str, int]
+    counts: dict[SyncState, int]
     last_sync: dt.datetime | None
 
     @property

@@ -7,7 +7,7 @@ pages (posters, reports, feeds, the API), so a kiosk command that builds the app
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, Response, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from kiosk.web.redirects import same_site_path
@@ -69,7 +69,7 @@ def init_app(app: Flask) -> None:
         return redirect(same_site_path(request.form.get("next")) or url_for("public.home"), 303)
 
     @app.after_request
-    def no_store(response):  # type: ignore[no-untyped-def]
+    def no_store(response: Response) -> Response:
         """Pages may hold a resident's answers: never let a cache or Back bring them back."""
         if response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"

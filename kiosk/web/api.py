@@ -119,7 +119,9 @@ def enroll() -> ResponseReturnValue:
     device, token = result
     from sync import keys
 
-    key = keys.encode_public(keys.hub_public_key(current_app._get_current_object()))  # type: ignore
+    public = keys.hub_public_key(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
+    assert public is not None  # the hub derives it from its own private key
+    key = keys.encode_public(public)
     return send({"device": {"id": device.id, "name": device.name}, "token": token,
                  "hub_public_key": {"algorithm": "X25519", "key": key}}, 201)
 

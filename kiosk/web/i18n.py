@@ -14,10 +14,10 @@ def current_language() -> str:
     """The language of this request: ?lang=, then the session, then the configured default."""
     langs = current_app.config["LANGUAGES"]
     asked = request.args.get("lang") if request else None
-    if asked in langs:
+    if asked is not None and asked in langs:
         return asked
     chosen = session.get("lang") if request else None
-    if chosen in langs:
+    if isinstance(chosen, str) and chosen in langs:
         return chosen
     return getattr(g, "default_language", None) or langs[0]
 

@@ -42,7 +42,7 @@ def validate_definition(raw: Any, path: str, problems: list[Problem]) -> dict | 
     qid, qtype = raw.get("id"), raw.get("type")
     if not isinstance(qid, str) or not QID.match(qid):
         problems.append(Problem(f"{path}.id", "must start with a letter: a-z, 0-9, _ (≤ 40)"))
-    handler = TYPES.get(qtype)
+    handler = TYPES.get(qtype) if isinstance(qtype, str) else None
     if handler is None:
         problems.append(Problem(f"{path}.type", f"unknown type {qtype!r} (one of {', '.join(TYPES)})"))
         return None

@@ -25,7 +25,7 @@ def _define_options(raw: dict, out: dict, path: str, problems: list[Problem], mi
     if not isinstance(opts, list) or len(opts) < minimum:
         problems.append(Problem(f"{path}.options", f"at least {minimum} options needed"))
         opts = []
-    seen: set[str] = set()
+    seen: set[object] = set()  # every value given, valid or not
     out["options"] = []
     for i, opt in enumerate(opts):
         opath = f"{path}.options[{i}]"

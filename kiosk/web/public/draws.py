@@ -8,6 +8,8 @@ a replayed cookie cannot enter twice.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import (
     Blueprint,
     Flask,
@@ -32,6 +34,9 @@ from kiosk.draws import store as draws
 from kiosk.draws.models import Draw
 from kiosk.tablet import state as kiosk_state
 from kiosk.web import errors as errors_view
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 bp = Blueprint("draws", __name__)
 
@@ -68,16 +73,16 @@ def _granted() -> dict[str, str]:
     return held if isinstance(held, dict) else {}
 
 
-def _public_key():  # type: ignore[no-untyped-def]
+def _public_key() -> X25519PublicKey | None:
     from sync import keys
 
-    return keys.hub_public_key(current_app._get_current_object())  # type: ignore[attr-defined]
+    return keys.hub_public_key(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
 
 def _secret() -> bytes:
     from sync import keys
 
-    return keys.dedupe_key(current_app._get_current_object())  # type: ignore[attr-defined]
+    return keys.dedupe_key(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
 
 def _open_draw(draw_id: str) -> Draw:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import (
     Blueprint,
     abort,
@@ -31,6 +33,13 @@ from kiosk.web.i18n import current_language
 from kiosk.web.public import draws as draw_views
 from kiosk.web.public import resume
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from flask import Response
+
+    from kiosk.consultations.models import Consultation
+
 bp = Blueprint("public", __name__)
 
 
@@ -53,7 +62,7 @@ def answer(slug: str) -> ResponseReturnValue:
     if not consultations.is_open(c):
         return render_template("public/closed.html", c=c,
                                published=publishing.results_published(c)), 410
-    defn = consultations.definition(slug)
+    defn = consultations.definition(slug) or abort(404)
     code = _code(request.values.get("code"))
     answers, saved_key = resume.saved_answers(slug)
     errors: dict[str, str] = {}
@@ -92,7 +101,7 @@ def answer(slug: str) -> ResponseReturnValue:
     return page
 
 
-def _open_or_abort(slug: str):  # type: ignore[no-untyped-def]
+def _open_or_abort(slug: str) -> Consultation:
     c = consultations.get(slug)
     if c is None or c.status == ConsultationStatus.DRAFT:
         abort(404)
@@ -117,8 +126,8 @@ def _switch_language(lang: str) -> None:
         refresh()  # Flask-Babel caches the locale per request
 
 
-def _page(c, defn: dict, answers: dict, errors: dict[str, str], status: int,  # type: ignore[no-untyped-def]
-          code: str | None, response_id: str):
+def _page(c: Consultation, defn: dict, answers: dict, errors: dict[str, str], status: int,
+          code: str | None, response_id: str) -> Response:
     """The consultation page with the given answers and problems shown."""
     return make_response(render_template(
         "public/answer.html", c=c, defn=defn, answers=answers, errors=errors, code=code,
@@ -133,7 +142,7 @@ def refused(message: str, status: int) -> ResponseReturnValue:
     """A submission refused before the view ran (a rate limit): the same page, answers kept."""
     slug = (request.view_args or {}).get("slug", "")
     c = _open_or_abort(slug)
-    defn = consultations.definition(slug)
+    defn = consultations.definition(slug) or abort(404)
     kept: dict = {}
     answers, _errors = read_all(defn, request.form, kept)
     return _page(c, defn, {**answers, **kept}, {"form": message}, status,
@@ -143,7 +152,7 @@ def refused(message: str, status: int) -> ResponseReturnValue:
 errors_view.REFUSALS["public.answer"] = refused
 
 
-def _count_start(page, slug: str, code: str | None) -> None:  # type: ignore[no-untyped-def]
+def _count_start(page: Response, slug: str, code: str | None) -> None:
     """Record the first time this browser opens the consultation (from this code), for reports."""
     seen = scans.remembered(request.cookies.get(scans.STARTED_COOKIE))
     token = scans.start_token(slug, code)
@@ -192,7 +201,7 @@ def _code(value: str | None) -> str | None:
     return row.code if row else None
 
 
-def _started(value: str):  # type: ignore[no-untyped-def]
+def _started(value: str) -> dt.datetime | None:
     try:
         started = parse_iso(value)
     except ValueError:

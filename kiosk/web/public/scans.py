@@ -3,12 +3,17 @@ to the holding page `/q/` (a retired code, or one pointed there), which lists op
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter
 
 from kiosk.consultations import store as consultations
 from kiosk.outreach import scans, tracking
+
+if TYPE_CHECKING:
+    from flask.sansio.blueprints import BlueprintSetupState
 
 bp = Blueprint("scans", __name__)
 
@@ -20,7 +25,9 @@ class _Anything(BaseConverter):
     part_isolating = False
 
 
-bp.record_once(lambda state: state.app.url_map.converters.setdefault("anything", _Anything))
+@bp.record_once
+def _add_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("anything", _Anything)
 
 
 @bp.get("/q/")
@@ -37,7 +44,7 @@ def scan(code: str) -> ResponseReturnValue:
     first = normalised not in seen
     slug = normalised and scans.count_scan(
         normalised, scans.device_class(request.headers.get("User-Agent")), first)
-    if not slug:
+    if not slug or normalised is None:
         return render_template("public/unknown_code.html",
                                consultations=consultations.open_consultations()), 404
     # The target is built only from the hub's own table: never from anything in the request.

@@ -28,7 +28,7 @@ def actor() -> str:
 
 def log(action: str, target: str, **detail: str | int) -> None:
     """Record an action by the signed-in staff member, from the request's address."""
-    audit.record(action, target, actor(), request.remote_addr or "", **detail)
+    audit.record(action, target, actor(), request.remote_addr or "", apart=False, **detail)
 
 
 def exported(target: Callable[[dict[str, Any]], str]) -> Callable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -32,6 +32,9 @@ from kiosk.draws import store as draws
 from kiosk.draws.models import Draw
 from kiosk.web.staff.audit import log
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 bp = Blueprint("draw_admin", __name__, url_prefix="/staff/draws")
 manager_required = auth.role_required("admin", "officer")
 
@@ -58,16 +61,16 @@ def _draw(draw_id: str) -> Draw:
     return draws.get(draw_id) or abort(404)
 
 
-def _private_key():  # type: ignore[no-untyped-def]
+def _private_key() -> X25519PrivateKey:
     from sync import keys
 
-    return keys.hub_private_key(current_app._get_current_object())  # type: ignore[attr-defined]
+    return keys.hub_private_key(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
 
 def _secret() -> bytes:
     from sync import keys
 
-    return keys.dedupe_key(current_app._get_current_object())  # type: ignore[attr-defined]
+    return keys.dedupe_key(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
 
 @bp.get("/")

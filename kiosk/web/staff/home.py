@@ -86,7 +86,7 @@ def dashboard() -> ResponseReturnValue:
 def consultation(slug: str) -> ResponseReturnValue:
     """Response counts and per-question tallies across every version, by question id."""
     c = consultations.get(slug) or abort(404)
-    defn = consultations.merged_definition(slug)
+    defn = consultations.merged_definition(slug) or abort(404)
     rows = list(responses.for_consultation(slug))
     by_channel = responses.counts_by_channel(slug)
     total = sum(by_channel.values())
@@ -104,7 +104,8 @@ def export_csv(slug: str) -> ResponseReturnValue:
     equality answers only for officers."""
     if consultations.get(slug) is None:
         abort(404)
-    defn = equality.for_viewer(consultations.merged_definition(slug), current_user.has_role("officer"))
+    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
+                               current_user.has_role("officer"))
     body = stream_with_context(responses.export_csv(defn, responses.for_consultation(slug)))
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{slug}-responses.csv"'})
@@ -117,7 +118,7 @@ def equality_csv(slug: str) -> ResponseReturnValue:
     """Equality answers in aggregate, counts under the threshold suppressed (officers get every count)."""
     if consultations.get(slug) is None:
         abort(404)
-    defn = consultations.merged_definition(slug)
+    defn = consultations.merged_definition(slug) or abort(404)
     body = equality.aggregate_csv(defn, responses.tallies(defn, responses.for_consultation(slug)),
                                   current_app.config["SMALL_CELL_THRESHOLD"],
                                   officer=current_user.has_role("officer"))

@@ -26,7 +26,7 @@ def _who() -> str:
 def enter(slug: str) -> ResponseReturnValue:
     """Key in one paper form: its answers, the date written on it and an optional batch."""
     c = consultations.get(slug) or abort(404)
-    defn = consultations.definition(slug)
+    defn = consultations.definition(slug) or abort(404)
     answers: dict = {}
     errors: dict[str, str] = {}
     problems: list[str] = []
@@ -58,7 +58,7 @@ def enter(slug: str) -> ResponseReturnValue:
 def import_csv(slug: str) -> ResponseReturnValue:
     """Import a CSV of paper responses: every row is stored, or none, with problems by line."""
     c = consultations.get(slug) or abort(404)
-    defn = consultations.definition(slug)
+    defn = consultations.definition(slug) or abort(404)
     upload = request.files.get("file")
     raw = upload.read(MAX_CSV_BYTES + 1) if upload and upload.filename else b""
     csv_problems: list[str] = []

@@ -55,7 +55,8 @@ def report_csv(slug: str) -> ResponseReturnValue:
     """The filtered responses as CSV with attribution columns, safe to open in a spreadsheet
     (equality answers only for officers)."""
     f, _problems = _filtered(slug)
-    defn = equality.for_viewer(consultations.merged_definition(slug), current_user.has_role("officer"))
+    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
+                               current_user.has_role("officer"))
     body = stream_with_context(attribution.csv_lines(defn, slug, f))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.csv"'})
@@ -67,7 +68,8 @@ def report_csv(slug: str) -> ResponseReturnValue:
 def report_json(slug: str) -> ResponseReturnValue:
     """The filtered responses as JSON, each with its attribution (equality answers only for officers)."""
     f, _problems = _filtered(slug)
-    hidden = equality.hidden_ids(consultations.merged_definition(slug), current_user.has_role("officer"))
+    hidden = equality.hidden_ids(consultations.merged_definition(slug) or abort(404),
+                                 current_user.has_role("officer"))
     body = stream_with_context(attribution.json_chunks(slug, f, hidden))
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.json"'})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import (
     Blueprint,
     abort,
@@ -32,6 +34,9 @@ from kiosk.web import visits
 from kiosk.web.i18n import current_language
 from kiosk.web.public import draws as draw_views
 from kiosk.web.tablet import staff as kiosk_staff
+
+if TYPE_CHECKING:
+    from kiosk.responses.models import Draft
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 bp.register_blueprint(kiosk_staff.bp)  # the staff panel lives under /kiosk/staff/
@@ -75,7 +80,7 @@ def begin(slug: str) -> ResponseReturnValue:
     c = consultations.get(slug)
     if c is None or not consultations.is_open(c):
         abort(404)
-    if not health.can_store(current_app._get_current_object()):  # type: ignore[attr-defined]
+    if not health.can_store(current_app._get_current_object()):  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
         # no room to keep answers durably (and still hand the queue over): say so before they start
         return render_template("kiosk/unavailable.html", idle=False), 503
     drafts.discard(session.pop("draft", None))
@@ -90,7 +95,7 @@ def step(slug: str, n: int) -> ResponseReturnValue:
     draft = drafts.get(session.get("draft"), current_app.config["DRAFT_MAX_AGE"])
     if draft is None or draft.consultation_slug != slug:
         return redirect(url_for(".start"), 303)
-    defn = consultations.definition(slug, draft.version)
+    defn = consultations.definition(slug, draft.version) or abort(404)
     qs = defn["questions"]
     if not 0 <= n < len(qs):
         return redirect(url_for(".step", slug=slug, n=0), 303)
@@ -142,7 +147,7 @@ def _previous(defn: dict, answers: dict, n: int) -> int:
     return before[-1] if before else 0
 
 
-def _submit(draft, defn: dict, answers: dict) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
+def _submit(draft: Draft, defn: dict, answers: dict) -> ResponseReturnValue:
     """Store the response and drop the draft in one commit; else back to the first bad answer."""
     answers = routing.prune(defn, answers)  # answers to questions routed past are dropped
     errors = questions.check_answers(defn, answers)

@@ -86,7 +86,7 @@ def panel() -> ResponseReturnValue:
         events=kiosk_state.recent_events(), offers=kiosk_state.offer_choices(),
         bilingual=kiosk_state.bilingual(), language=kiosk_state.default_language(),
         queue=kiosk_state.queue_status(), today=london_today().isoformat(),
-        sync=_sync_status(), warnings=health.warnings(current_app._get_current_object()),  # type: ignore[attr-defined]
+        sync=_sync_status(), warnings=health.warnings(current_app._get_current_object()),  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
         skew=clock.skew())
 
 
@@ -95,7 +95,7 @@ def _sync_status() -> dict[str, Any] | None:
     if current_app.config["ROLE"] != "kiosk":
         return None
 
-    return sync_status.status(current_app._get_current_object())  # type: ignore[attr-defined]
+    return sync_status.status(current_app._get_current_object())  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
 
 
 @bp.post("/event")
@@ -165,7 +165,7 @@ def language() -> ResponseReturnValue:
 @panel_required
 def sync_now() -> ResponseReturnValue:
     """The "Sync now" button: pull from the hub, then push queued entries and responses."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is typed as Flask, not its proxy
     try:  # staff are waiting at the screen: a few retries, not the CLI's patient eight
         from sync import client  # the HTTP client, only when staff press Sync
         from sync.transport import SyncError
