@@ -23,8 +23,14 @@ def _secret_key(instance: Path) -> str:
     return read_or_create_text(instance / "secret_key", lambda: secrets.token_hex(32))
 
 
-def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
-    """Build the voxbox app in the kiosk or hub role."""
+def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None,
+               web: bool = True) -> Flask:
+    """Build the voxbox app in the kiosk or hub role.
+
+    ``web=False`` builds it for a command that serves no pages (``voxbox sync status``, ``voxbox
+    draw run``…): configuration, the database and languages, without the blueprints, sign-in,
+    rate limits, headers or the hub's purge schedule, so such a command starts quickly.
+    """
     instance_path = instance_path or os.environ.get("VOXBOX_INSTANCE")
     app = Flask(
         __name__,
@@ -47,16 +53,20 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
     import kiosk.models  # noqa: F401  (the model registry: every table, before the first query)
-    from kiosk import web as views
-    from kiosk.core import auth, db, limits
-    from kiosk.web import headers, i18n
+    from kiosk.core import db
+    from kiosk.web import i18n
 
     db.init_app(app)
-    headers.init_app(app)
     i18n.init_app(app)
-    auth.init_app(app)
-    limits.init_app(app)
-    views.init_app(app)
+    if web:
+        from kiosk import web as views
+        from kiosk.core import auth, limits
+        from kiosk.web import headers
+
+        headers.init_app(app)
+        auth.init_app(app)
+        limits.init_app(app)
+        views.init_app(app)
 
     from kiosk.cli import init_app as add_commands
 
@@ -64,7 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_in_place(app)
-        if app.config["ROLE"] == "hub" and not app.config.get("TESTING"):
+        if web and app.config["ROLE"] == "hub" and not app.config.get("TESTING"):
             from kiosk.draws import retention
 
             retention.purge_at_startup(app)  # deadlines pass while the hub is down too

@@ -112,3 +112,13 @@ def test_core_imports_no_feature_package() -> None:
     core = {m: sorted(t for t in ts if not t.startswith("kiosk.core"))
             for m, ts in graph().items() if m.startswith("kiosk.core")}
     assert {m: ts for m, ts in core.items() if ts} == {}
+
+
+def test_the_tree_shows_the_features() -> None:
+    """kiosk/ keeps a handful of top-level modules beside its feature packages, and no module in
+    kiosk/, print/ or sync/ grows past 300 lines (split it by what its parts do)."""
+    top = sorted(p.name for p in (ROOT / "kiosk").glob("*.py"))
+    assert len(top) <= 10, top
+    long = {name: n for name, path in _modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300}
+    assert long == {}

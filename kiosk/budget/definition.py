@@ -277,26 +277,3 @@ def _feasible(out: dict, path: str, problems: list[Problem]) -> None:
         if first_change(out) is None:
             problems.append(Problem(f"{path}.require_change",
                                     "no change from today's amounts can satisfy the rule"))
-
-
-def document(q: dict) -> dict:
-    """A stored budget question in the YAML authoring form (pence back to pounds), so that an
-    export imports back to exactly the same definition."""
-    def pounds(pence: int) -> int | str:
-        return pence // 100 if pence % 100 == 0 else rules.pounds_str(pence)
-
-    def area(a: dict) -> dict:
-        out = {**a, **{k: pounds(a[k]) for k in ("current", "min", "max", "step")}}
-        if a.get("effects"):
-            out["effects"] = [{**e, "at": pounds(e["at"])} for e in a["effects"]]
-        return out
-
-    out = dict(q)
-    out["fixed_income"] = [{**f, "amount": pounds(f["amount"])} for f in q["fixed_income"]]
-    out["levers"] = [{**lv, "base": pounds(lv["base"])} for lv in q["levers"]]
-    out["groups"] = [{**g, "areas": [area(a) for a in g["areas"]]} for g in q["groups"]]
-    if q["rule"] == "tolerance":
-        out["tolerance"] = pounds(q["tolerance"])
-    else:
-        out.pop("tolerance", None)
-    return out

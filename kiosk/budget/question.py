@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from kiosk.budget import comments, rules, words
 from kiosk.budget import levers as levers_extra
-from kiosk.budget.definition import KEYS, define, document
+from kiosk.budget.definition import KEYS, define
 from kiosk.budget.moves import as_answer, random_allocation
 from kiosk.budget.results import chart, csv_columns, csv_values, tally
 from kiosk.consultations.questions.base import QuestionType
@@ -207,6 +207,29 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["pounds"] = rules.pounds_str
     app.jinja_env.filters["lever_label"] = lever_label
+
+
+def document(q: dict) -> dict:
+    """A stored budget question in the YAML authoring form (pence back to pounds), so that an
+    export imports back to exactly the same definition."""
+    def pounds(pence: int) -> int | str:
+        return pence // 100 if pence % 100 == 0 else rules.pounds_str(pence)
+
+    def area(a: dict) -> dict:
+        out = {**a, **{k: pounds(a[k]) for k in ("current", "min", "max", "step")}}
+        if a.get("effects"):
+            out["effects"] = [{**e, "at": pounds(e["at"])} for e in a["effects"]]
+        return out
+
+    out = dict(q)
+    out["fixed_income"] = [{**f, "amount": pounds(f["amount"])} for f in q["fixed_income"]]
+    out["levers"] = [{**lv, "base": pounds(lv["base"])} for lv in q["levers"]]
+    out["groups"] = [{**g, "areas": [area(a) for a in g["areas"]]} for g in q["groups"]]
+    if q["rule"] == "tolerance":
+        out["tolerance"] = pounds(q["tolerance"])
+    else:
+        out.pop("tolerance", None)
+    return out
 
 
 BUDGET = QuestionType(name="budget", keys=frozenset(KEYS), define=define, from_form=from_form, check=check,

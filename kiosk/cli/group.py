@@ -44,10 +44,23 @@ def _set_instance(ctx: click.Context, _param: click.Parameter, value: str | None
         os.environ["VOXBOX_INSTANCE"] = os.path.abspath(value)
 
 
+#: Commands that serve pages (or show them): they get the whole web app; every other command gets
+#: the app without its web layer (create_app(web=False)), which starts in a fraction of the time.
+WEB_COMMANDS = frozenset({"serve", "kiosk", "run", "routes", "shell"})
+
+
 def _factory() -> Flask:
     from kiosk.app import create_app  # the factory imports the whole app: only when a command runs
 
-    return create_app()
+    return create_app(web=_command_name() in WEB_COMMANDS)
+
+
+def _command_name() -> str | None:
+    """The voxbox command being run (``sync`` for ``voxbox sync status``), from click's context."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None and ctx.parent is not None and ctx.parent.parent is not None:
+        ctx = ctx.parent
+    return ctx.info_name if ctx is not None and ctx.parent is not None else None
 
 
 main = VoxboxGroup(
