@@ -97,10 +97,5 @@ def totp_ok(secret: str | None, code: str) -> bool:
 
 def set_totp(user_id: int, secret: str | None) -> None:
     """Turn two-factor sign-in on (a confirmed secret) or off (None) for an account."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise ValueError(f"no user with id {user_id}")
-    user.totp_secret = secret
-    user.session_version += 1
-    db.session.commit()
+    auth.change_user(user_id, totp_secret=secret)
 

@@ -149,34 +149,32 @@ def change_password(user_id: int, password: str) -> None:
     """Set a new password and end every session of the user; ValueError if it is too short."""
     if len(password) < 10:
         raise ValueError("password must be at least 10 characters")
+    change_user(user_id, password_hash=generate_password_hash(password))
+
+
+def change_user(user_id: int, **fields: object) -> None:
+    """The one way an account changes (active, role, password, two-factor secret): set the
+    fields, then end every session of the user at once, so the change applies from the next
+    sign-in. ValueError for an unknown user."""
     user = db.session.get(User, user_id)
     if user is None:
         raise ValueError(f"no user with id {user_id}")
-    user.password_hash = generate_password_hash(password)
+    for name, value in fields.items():
+        setattr(user, name, value)
     user.session_version += 1
     db.session.commit()
 
 
 def set_active(user_id: int, active: bool) -> None:
     """Enable or disable an account; disabling ends every session of the user at once."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise ValueError(f"no user with id {user_id}")
-    user.active = active
-    user.session_version += 1
-    db.session.commit()
+    change_user(user_id, active=active)
 
 
 def set_role(user_id: int, role: str) -> None:
     """Change an account's role; its sessions end, so the new role applies from the next sign-in."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise ValueError(f"no user with id {user_id}")
-    user.role = role
-    user.session_version += 1
-    db.session.commit()
+    change_user(user_id, role=role)
 
 
 def account_for(user_id: int) -> Account:

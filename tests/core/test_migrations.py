@@ -5,17 +5,16 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from flask_migrate import upgrade
 from sqlalchemy import text
 
-from kiosk.core.db import MIGRATIONS, db
+from kiosk.core.db import db, upgrade_in_place
 
 
 def test_first_revision_to_head_keeps_every_response(make_app) -> None:
     app = make_app("kiosk", AUTO_MIGRATE=False)
     ids = [str(uuid.uuid4()) for _ in range(25)]
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0001")
+        upgrade_in_place(app, "0001")
         for i, u in enumerate(ids):
             db.session.execute(text(
                 "insert into responses (uuid, consultation_slug, version, answers, language, channel,"
@@ -23,7 +22,7 @@ def test_first_revision_to_head_keeps_every_response(make_app) -> None:
                 " 'kiosk', '2026-11-01 10:00:00', :h, '2026-11-01 10:00:00', 'queued')"),
                 {"u": u, "a": f'{{"q": {i}}}', "h": f"{i:064d}"})
         db.session.commit()
-        upgrade(directory=MIGRATIONS, revision="head")
+        upgrade_in_place(app, "head")
         got = db.session.execute(text("select uuid, answers, content_hash, sync_state from responses"
                                       " order by id")).all()
     assert [g[0] for g in got] == ids

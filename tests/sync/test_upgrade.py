@@ -8,11 +8,10 @@ import datetime as dt
 import json
 import uuid
 
-from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from kiosk import create_app
-from kiosk.core.db import MIGRATIONS, db
+from kiosk.core.db import db, upgrade_in_place
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import store as draws
 from kiosk.responses.models import Response
@@ -33,7 +32,7 @@ def old_release_kiosk(make_app, hub_url: str, device_id: str, token: str,  # typ
     app = make_app("kiosk", AUTO_MIGRATE=False)
     hashes = {}
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0001")
+        upgrade_in_place(app, "0001")
         for i in range(N):
             record = {"uuid": str(uuid.uuid4()), "consultation": "policing-priorities",
                       "version": 1, "answers": {**ANSWERS, "safe_day": 1 + i % 5},
