@@ -23,14 +23,9 @@ def _secret_key(instance: Path) -> str:
     return read_or_create_text(instance / "secret_key", lambda: secrets.token_hex(32))
 
 
-def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None,
-               web: bool = True) -> Flask:
-    """Build the voxbox app in the kiosk or hub role.
-
-    ``web=False`` builds it for a command that serves no pages (``voxbox sync status``, ``voxbox
-    draw run``…): configuration, the database and languages, without the blueprints, sign-in,
-    rate limits, headers or the hub's purge schedule, so such a command starts quickly.
-    """
+def configured(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """A bare app with its configuration read and checked, in the one order every start uses:
+    defaults, instance/config.py, VOXBOX_* variables, then test_config. Nothing else is built."""
     instance_path = instance_path or os.environ.get("VOXBOX_INSTANCE")
     app = Flask(
         __name__,
@@ -44,6 +39,18 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     if test_config:
         app.config.update(test_config)
     default_settings.finalise(app)
+    return app
+
+
+def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None,
+               web: bool = True) -> Flask:
+    """Build the voxbox app in the kiosk or hub role.
+
+    ``web=False`` builds it for a command that serves no pages (``voxbox sync status``, ``voxbox
+    draw run``…): configuration, the database and languages, without the blueprints, sign-in,
+    rate limits, headers or the hub's purge schedule, so such a command starts quickly.
+    """
+    app = configured(test_config, instance_path)
     if app.config["PROXY_HOPS"]:  # behind nginx & co: the client's address, scheme and host
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -166,6 +166,8 @@ def engine_options(cfg: dict) -> dict:
     """Engine options that bound every wait on a PostgreSQL server (none for SQLite): a dead pooled
     connection is noticed before use, a black-holed one is dropped by the kernel after
     ``tcp_user_timeout``, and no statement or lock wait outlives its timeout."""
+    if not str(cfg["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return {}  # SQLite: nothing to bound, and no need to import SQLAlchemy to say so
     from sqlalchemy import make_url
 
     url = make_url(cfg["SQLALCHEMY_DATABASE_URI"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase
 
 from kiosk.core.private_files import prepare_sqlite
+from kiosk.core.revisions import MIGRATIONS, head_revision
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult, Result
@@ -36,7 +36,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
 
 _busy_timeout_ms = 5000
 
@@ -101,23 +100,6 @@ def upgrade_in_place(app: Flask, revision: str = "head") -> None:
         with_migrations(app)
         with migration_lock(app):
             upgrade(directory=MIGRATIONS, revision=revision)
-
-
-def head_revision() -> str:
-    """The newest migration's revision id, read from the migration files (no Alembic import)."""
-    revisions, parents = set(), set()
-    for path in Path(MIGRATIONS, "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        found = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", source, re.M)
-        if found:
-            revisions.add(found.group(1))
-        down = re.search(r"^down_revision\s*=\s*(.+)$", source, re.M)
-        if down:
-            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"the migrations must have one head, not {sorted(heads)}")
-    return heads.pop()
 
 
 def _current_revision() -> str | None:

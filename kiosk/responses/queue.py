@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from kiosk.core.db import db
 from kiosk.core.states import SyncState
 from kiosk.responses.models import Response
+from kiosk.responses.queue_sql import RESPONSES_BY_STATE
 
 
 def counts() -> dict[SyncState, int]:
     """Responses by sync state; every state is present (0 when none)."""
-    found = dict(db.session.execute(
-        select(Response.sync_state, func.count()).group_by(Response.sync_state)).all())
+    found = {state: n for state, n in db.session.execute(text(RESPONSES_BY_STATE))}
     return {state: int(found.get(state, 0)) for state in SyncState}
 
 
