@@ -65,6 +65,12 @@ def test_only_the_queue_counts_responses_by_sync_state() -> None:
     assert found == []
 
 
+def test_the_queue_sql_is_written_once() -> None:
+    found = [path for path, src in _sources() if path != "kiosk/responses/queue_sql.py"
+             and re.search(r"group by sync_state", src, re.I)]
+    assert found == []
+
+
 def test_only_the_demo_builder_samples_answers() -> None:
     found = [path for path, src in _sources() if path not in (
         "kiosk/demo/responses.py", "kiosk/consultations/questions/registry.py")
