@@ -168,6 +168,19 @@ class Report:
     flagged: list[Any] = field(default_factory=list)
 
     @property
+    def qr_conversion(self) -> float | None:
+        """Completions that came through a code, per visitor who scanned one. Direct completions
+        (no code) had no scan to count from, so they are shown apart, never in this share."""
+        coded = [p for p in self.placements if p.code]
+        visitors = sum(p.visitors for p in coded)
+        return sum(p.completed for p in coded) / visitors if visitors else None
+
+    @property
+    def direct_completed(self) -> int:
+        """Completions with no code (a direct link, a kiosk, paper)."""
+        return sum(p.completed for p in self.placements if not p.code)
+
+    @property
     def flag_counts(self) -> dict[str, int]:
         """How many responses carry each flag."""
         counts = Counter(flag for flags in self.flags.values() for flag in flags)

@@ -250,3 +250,16 @@ def test_json_export_carries_attribution(data, staff_client) -> None:
     assert all(x["attribution"]["event_name"] == "Stall" for x in records)
     burst = [x for x in records if x["uuid"] in data["burst"]]
     assert len(burst) == 6 and all("burst-device" in x["attribution"]["flags"] for x in burst)
+
+
+def test_total_conversion_counts_only_completions_through_a_code(app, data) -> None:  # type: ignore[no-untyped-def]
+    """Direct completions (no code) had no scan: they are shown apart, not divided by QR visitors."""
+    _got, report = actual(app, reports.Filters())
+    coded = [p for p in report.placements if p.code]
+    direct = sum(p.completed for p in report.placements if not p.code)
+    assert direct > 0  # the fixture has kiosk and direct responses, so the old share was inflated
+    visitors = sum(p.visitors for p in coded)
+    assert report.qr_conversion == sum(p.completed for p in coded) / visitors
+    assert report.direct_completed == direct
+    assert report.qr_conversion < report.total.completed / visitors
+    assert 0 < report.qr_conversion <= 1
