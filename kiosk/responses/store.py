@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -168,10 +169,16 @@ def tallies(defn: dict, rows: Iterable[Response]) -> dict[str, dict]:
     return out
 
 
+#: A plain number or phone number ("-3.5", "1e3", "+44 7700 900123"): a spreadsheet cannot run it,
+#: so it keeps its sign instead of gaining the formula guard's apostrophe.
+PLAIN_NUMBER = re.compile(r"[+-]?(?=[\d.])\d[\d ]*(\.\d+)?([eE][+-]?\d+)?|[+-]?\.\d+")
+
+
 def safe_cell(value: Any) -> str:
-    """A CSV cell that spreadsheets will not run as a formula."""
+    """A CSV cell that spreadsheets will not run as a formula: text starting with = + - @ (or a
+    tab, CR, | or %) gets a leading apostrophe; numbers are left as numbers."""
     text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r|%":
+    if text and text[0] in "=+-@\t\r|%" and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 

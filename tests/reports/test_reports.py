@@ -22,6 +22,7 @@ from kiosk.outreach import tracking
 from kiosk.outreach.models import Scan
 from kiosk.reports import funnel as reports
 from kiosk.responses.models import Response
+from kiosk.responses.store import PLAIN_NUMBER
 
 SLUG = "policing-priorities"
 LONDON = ZoneInfo("Europe/London")
@@ -238,8 +239,10 @@ def test_csv_export_has_attribution_columns_and_safe_cells(data, staff_client) -
     coded = [row for row in table if row["tracking_code"] == cutout]
     assert coded and all(row["placement"] == "'=2+3 Library cutout" for row in coded)
     assert all(row["placement_kind"] == "cutout" for row in coded)
-    assert {row["comments"] for row in table} <= {"'=HYPERLINK(\"http://x\")", "fine", "'+1"}
-    assert not any(cell[:1] in "=+-@" for row in table for cell in row.values() if cell)
+    # "+1" is a number: it keeps its sign (issue 15: numbers stay numbers); formulas are guarded
+    assert {row["comments"] for row in table} <= {"'=HYPERLINK(\"http://x\")", "fine", "+1"}
+    assert not any(cell[:1] in "=+-@" and not PLAIN_NUMBER.fullmatch(cell)
+                   for row in table for cell in row.values() if cell)
 
 
 def test_json_export_carries_attribution(data, staff_client) -> None:
