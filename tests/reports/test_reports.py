@@ -266,3 +266,14 @@ def test_total_conversion_counts_only_completions_through_a_code(app, data) -> N
     assert report.direct_completed == direct
     assert report.qr_conversion < report.total.completed / visitors
     assert 0 < report.qr_conversion <= 1
+
+
+def test_a_csv_for_excel_starts_with_a_byte_order_mark(data, staff_client) -> None:  # type: ignore[no-untyped-def]
+    for path in (f"/staff/c/{SLUG}/report.csv", f"/staff/c/{SLUG}/responses.csv"):
+        plain = staff_client.get(path).get_data()
+        excel = staff_client.get(path + "?excel=1").get_data()
+        assert not plain.startswith(b"\xef\xbb\xbf")
+        assert excel.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads the Welsh letters right
+        assert excel[3:] == plain
+    page = staff_client.get(f"/staff/c/{SLUG}").get_data(as_text=True)
+    assert "excel=1" in page

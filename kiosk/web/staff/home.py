@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -12,7 +11,6 @@ from flask import (
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -25,6 +23,7 @@ from kiosk.core import auth, limits
 from kiosk.ops import deployment
 from kiosk.responses import store as responses
 from kiosk.tablet import pin_locks
+from kiosk.web.downloads import csv_download
 from kiosk.web.redirects import same_site_path
 from kiosk.web.staff.accounts import start_second_step
 from kiosk.web.staff.audit import exported
@@ -106,9 +105,8 @@ def export_csv(slug: str) -> ResponseReturnValue:
         abort(404)
     defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
                                current_user.has_role("officer"))
-    body = stream_with_context(responses.export_csv(defn, responses.for_consultation(slug)))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{slug}-responses.csv"'})
+    return csv_download(responses.export_csv(defn, responses.for_consultation(slug)),
+                        f"{slug}-responses.csv")
 
 
 @bp.get("/c/<slug>/equality.csv")
@@ -122,5 +120,4 @@ def equality_csv(slug: str) -> ResponseReturnValue:
     body = equality.aggregate_csv(defn, responses.tallies(defn, responses.for_consultation(slug)),
                                   current_app.config["SMALL_CELL_THRESHOLD"],
                                   officer=current_user.has_role("officer"))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{slug}-equality.csv"'})
+    return csv_download(body, f"{slug}-equality.csv")

@@ -14,6 +14,7 @@ from kiosk.events import store as events
 from kiosk.reports import charts
 from kiosk.reports import funnel as reports
 from kiosk.responses import attribution
+from kiosk.web.downloads import csv_download
 from kiosk.web.staff.audit import exported
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
@@ -57,9 +58,7 @@ def report_csv(slug: str) -> ResponseReturnValue:
     f, _problems = _filtered(slug)
     defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
                                current_user.has_role("officer"))
-    body = stream_with_context(attribution.csv_lines(defn, slug, f))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.csv"'})
+    return csv_download(attribution.csv_lines(defn, slug, f), f"{slug}-responses-attributed.csv")
 
 
 @bp.get("/c/<slug>/report.json")
