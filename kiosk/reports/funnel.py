@@ -30,22 +30,23 @@ LIGHT = (Response.uuid, Response.channel, Response.device_id, Response.event_id,
 
 @dataclass(frozen=True)
 class Filters:
-    """What a report looks at: London dates (inclusive), a channel, an event, a code."""
+    """What a report looks at: London dates (inclusive), a channel, an event, a code, a kiosk."""
     start: dt.date | None = None
     end: dt.date | None = None
     channel: str | None = None
     event: str | None = None
     code: str | None = None
+    device: str | None = None
 
     def args(self) -> dict[str, str]:
         """The filters as query-string arguments."""
         out = {"from": self.start, "to": self.end, "channel": self.channel, "event": self.event,
-               "code": self.code}
+               "code": self.code, "device": self.device}
         return {k: str(v) for k, v in out.items() if v}
 
     def counts_scans(self) -> bool:
-        """Scans and starts happen on the web, outside any event."""
-        return self.channel in (None, "web") and self.event is None
+        """Scans and starts happen on the web, outside any event and any kiosk."""
+        return self.channel in (None, "web") and self.event is None and self.device is None
 
 
 #: The dates a report filter may name (responses exist only between these).
@@ -76,7 +77,8 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
         channel = None
     code = (args.get("code") or "").strip() or None
     return Filters(day("from"), day("to"), channel, (args.get("event") or "").strip() or None,
-                   (tracking.normalise(code) or code) if code else None), problems
+                   (tracking.normalise(code) or code) if code else None,
+                   (args.get("device") or "").strip()[:64] or None), problems
 
 
 def utc_bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -101,6 +103,8 @@ def response_query(slug: str, f: Filters, *columns: Any) -> Select:
         q = q.where(Response.event_id == f.event)
     if f.code:
         q = q.where(Response.tracking_code == f.code)
+    if f.device:
+        q = q.where(Response.device_id == f.device)
     return q.order_by(Response.id)
 
 

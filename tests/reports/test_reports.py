@@ -100,8 +100,8 @@ def expected(data, f: reports.Filters) -> dict:  # type: ignore[no-untyped-def]
 
     rs = [r for r in data["responses"] if r["consultation_slug"] == SLUG and in_dates(r["submitted_at"])
           and f.channel in (None, r["channel"]) and f.event in (None, r["event_id"])
-          and f.code in (None, r["tracking_code"])]
-    scans_on = f.channel in (None, "web") and f.event is None
+          and f.code in (None, r["tracking_code"]) and f.device in (None, r["device_id"])]
+    scans_on = f.channel in (None, "web") and f.event is None and f.device is None
     ss = [s for s in data["scans"] if scans_on and s["consultation_slug"] == SLUG
           and in_dates(s["at"]) and f.code in (None, s["code"])]
     funnel = {}
@@ -156,6 +156,8 @@ def filter_cases(data) -> list[reports.Filters]:  # type: ignore[no-untyped-def]
         reports.Filters(event=data["stall"]),
         reports.Filters(code=data["codes"][1]),
         reports.Filters(start=dt.date(2026, 10, 22), channel="web", code=data["codes"][0]),
+        reports.Filters(device=data["kiosks"][0]),
+        reports.Filters(device=data["kiosks"][1], event=data["stall"]),
     ]
 
 
