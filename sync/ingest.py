@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from kiosk.consultations import store as consultations
 from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Definition
 from kiosk.core.db import db, dialect_insert
 from kiosk.core.states import RECEIPT_STATUSES, ReceiptStatus, SyncState
 from kiosk.core.timeutil import iso, utcnow
@@ -36,7 +37,7 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
     pending: list[tuple[int, str, str, dict]] = []
     notes: dict[int, tuple[str, str]] = {}  # item: (why its event was dropped, hash as sent)
     aside: list[dict[str, Any]] = []
-    definitions: dict[tuple[str, int], dict | None] = {}
+    definitions: dict[tuple[str, int], Definition | None] = {}
     claims = Claims(device_id, current_app.config["LANGUAGES"], now) if device_id else None
     for i, raw in enumerate(items):
         uid, given, record, problem = wire.check_item(raw)
@@ -136,7 +137,7 @@ def _store_postgresql(table: Any, insert: Any, rows: list[dict[str, Any]],
     return inserted, {uid: stored for uid, stored, _written in found}
 
 
-def _check_answers(record: dict, cache: dict[tuple[str, int], dict | None]) -> str | None:
+def _check_answers(record: dict, cache: dict[tuple[str, int], Definition | None]) -> str | None:
     key = (record["consultation"], record["version"])
     if key not in cache:
         cache[key] = consultations.definition(*key)

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from kiosk.budget import rules
+from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError, Problem
 from kiosk.core.text import text, tr
 
@@ -26,7 +27,7 @@ def define(raw: Any, path: str, problems: list[Problem]) -> bool | dict | None:
     return text(raw, path, problems)
 
 
-def commented(q: dict) -> list[dict]:
+def commented(q: Question) -> list[dict]:
     """The areas that ask for a comment, in order."""
     return [a for a in rules.areas(q) if a.get("comment")]
 
@@ -38,7 +39,7 @@ def prompt(area: dict) -> str:
     return _("Why did you choose this amount for %(name)s? (optional)", name=tr(area["name"]))
 
 
-def from_form(q: dict, form: Any) -> dict[str, str]:
+def from_form(q: Question, form: Any) -> dict[str, str]:
     """The comments typed in `<qid>.<area>.comment` fields, stripped; empty ones left out."""
     out = {}
     for a in commented(q):
@@ -48,7 +49,7 @@ def from_form(q: dict, form: Any) -> dict[str, str]:
     return out
 
 
-def check(q: dict, comments: Any) -> None:
+def check(q: Question, comments: Any) -> None:
     """Refuse comments for areas that do not ask for one, non-text or over-long comments."""
     if not isinstance(comments, dict):
         raise AnswerError(_("This budget answer is not in the expected form."))
@@ -64,12 +65,12 @@ def check(q: dict, comments: Any) -> None:
                                 name=tr(area["name"]), n=MAX_COMMENT))
 
 
-def columns(q: dict) -> list[str]:
+def columns(q: Question) -> list[str]:
     """CSV columns for comments: `<qid>.<area>.comment`."""
     return [f"{q['id']}.{a['id']}.comment" for a in commented(q)]
 
 
-def cells(q: dict, value: Any) -> list[str]:
+def cells(q: Question, value: Any) -> list[str]:
     """One answer's comment cells (empty where none was written)."""
     got = value.get("comments") if isinstance(value, dict) else None
     got = got if isinstance(got, dict) else {}

@@ -9,6 +9,7 @@ from typing import Any
 from kiosk.budget import comments, rules
 from kiosk.budget.levers import define_extras
 from kiosk.budget.moves import first_change
+from kiosk.consultations.types import Question
 from kiosk.core.problems import Problem
 from kiosk.core.text import text
 
@@ -20,7 +21,7 @@ MAX_POSITIONS = 10_000
 MAX_LEVER_POSITIONS = 2_000
 
 
-def define(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def define(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     """Check a raw budget question and fill `out` with its normalised form (amounts in pence)."""
     before = len(problems)
     if raw.get("currency", "GBP") != "GBP":
@@ -233,7 +234,7 @@ def _lever_range(item: dict, lever: dict, path: str, problems: list[Problem]) ->
         problems.append(Problem(f"{path}.step", f"too small: more than {MAX_LEVER_POSITIONS} positions"))
 
 
-def _rule(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def _rule(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     rule = raw.get("rule", "balance")
     if rule not in rules.RULES:
         problems.append(Problem(f"{path}.rule", f"must be one of {', '.join(rules.RULES)}"))
@@ -249,7 +250,7 @@ def _rule(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
     out["require_change"] = change is True
 
 
-def _unique_ids(out: dict, path: str, problems: list[Problem]) -> None:
+def _unique_ids(out: Question, path: str, problems: list[Problem]) -> None:
     """Areas and levers share the form's field names, so their ids must all differ."""
     seen: set[str] = set()
     named = [(f"groups[{i}].areas[{j}]", a["id"]) for i, g in enumerate(out["groups"])
@@ -265,7 +266,7 @@ def _unique_ids(out: dict, path: str, problems: list[Problem]) -> None:
         seen.add(ident)
 
 
-def _feasible(out: dict, path: str, problems: list[Problem]) -> None:
+def _feasible(out: Question, path: str, problems: list[Problem]) -> None:
     """Today's amounts must satisfy the rule; with require_change, some change must too."""
     amounts, levers = rules.current(out)
     t = rules.totals(out, amounts, levers)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import permutations
 
 from kiosk.budget.rules import allocation_problem, areas, current, lever_income, lever_str
+from kiosk.consultations.types import Question
 
 Allocation = tuple[dict[str, int], dict[str, Decimal]]
 
@@ -20,7 +21,7 @@ def _shift(amounts: dict[str, int], **changes: int) -> dict[str, int]:
     return out
 
 
-def _lever_moves(q: dict, amounts: dict[str, int], levers: dict[str, Decimal],
+def _lever_moves(q: Question, amounts: dict[str, int], levers: dict[str, Decimal],
                  lever: dict, by: int) -> Iterator[Allocation]:
     """Move a lever `by` steps, alone and paid for (or spent) by each area whose step fits."""
     moved = dict(levers)
@@ -32,7 +33,7 @@ def _lever_moves(q: dict, amounts: dict[str, int], levers: dict[str, Decimal],
             yield _shift(amounts, **{a["id"]: delta}), moved
 
 
-def candidates(q: dict, amounts: dict[str, int], levers: dict[str, Decimal]) -> Iterator[Allocation]:
+def candidates(q: Question, amounts: dict[str, int], levers: dict[str, Decimal]) -> Iterator[Allocation]:
     """Allocations one simple move away: an area or lever by a step, or a swap between two areas."""
     for a in areas(q):
         for by in (1, -1):
@@ -45,7 +46,7 @@ def candidates(q: dict, amounts: dict[str, int], levers: dict[str, Decimal]) -> 
         yield _shift(amounts, **{a["id"]: delta, b["id"]: -delta}), levers
 
 
-def first_change(q: dict) -> Allocation | None:
+def first_change(q: Question) -> Allocation | None:
     """A valid allocation one simple move from today's, or None if there is none."""
     amounts, levers = current(q)
     for new_amounts, new_levers in candidates(q, amounts, levers):
@@ -54,7 +55,7 @@ def first_change(q: dict) -> Allocation | None:
     return None
 
 
-def _random_move(q: dict, rng: random.Random, amounts: dict[str, int],
+def _random_move(q: Question, rng: random.Random, amounts: dict[str, int],
                  levers: dict[str, Decimal]) -> Allocation:
     """One random proposal: mostly swaps between areas, sometimes a lever or a single area."""
     pool = areas(q)
@@ -71,7 +72,7 @@ def _random_move(q: dict, rng: random.Random, amounts: dict[str, int],
     return _shift(amounts, **{a["id"]: delta, b["id"]: -delta}), levers
 
 
-def random_allocation(q: dict, rng: random.Random) -> Allocation:
+def random_allocation(q: Question, rng: random.Random) -> Allocation:
     """A random valid allocation: a random walk from today's that only takes valid steps."""
     amounts, levers = current(q)
     start = (dict(amounts), dict(levers))

@@ -21,6 +21,7 @@ from kiosk.budget.definition import KEYS, define
 from kiosk.budget.moves import as_answer, random_allocation
 from kiosk.budget.results import chart, csv_columns, csv_values, tally
 from kiosk.consultations.questions.base import QuestionType
+from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError
 from kiosk.core.text import tr
 
@@ -28,7 +29,7 @@ __all__ = ["check", "csv_columns", "csv_values", "define", "effect_for", "from_f
            "init_app", "sample", "status", "tally", "view"]
 
 
-def from_form(q: dict, form: Any) -> dict | None:
+def from_form(q: Question, form: Any) -> dict | None:
     """Parse `<qid>.<area>` (pounds as typed) and `<qid>.<lever>` fields; None if none were sent."""
     qid = q["id"]
     typed = {a["id"]: (form.get(f"{qid}.{a['id']}") or "").strip() for a in rules.areas(q)}
@@ -53,7 +54,7 @@ def from_form(q: dict, form: Any) -> dict | None:
     return {"areas": amounts, "levers": levers, **({"comments": said} if said else {})}
 
 
-def check(q: dict, value: Any) -> None:
+def check(q: Question, value: Any) -> None:
     """Refuse an answer unless it has every area and lever, within bounds, on step, and balances."""
     amounts, levers = rules.parse_answer(q, value)
     if "comments" in value:
@@ -63,12 +64,12 @@ def check(q: dict, value: Any) -> None:
         raise AnswerError(problem)
 
 
-def sample(q: dict, rng: random.Random) -> dict:
+def sample(q: Question, rng: random.Random) -> dict:
     """A random valid answer (synthetic data, load tests)."""
     return as_answer(*random_allocation(q, rng))
 
 
-def _lenient(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
+def _lenient(q: Question, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
     """An answer's amounts and settings, today's where a part is missing or malformed."""
     amounts, levers = rules.current(q)
     if isinstance(value, dict):
@@ -84,7 +85,7 @@ def _lenient(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
     return amounts, levers
 
 
-def status(q: dict, value: Any) -> dict:
+def status(q: Question, value: Any) -> dict:
     """Spending, income, difference, whether the rule holds, the Band D bill and any reason."""
     amounts, levers = _lenient(q, value)
     t = rules.totals(q, amounts, levers)
@@ -118,7 +119,7 @@ def _at_today(area: dict) -> dict | None:
     return next((e["text"] for e in area["effects"] if e["at"] == area["current"]), None)
 
 
-def view(q: dict, value: Any) -> dict:
+def view(q: Question, value: Any) -> dict:
     """What the partial and budget.js need: positions, today's marks, words and lever tables."""
     amounts, levers = _lenient(q, value)
     said = value.get("comments") if isinstance(value, dict) else None
@@ -159,7 +160,7 @@ def _bill_words(lever: dict, setting: Decimal, band: str = "D") -> str:
     return words.bill_consequence(band, ratio, bill, today or 0)
 
 
-def script_config(q: dict, messages: dict[str, str]) -> dict:
+def script_config(q: Question, messages: dict[str, str]) -> dict:
     """The JSON budget.js reads: the rule, areas and lever tables in pence, translated texts."""
     config: dict[str, Any] = {
         "qid": q["id"], "rule": q["rule"], "tolerance": q["tolerance"],
@@ -209,7 +210,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["lever_label"] = lever_label
 
 
-def document(q: dict) -> dict:
+def document(q: Question) -> dict:
     """A stored budget question in the YAML authoring form (pence back to pounds), so that an
     export imports back to exactly the same definition."""
     def pounds(pence: int) -> int | str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from kiosk.budget import comments, rules
+from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError
 from kiosk.core.rounding import divide
 
@@ -20,7 +21,7 @@ def _share(count: int, total: int) -> float:
     return float(divide(100 * count, total, 1)) if total else 0.0
 
 
-def tally(q: dict, values: list[Any]) -> dict:
+def tally(q: Question, values: list[Any]) -> dict:
     """Per area: mean and median chosen (pence, rounded by kiosk.core.rounding: halves away from zero) and who raised, kept or cut it;
     per lever: how many chose each setting. Answers that fail the checks are counted as skipped."""
     valid: list[tuple[dict[str, int], dict[str, Decimal]]] = []
@@ -60,7 +61,7 @@ def tally(q: dict, values: list[Any]) -> dict:
     return out
 
 
-def chart(q: dict, t: dict, width: int = 640, row: int = 48) -> dict:
+def chart(q: Question, t: dict, width: int = 640, row: int = 48) -> dict:
     """Geometry for the staff SVGs (display only): the mean chosen spend's change from today's as
     bars either side of a centre line, and the split of residents who raised, kept or cut it."""
     exact = {a["id"]: (divide(100 * (t["areas"][a["id"]]["mean"] - a["current"]), a["current"], 2)
@@ -86,13 +87,13 @@ def chart(q: dict, t: dict, width: int = 640, row: int = 48) -> dict:
             "height": max(len(rows), 1) * row, "rows": rows}
 
 
-def csv_columns(q: dict) -> list[str]:
+def csv_columns(q: Question) -> list[str]:
     """One column per area (`<qid>.<area>`, in pounds) and one per lever (`<qid>.<lever>`)."""
     return ([f"{q['id']}.{a['id']}" for a in rules.areas(q)]
             + [f"{q['id']}.{lv['id']}" for lv in q["levers"]] + comments.columns(q))
 
 
-def csv_values(q: dict, value: Any) -> list[str]:
+def csv_values(q: Question, value: Any) -> list[str]:
     """The CSV cells of one answer: pounds such as 58000000 or 1234.50, lever settings as typed."""
     got = value.get("areas") if isinstance(value, dict) else None
     settings = value.get("levers") if isinstance(value, dict) else None

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError
 from kiosk.core.rounding import whole
 from kiosk.core.text import tr
@@ -83,7 +84,7 @@ def percent_of(pence: int, percent: Decimal) -> int:
     return whole(Fraction(pence) * (100 + Fraction(percent)) / 100)
 
 
-def areas(q: dict) -> list[dict]:
+def areas(q: Question) -> list[dict]:
     """Every service area of a budget question, in order."""
     return [a for g in q["groups"] for a in g["areas"]]
 
@@ -119,7 +120,7 @@ class Totals:
         return self.income - self.spend
 
 
-def totals(q: dict, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> Totals:
+def totals(q: Question, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> Totals:
     """Sum spending and income exactly (integer pence)."""
     spend = sum(amounts[a["id"]] for a in areas(q))
     income = sum(f["amount"] for f in q["fixed_income"])
@@ -127,7 +128,7 @@ def totals(q: dict, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -
     return Totals(spend, income)
 
 
-def rule_holds(q: dict, t: Totals) -> bool:
+def rule_holds(q: Question, t: Totals) -> bool:
     """Whether the question's balance rule holds for these totals."""
     if q["rule"] == "balance":
         return t.difference == 0
@@ -136,7 +137,7 @@ def rule_holds(q: dict, t: Totals) -> bool:
     return t.difference >= 0
 
 
-def rule_message(q: dict, t: Totals) -> str | None:
+def rule_message(q: Question, t: Totals) -> str | None:
     """A resident-facing message when the rule does not hold, else None."""
     if rule_holds(q, t):
         return None
@@ -152,7 +153,7 @@ def rule_message(q: dict, t: Totals) -> str | None:
     return " ".join(filter(None, [_("Your budget has %(amount)s left unspent.", amount=gap), margin, fix]))
 
 
-def current(q: dict) -> tuple[dict[str, int], dict[str, Decimal]]:
+def current(q: Question) -> tuple[dict[str, int], dict[str, Decimal]]:
     """Today's amounts and lever settings."""
     return ({a["id"]: a["current"] for a in areas(q)},
             {lv["id"]: Decimal(lv["current"]) for lv in q["levers"]})
@@ -167,7 +168,7 @@ class Issue:
     message: str
 
 
-def allocation_issue(q: dict, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> Issue | None:
+def allocation_issue(q: Question, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> Issue | None:
     """The first thing wrong with a well-formed allocation (bounds, steps, rule, change), or None."""
     # Names are looked up (in the reader's language) only once something is wrong: sync ingest
     # checks thousands of valid answers a second.
@@ -211,13 +212,13 @@ def allocation_issue(q: dict, amounts: Mapping[str, int], levers: Mapping[str, D
     return None
 
 
-def allocation_problem(q: dict, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> str | None:
+def allocation_problem(q: Question, amounts: Mapping[str, int], levers: Mapping[str, Decimal]) -> str | None:
     """The message for the first thing wrong with an allocation, or None if it is valid."""
     issue = allocation_issue(q, amounts, levers)
     return issue.message if issue else None
 
 
-def parse_answer(q: dict, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
+def parse_answer(q: Question, value: Any) -> tuple[dict[str, int], dict[str, Decimal]]:
     """The amounts and lever settings of a well-formed answer; AnswerError naming what is wrong."""
     if not isinstance(value, dict) or not {"areas", "levers"} <= set(value) <= {
             "areas", "levers", "comments"}:

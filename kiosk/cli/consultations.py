@@ -16,6 +16,7 @@ from kiosk.core import audit
 from kiosk.core.problems import ProblemError
 
 if TYPE_CHECKING:
+    from kiosk.consultations.types import Definition
     pass
 
 
@@ -66,7 +67,7 @@ def import_cmd(files: tuple[str, ...], status: str | None, confirm_breaking: boo
             click.echo(f"  {line}")
 
 
-def _status_for(defn: dict, option: str | None) -> str | None:
+def _status_for(defn: Definition, option: str | None) -> str | None:
     return defn["status"] if option == "file" else option
 
 
@@ -81,11 +82,11 @@ def export_cmd(slug: str, fmt: str, version: int | None) -> None:
     defn = consultations.definition(slug, version)
     if defn is None:
         raise click.ClickException(f"no consultation {slug!r} (version {version or 'current'})")
-    defn = definitions.document(defn)
+    document = definitions.document(defn)
     if fmt == "json":
-        click.echo(json.dumps(defn, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        click.echo(yaml.safe_dump(defn, allow_unicode=True, sort_keys=False), nl=False)
+        click.echo(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), nl=False)
 
 
 @consultations_group.command("list")

@@ -7,12 +7,13 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from kiosk.consultations import routing, standard_questions
 from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Definition
 from kiosk.core import safe_json, safe_yaml
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.core.states import CONSULTATION_STATUSES
@@ -72,7 +73,7 @@ def size_problems(raw: Any) -> list[Problem]:
     return problems
 
 
-def validate(raw: Any) -> dict:
+def validate(raw: Any) -> Definition:
     """Validate a raw definition and return its normalised form, or raise ProblemError."""
     problems: list[Problem] = []
     if not isinstance(raw, dict):
@@ -145,10 +146,10 @@ def validate(raw: Any) -> dict:
         out["questions"].append(norm)
     if problems:
         raise ProblemError(problems)
-    return out
+    return cast(Definition, out)
 
 
-def load_file(path: str | Path) -> dict:
+def load_file(path: str | Path) -> Definition:
     """Read and validate a YAML or JSON definition; errors name the file and the path."""
     path = Path(path)
     try:
@@ -165,7 +166,7 @@ def load_file(path: str | Path) -> dict:
     return load_text(body, str(path))
 
 
-def load_text(body: str, name: str) -> dict:
+def load_text(body: str, name: str) -> Definition:
     """Parse and validate a definition's text (JSON when name ends in .json, else YAML);
     errors name the file and the path in the document."""
     try:
@@ -180,13 +181,13 @@ def load_text(body: str, name: str) -> dict:
         raise ProblemError(exc.problems, name) from None
 
 
-def document(defn: dict) -> dict:
+def document(defn: Definition) -> dict:
     """A stored definition as a YAML/JSON document that imports back to the same definition."""
     return {**defn, "questions": [standard_questions.document(q) if q.get("standard")
                                   else questions.document(q) for q in defn["questions"]]}
 
 
-def questions_hash(defn: dict) -> str:
+def questions_hash(defn: Definition) -> str:
     """Hash of what residents answer: a change here needs a new version."""
     return hashlib.sha256(canonical(defn["questions"]).encode()).hexdigest()
 
@@ -196,7 +197,7 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def missing_welsh(defn: dict) -> list[str]:
+def missing_welsh(defn: Definition) -> list[str]:
     """Paths of text fields in a definition that have English but no Welsh."""
     found: list[str] = []
 

@@ -15,30 +15,31 @@ from typing import Any
 from kiosk.consultations import standard_questions
 from kiosk.consultations import store as consultations
 from kiosk.consultations.models import Consultation
+from kiosk.consultations.types import Definition, Question
 from kiosk.core.states import ConsultationStatus
 from kiosk.responses import store as responses
 
 SUPPRESSED = None  # a suppressed count: shown as "fewer than N"
 
 
-def is_equality(q: dict) -> bool:
+def is_equality(q: Question) -> bool:
     """Whether a question collects equality (special category) data."""
     return bool(q.get("equality"))
 
 
-def uses_equality(defn: dict | None) -> bool:
+def uses_equality(defn: Definition | None) -> bool:
     """Whether a definition asks any equality question."""
     if not defn:
         return False
     return any(is_equality(q) for q in defn["questions"])
 
 
-def hidden_ids(defn: dict, officer: bool) -> frozenset[str]:
+def hidden_ids(defn: Definition, officer: bool) -> frozenset[str]:
     """Question ids whose per-response answers this viewer may not see."""
     return frozenset() if officer else frozenset(q["id"] for q in defn["questions"] if is_equality(q))
 
 
-def for_viewer(defn: dict, officer: bool) -> dict:
+def for_viewer(defn: Definition, officer: bool) -> Definition:
     """The definition as a per-response export shows it: without equality questions for non-officers."""
     if officer or not uses_equality(defn):
         return defn
@@ -68,7 +69,7 @@ def suppress_tally(tally: dict, threshold: int) -> dict:
     return {**tally, "counts": suppress_counts(tally["counts"], threshold), "threshold": threshold}
 
 
-def suppress_tallies(defn: dict, tallies: dict[str, dict], threshold: int) -> dict[str, dict]:
+def suppress_tallies(defn: Definition, tallies: dict[str, dict], threshold: int) -> dict[str, dict]:
     """Tallies (keyed by question key) with each equality question's small cells suppressed."""
     out = dict(tallies)
     for q in defn["questions"]:
@@ -78,7 +79,7 @@ def suppress_tallies(defn: dict, tallies: dict[str, dict], threshold: int) -> di
     return out
 
 
-def aggregate_rows(defn: dict, tallies: dict[str, dict], threshold: int,
+def aggregate_rows(defn: Definition, tallies: dict[str, dict], threshold: int,
                    officer: bool = False) -> Iterator[list[Any]]:
     """Rows of an equality aggregate export: question, option value, option label, count
     (``<threshold`` where suppressed; officers get every count)."""
@@ -93,7 +94,7 @@ def aggregate_rows(defn: dict, tallies: dict[str, dict], threshold: int,
             yield [q["id"], value, labels.get(value, value), f"<{threshold}" if n is SUPPRESSED else n]
 
 
-def aggregate_csv(defn: dict, tallies: dict[str, dict], threshold: int, officer: bool = False) -> str:
+def aggregate_csv(defn: Definition, tallies: dict[str, dict], threshold: int, officer: bool = False) -> str:
     """The equality aggregate export as CSV text, safe to open in a spreadsheet."""
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -109,8 +110,8 @@ def in_use(rows: Iterable[Consultation] | None = None) -> list[tuple[Consultatio
         if c.status == ConsultationStatus.DRAFT:
             continue
         defn = consultations.definition(c.slug)
-        topics = [standard_questions.topic(q["standard"]) for q in (defn or {}).get("questions", [])
-                  if is_equality(q) and q.get("standard")]
+        topics = [standard_questions.topic(standard) for q in (defn["questions"] if defn else [])
+                  if is_equality(q) and (standard := q.get("standard"))]
         if topics:
             out.append((c, topics))
     return out

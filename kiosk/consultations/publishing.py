@@ -13,6 +13,7 @@ from kiosk.consultations import equality, versioning
 from kiosk.consultations import store as consultations
 from kiosk.consultations.models import Consultation
 from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Question
 from kiosk.core.db import db
 from kiosk.core.rounding import whole
 from kiosk.core.states import ConsultationStatus
@@ -64,13 +65,14 @@ class Headline:
     places: int = 0
     top: list[tuple[dict, dict | str, int]] = field(default_factory=list)  # prompt, option, share %
     #: who we heard from: each equality question with its tally, small cells suppressed
-    equality: list[tuple[dict, dict]] = field(default_factory=list)
+    equality: list[tuple[Question, dict]] = field(default_factory=list)
 
 
 def headline(c: Consultation, threshold: int) -> Headline:
     """Responses, channels, places and each choice question's most chosen answer, counting every
     version that asked it; equality questions only as counts with those under threshold suppressed."""
-    defn = consultations.merged_definition(c.slug) or {"questions": []}
+    merged = consultations.merged_definition(c.slug)
+    asked = merged["questions"] if merged else []
     q = select(Response.channel, Response.event_id, Response.tracking_code, Response.answers,
                Response.version).filter_by(consultation_slug=c.slug)
     rows = db.session.execute(q).all()
@@ -78,7 +80,7 @@ def headline(c: Consultation, threshold: int) -> Headline:
     out.channels = dict(Counter(r.channel for r in rows).most_common())
     out.places = len({r.event_id for r in rows if r.event_id}
                      | {r.tracking_code for r in rows if r.tracking_code})
-    for question in defn["questions"]:
+    for question in asked:
         if question["type"] not in ("single", "multiple"):
             continue
         counts = questions.tally(question, [r.answers.get(question["id"]) for r in rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kiosk.consultations.types import Definition, Question
 from kiosk.core.problems import Problem
 
 CHOICE = ("single", "multiple")
@@ -148,7 +149,7 @@ def holds(cond: dict | None, answers: Mapping[str, Any]) -> bool:
     return cond.get("min", value) <= value <= cond.get("max", value)
 
 
-def shown(defn: dict, answers: Mapping[str, Any]) -> list[dict]:
+def shown(defn: Definition, answers: Mapping[str, Any]) -> list[Question]:
     """The questions shown for these answers, in order; a hidden question's answer counts as
     absent for the questions after it."""
     seen: dict[str, Any] = {}
@@ -160,12 +161,12 @@ def shown(defn: dict, answers: Mapping[str, Any]) -> list[dict]:
     return out
 
 
-def prune(defn: dict, answers: Mapping[str, Any]) -> dict[str, Any]:
+def prune(defn: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers without those to hidden questions (and their "other" text)."""
     hidden = {q["id"] for q in defn["questions"]} - {q["id"] for q in shown(defn, answers)}
     return {k: v for k, v in answers.items() if k.split(".", 1)[0] not in hidden}
 
 
-def is_routed(defn: dict) -> bool:
+def is_routed(defn: Definition) -> bool:
     """Whether any question in a definition has a show_if."""
     return any(q.get("show_if") for q in defn["questions"])

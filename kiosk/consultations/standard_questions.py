@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from kiosk.consultations.types import Question
 from kiosk.core.problems import Problem
 
 CATALOGUE_FILE = Path(__file__).with_name("standard_questions.yaml")
@@ -71,7 +72,7 @@ def _expand_one(raw: dict, path: str, problems: list[Problem]) -> dict | None:
     return q
 
 
-def mark(question: dict, raw: Any) -> None:
+def mark(question: Question, raw: Any) -> None:
     """Record on a validated question which standard question its file entry used, if any."""
     if isinstance(raw, dict) and isinstance(raw.get("use"), str) and raw["use"] in catalogue():
         question["standard"] = raw["use"]
@@ -79,7 +80,7 @@ def mark(question: dict, raw: Any) -> None:
             question["equality"] = True
 
 
-def document(question: dict) -> dict:
+def document(question: Question) -> dict:
     """A stored standard question back in its file form: ``use:``, and ``id``/``show_if`` if set."""
     out: dict[str, Any] = {"use": question["standard"]}
     if question["id"] != question["standard"]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, select
 
 from kiosk.consultations import versioning
 from kiosk.consultations.definitions import missing_welsh, questions_hash
 from kiosk.consultations.models import Consultation, ConsultationVersion
+from kiosk.consultations.types import Definition
 from kiosk.core import clock
 from kiosk.core.db import db
 from kiosk.core.states import CONSULTATION_STATUSES, ConsultationStatus
@@ -46,12 +48,12 @@ class BreakingChange(Exception):
 
 
 
-def plan(defn: dict, status: str | None = None) -> ImportPlan:
+def plan(defn: Definition, status: str | None = None) -> ImportPlan:
     """Compare a validated definition with the stored one; stores nothing."""
     c = get(defn["slug"])
     if c is None:
         return ImportPlan(defn["slug"], False, (), False)
-    current = _version_row(c.id, c.version).definition
+    current = cast(Definition, _version_row(c.id, c.version).definition)
     changes = versioning.diff(current, defn)
     new_status = status or c.status
     if new_status != c.status:
@@ -60,7 +62,7 @@ def plan(defn: dict, status: str | None = None) -> ImportPlan:
     return ImportPlan(c.slug, True, tuple(changes), needs)
 
 
-def import_definition(defn: dict, *, status: str | None = None,
+def import_definition(defn: Definition, *, status: str | None = None,
                       confirm_breaking: bool = False) -> ImportResult:
     """Store a validated definition; a question change after responses gives a new version.
 
@@ -97,7 +99,7 @@ def import_definition(defn: dict, *, status: str | None = None,
                                            definition=defn, questions_hash=qhash))
         action = "new version"
     else:
-        current.definition = defn
+        current.definition = dict(defn)
         current.questions_hash = qhash
         action = "updated"
     db.session.commit()
@@ -108,7 +110,7 @@ class EnglishOnlyError(ValueError):
     """An English-only consultation may not open on a bilingual site without the explicit override."""
 
 
-def check_publishable(defn: dict, languages: list[str] | tuple[str, ...],
+def check_publishable(defn: Definition, languages: list[str] | tuple[str, ...],
                       status: str | None = None) -> None:
     """Refuse to open a consultation lacking Welsh on a bilingual site unless marked english_only.
 
@@ -140,16 +142,16 @@ def set_status(slug: str, status: str, languages: list[str] | tuple[str, ...] = 
     return import_definition(changed, status=status)
 
 
-def _apply(c: Consultation, defn: dict) -> None:
+def _apply(c: Consultation, defn: Definition) -> None:
     c.status = defn["status"]
     c.title = defn["title"]
     c.summary = defn.get("summary")
-    c.opens = dt.date.fromisoformat(defn["opens"]) if defn.get("opens") else None
-    c.closes = dt.date.fromisoformat(defn["closes"]) if defn.get("closes") else None
+    c.opens = dt.date.fromisoformat(opens) if (opens := defn.get("opens")) else None
+    c.closes = dt.date.fromisoformat(closes) if (closes := defn.get("closes")) else None
     c.results = defn.get("results")
 
 
-def _meta_matches(c: Consultation, defn: dict) -> bool:
+def _meta_matches(c: Consultation, defn: Definition) -> bool:
     probe = Consultation()
     _apply(probe, defn)
     return all(getattr(probe, k) == getattr(c, k)
@@ -174,7 +176,7 @@ def get(slug: str) -> Consultation | None:
     return db.session.execute(select(Consultation).filter_by(slug=slug)).scalar_one_or_none()
 
 
-def definition(slug: str, version: int | None = None) -> dict | None:
+def definition(slug: str, version: int | None = None) -> Definition | None:
     """A consultation's definition at a version (default: current), or None."""
     c = get(slug)
     if c is None:
@@ -182,7 +184,7 @@ def definition(slug: str, version: int | None = None) -> dict | None:
     row = db.session.execute(
         select(ConsultationVersion).filter_by(consultation_id=c.id, version=version or c.version)
     ).scalar_one_or_none()
-    return row.definition if row else None
+    return cast(Definition, row.definition) if row else None
 
 
 def is_open(c: Consultation, today: dt.date | None = None) -> bool:
@@ -221,9 +223,10 @@ def versions(slug: str) -> list[ConsultationVersion]:
     return list(db.session.execute(q).scalars())
 
 
-def merged_definition(slug: str) -> dict | None:
+def merged_definition(slug: str) -> Definition | None:
     """A consultation's questions across all its versions (see versioning.merge), or None."""
     c = get(slug)
     if c is None:
         return None
-    return versioning.merge([(v.version, v.definition) for v in versions(slug)], c.version)
+    return versioning.merge([(v.version, cast(Definition, v.definition)) for v in versions(slug)],
+                            c.version)

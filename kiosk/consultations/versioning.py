@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from kiosk.consultations import routing
+from kiosk.consultations.types import Definition, Question
 
 OPTION_TYPES = ("single", "multiple", "ranking")
 TEXT_KEYS = ("prompt", "help")
@@ -24,7 +25,7 @@ def version_span(versions: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
-def merge(defns: list[tuple[int, dict]], current: int) -> dict:
+def merge(defns: list[tuple[int, Definition]], current: int) -> Definition:
     """One definition whose questions cover every version, keyed by question id.
 
     Each question is its latest wording with ``key`` (the column/tally name), ``asked_in`` (the
@@ -33,7 +34,7 @@ def merge(defns: list[tuple[int, dict]], current: int) -> dict:
     key, ``<id>@v<first>-<last>``, so answers of one type are never tallied as another.
     """
     defns = sorted(defns, key=lambda pair: pair[0])
-    by_key: dict[str, dict] = {}
+    by_key: dict[str, Question] = {}
     order: list[str] = []
     for version, defn in defns:
         for q in defn["questions"]:
@@ -41,7 +42,7 @@ def merge(defns: list[tuple[int, dict]], current: int) -> dict:
             prev = by_key.get(key)
             if prev is not None and prev["type"] != q["type"]:
                 old_key = f"{key}@v{prev['asked_in'][0]}-{prev['asked_in'][-1]}"
-                by_key[old_key] = {**prev, "key": old_key}
+                by_key[old_key] = cast(Question, {**prev, "key": old_key})
                 order.insert(order.index(key), old_key)
                 prev = None
             merged = copy.deepcopy(q)
@@ -55,10 +56,10 @@ def merge(defns: list[tuple[int, dict]], current: int) -> dict:
             by_key[key] = merged
             if key not in order:
                 order.append(key)
-    latest = dict(defns[-1][1]) if defns else {"questions": []}
+    latest = cast(Definition, dict(defns[-1][1]) if defns else {"questions": []})
     for version, defn in defns:
         if version == current:
-            latest = dict(defn)
+            latest = cast(Definition, dict(defn))
     asked_now = [k for k in order if current in by_key[k]["asked_in"]]
     latest_order = [q["id"] for q in latest["questions"]]
     asked_now.sort(key=lambda k: latest_order.index(k) if k in latest_order else len(latest_order))
@@ -88,12 +89,12 @@ def _merge_options(before: list[dict], now: list[dict], version: int) -> list[di
     return out
 
 
-def asked(q: dict, version: int) -> bool:
+def asked(q: Question, version: int) -> bool:
     """Whether a response to this version was asked this (merged) question."""
     return "asked_in" not in q or version in q["asked_in"]
 
 
-def shown(q: dict, answers: dict[str, Any], version: int) -> bool:
+def shown(q: Question, answers: dict[str, Any], version: int) -> bool:
     """Whether a stored response was shown this question: asked in its version, and routed to it
     (stored answers hold no answer to a hidden question, so conditions read them as they stand)."""
     if not asked(q, version):
@@ -112,7 +113,7 @@ class Change:
     breaking: bool = False
 
 
-def diff(old: dict, new: dict) -> list[Change]:
+def diff(old: Definition, new: Definition) -> list[Change]:
     """What changes from one definition to the next, questions first, in file order."""
     out: list[Change] = []
     before = {q["id"]: q for q in old["questions"]}
@@ -136,7 +137,7 @@ def diff(old: dict, new: dict) -> list[Change]:
     return out
 
 
-def _question_changes(old: dict, new: dict) -> list[Change]:
+def _question_changes(old: Question, new: Question) -> list[Change]:
     qid = new["id"]
     if old["type"] != new["type"]:
         return [Change(f"question {qid!r} changed type from {old['type']} to {new['type']}", True)]

@@ -27,6 +27,7 @@ from kiosk.responses.models import Response
 from kiosk.tablet import state as kiosk_state
 
 if TYPE_CHECKING:
+    from kiosk.consultations.types import Definition
     pass
 
 DEMO_DIR = Path(__file__).parent
@@ -90,7 +91,7 @@ def synthetic_responses(app: Flask, count: int, seed: int | None = None,
     return done
 
 
-def _row(rng: random.Random, slug: str, version: int, defn: dict, channel: str,
+def _row(rng: random.Random, slug: str, version: int, defn: Definition, channel: str,
          device: str | None, event: str | None) -> dict:
     return synthetic.row(rng, defn, slug=slug, version=version, channel=channel,
                          submitted=lambda: utcnow() - dt.timedelta(seconds=rng.randint(0, 86400 * 14)),

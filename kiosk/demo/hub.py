@@ -25,6 +25,7 @@ from kiosk.responses.models import Response
 
 if TYPE_CHECKING:
     from kiosk.consultations.models import Consultation
+    from kiosk.consultations.types import Definition, Question
 
 EVENTS_FILE = Path(__file__).parent / "events" / "street-events.yaml"
 CLOSED = "town-centre-safety"
@@ -111,14 +112,14 @@ def _scan(stage: str, slug: str, code: str, device: str, at: dt.datetime, first:
             "first": first}
 
 
-def _would_help(q: dict, rng: random.Random) -> str | None:
+def _would_help(q: Question, rng: random.Random) -> str | None:
     """The demo's story: lighting is what most residents say would help."""
     if q["id"] != "would_help":
         return None
     return rng.choices(["lighting", "patrols", "cctv", "transport"], (45, 30, 15, 10))[0]
 
 
-def _response(rng: random.Random, c: Consultation, defn: dict, channel: str, device: str | None,
+def _response(rng: random.Random, c: Consultation, defn: Definition, channel: str, device: str | None,
               event_id: str | None, code: str | None, submitted: dt.datetime,
               fast: bool = False) -> dict:
     return synthetic.row(rng, defn, slug=c.slug, version=c.version, channel=channel,

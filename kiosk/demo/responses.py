@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Definition, Question
 from kiosk.core.states import SyncState
 from kiosk.core.timeutil import utcnow
 from kiosk.responses import store as responses
@@ -22,10 +23,10 @@ from kiosk.responses.models import Response
 FIELDS = ("uuid", "consultation_slug", "version", "answers", "language", "channel", "device_id",
           "event_id", "tracking_code", "started_at", "submitted_at")
 #: A choice for one question instead of a sampled one (the demo's story needs some skew).
-Pick = Callable[[dict, random.Random], Any]
+Pick = Callable[[Question, random.Random], Any]
 
 
-def answers(rng: random.Random, defn: dict, pick: Pick | None = None) -> dict[str, Any]:
+def answers(rng: random.Random, defn: Definition, pick: Pick | None = None) -> dict[str, Any]:
     """A random valid answer to every question (some optional ones left out)."""
     out: dict[str, Any] = {}
     for q in defn["questions"]:
@@ -40,7 +41,7 @@ def answers(rng: random.Random, defn: dict, pick: Pick | None = None) -> dict[st
     return out
 
 
-def row(rng: random.Random, defn: dict, *, slug: str, version: int, channel: str,
+def row(rng: random.Random, defn: Definition, *, slug: str, version: int, channel: str,
         submitted: dt.datetime | Callable[[], dt.datetime], took: int | Callable[[], int],
         device: str | None = None, event_id: str | None = None, code: str | None = None,
         pick: Pick | None = None) -> dict[str, Any]:

@@ -6,10 +6,11 @@ from typing import Any
 
 from kiosk.consultations import routing
 from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Definition, Question
 from kiosk.core.problems import AnswerError
 
 
-def read_question(q: dict, form: Any, answers: dict[str, Any],
+def read_question(q: Question, form: Any, answers: dict[str, Any],
                   kept: dict[str, Any] | None = None) -> str | None:
     """Parse one question's fields into answers (in place); return an error message or None.
 
@@ -33,7 +34,7 @@ def read_question(q: dict, form: Any, answers: dict[str, Any],
     return None
 
 
-def read_all(defn: dict, form: Any,
+def read_all(defn: Definition, form: Any,
              kept: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """Parse every question on a one-page form; returns (answers, errors by question id)."""
     answers: dict[str, Any] = {}

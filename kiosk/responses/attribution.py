@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk.consultations import equality
+from kiosk.consultations.types import Definition
 from kiosk.core.db import db
 from kiosk.core.text import tr
 from kiosk.events import store as events
@@ -59,7 +60,7 @@ def rows(slug: str, f: Filters) -> Iterator[Response]:
     yield from db.session.execute(q).scalars()
 
 
-def csv_lines(defn: dict, slug: str, f: Filters) -> Iterator[str]:
+def csv_lines(defn: Definition, slug: str, f: Filters) -> Iterator[str]:
     """Filtered responses as formula-safe CSV with the attribution columns."""
     return responses.export_csv(defn, rows(slug, f), columns(slug))
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.areas.store import name_of
 from kiosk.budget import question as budget
+from kiosk.consultations.types import Definition, Question
 
 META = ["uuid", "consultation", "version", "channel", "language", "device_id", "event_id",
         "tracking_code", "started_at", "submitted_at"]
@@ -20,10 +21,10 @@ class Column:
 
     name: str
     value: Callable[[dict[str, Any]], Any]
-    question: dict = field(default_factory=dict)
+    question: Question | None = None
 
 
-def columns(defn: dict) -> list[Column]:
+def columns(defn: Definition) -> list[Column]:
     """Export columns for a definition's questions."""
     out: list[Column] = []
     for q in defn["questions"]:
@@ -63,7 +64,7 @@ def _area(key: str, part: str) -> Callable[[dict[str, Any]], Any]:
     return get
 
 
-def _budget_cell(q: dict, index: int) -> Callable[[dict[str, Any]], Any]:
+def _budget_cell(q: Question, index: int) -> Callable[[dict[str, Any]], Any]:
     def get(answers: dict[str, Any]) -> Any:
         value = answers.get(q["id"])
         return budget.csv_values(q, value)[index] if value else None

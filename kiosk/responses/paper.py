@@ -17,6 +17,7 @@ from kiosk.areas import postcodes
 from kiosk.areas import store as areas
 from kiosk.consultations import routing
 from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Definition, Question
 from kiosk.core.db import db
 from kiosk.core.problems import AnswerError, Problem, ProblemError
 from kiosk.core.timeutil import london_today
@@ -66,14 +67,14 @@ def parse_meta(form_date: str, batch: str | None, language: str | None = None) -
     return Meta(day, batch, language)
 
 
-def check(defn: dict, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def check(defn: Definition, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Answers to keep (hidden questions' answers dropped, blanks removed) and the problems."""
     answers = routing.prune(defn, answers)
     errors = questions.check_answers(defn, answers)
     return {k: v for k, v in answers.items() if v not in (None, "", [])}, errors
 
 
-def _row(defn: dict, version: int, answers: dict[str, Any], meta: Meta,
+def _row(defn: Definition, version: int, answers: dict[str, Any], meta: Meta,
          entered_by: str) -> tuple[Response, PaperEntry]:
     r = Response(uuid=str(uuidlib.uuid4()), consultation_slug=defn["slug"], version=version,
                  answers=answers, language=meta.language, channel="paper",
@@ -83,7 +84,7 @@ def _row(defn: dict, version: int, answers: dict[str, Any], meta: Meta,
                          entered_by=entered_by)
 
 
-def enter(defn: dict, version: int, answers: dict[str, Any], meta: Meta, entered_by: str) -> Response:
+def enter(defn: Definition, version: int, answers: dict[str, Any], meta: Meta, entered_by: str) -> Response:
     """Store one keyed paper form; raise ProblemError naming each bad answer."""
     answers, errors = check(defn, answers)
     if errors:
@@ -94,7 +95,7 @@ def enter(defn: dict, version: int, answers: dict[str, Any], meta: Meta, entered
     return r
 
 
-def import_csv(defn: dict, version: int, text: str, entered_by: str,
+def import_csv(defn: Definition, version: int, text: str, entered_by: str,
                batch: str | None = None) -> int:
     """Store every row of a paper CSV, or none: problems name the line and column.
 
@@ -148,7 +149,7 @@ def import_csv(defn: dict, version: int, text: str, entered_by: str,
     return len(rows)
 
 
-def _header_problems(defn: dict, header: list[str]) -> list[Problem]:
+def _header_problems(defn: Definition, header: list[str]) -> list[Problem]:
     known = set(META_COLUMNS)
     for q in defn["questions"]:
         if q["type"] == "budget":
@@ -164,7 +165,7 @@ def _header_problems(defn: dict, header: list[str]) -> list[Problem]:
     return out
 
 
-def cell_value(q: dict, raw: str) -> Any:
+def cell_value(q: Question, raw: str) -> Any:
     """One CSV cell as the answer value a question stores; labels become values."""
     raw = raw.strip()
     if q["type"] == "scale":

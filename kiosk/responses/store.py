@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from kiosk.consultations import routing, versioning
 from kiosk.consultations.definitions import canonical
 from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Definition
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.core.timeutil import iso, utcnow
@@ -52,7 +53,7 @@ def content_hash(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical({k: record.get(k) for k in HASHED}).encode()).hexdigest()
 
 
-def submit(defn: dict, version: int, answers: dict[str, Any], *, language: str, channel: str,
+def submit(defn: Definition, version: int, answers: dict[str, Any], *, language: str, channel: str,
            device_id: str | None = None, event_id: str | None = None,
            tracking_code: str | None = None, started_at: dt.datetime | None = None,
            draft_token: str | None = None, uuid: str | None = None) -> Response:
@@ -146,7 +147,7 @@ def counts_by_channel(slug: str) -> dict[str, int]:
         .group_by(Response.channel))}
 
 
-def tallies(defn: dict, rows: Iterable[Response]) -> dict[str, dict]:
+def tallies(defn: Definition, rows: Iterable[Response]) -> dict[str, dict]:
     """Per-question summaries keyed by question key; a merged definition (see versioning.merge)
     counts each question over the versions that asked it, and says how many were not asked."""
     keys = {q.get("key", q["id"]): q for q in defn["questions"]}
@@ -183,7 +184,7 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def export_csv(defn: dict, rows: Iterable[Response], extra: Sequence[Any] = ()) -> Iterator[str]:
+def export_csv(defn: Definition, rows: Iterable[Response], extra: Sequence[Any] = ()) -> Iterator[str]:
     """CSV text, one row per response, one or more columns per question; extra columns
     (objects with a name and a value(response) function, e.g. attribution) go before the answers."""
 
@@ -198,7 +199,7 @@ def export_csv(defn: dict, rows: Iterable[Response], extra: Sequence[Any] = ()) 
         meta = [r.uuid, r.consultation_slug, r.version, r.channel, r.language, r.device_id,
                 r.event_id, r.tracking_code, iso(r.started_at), iso(r.submitted_at)]
         meta += [x.value(r) for x in extra]
-        cells = [c.value(r.answers) if versioning.shown(c.question, r.answers, r.version)
+        cells = [c.value(r.answers) if c.question is None or versioning.shown(c.question, r.answers, r.version)
                  else NOT_SHOWN if versioning.asked(c.question, r.version) else None
                  for c in columns]
         writer.writerow([safe_cell(v) for v in meta + cells])

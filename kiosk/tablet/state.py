@@ -51,7 +51,8 @@ def bilingual() -> bool:
 
 def welsh_gaps(c: Consultation) -> list[str]:
     """Paths of the consultation's texts that lack Welsh (empty when complete)."""
-    return definitions.missing_welsh(consultations.definition(c.slug) or {})
+    defn = consultations.definition(c.slug)
+    return definitions.missing_welsh(defn) if defn else []
 
 
 def offerable(c: Consultation) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.consultations.types import Question
 from kiosk.core.problems import Problem
 
 #: A question id: a letter, then letters, digits or _ (40 at most).
@@ -27,8 +28,8 @@ OTHER_MAX = 300
 COMMON = frozenset({"id", "type", "prompt", "help", "required"})
 
 
-def _as_defined(q: dict) -> dict:
-    return q
+def _as_defined(q: Question) -> dict:
+    return dict(q)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,13 +38,13 @@ class QuestionType:
 
     name: str
     keys: frozenset[str]
-    define: Callable[[dict, dict, str, list[Problem]], None]
-    from_form: Callable[[dict, Any], Any]
-    check: Callable[[dict, Any], None]
-    tally: Callable[[dict, list[Any]], dict]
-    sample: Callable[[dict, random.Random], Any]
+    define: Callable[[dict, Question, str, list[Problem]], None]
+    from_form: Callable[[Question, Any], Any]
+    check: Callable[[Question, Any], None]
+    tally: Callable[[Question, list[Any]], dict]
+    sample: Callable[[Question, random.Random], Any]
     #: the stored question back in its YAML form, when storing changed it (e.g. pounds to pence)
-    document: Callable[[dict], dict] = _as_defined
+    document: Callable[[Question], dict] = _as_defined
 
 
 def chose_other(value: Any) -> bool:

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from kiosk.areas import postcodes
 from kiosk.areas import store as areas
 from kiosk.consultations.questions.base import QuestionType
+from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError, Problem
 
 KEYS = {"keep_district"}
@@ -25,7 +26,7 @@ KEYS = {"keep_district"}
 KEPT = "{}.area"
 
 
-def define(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def define(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     """Check the postcode question's own fields."""
     keep = raw.get("keep_district", False)
     if not isinstance(keep, bool):
@@ -33,7 +34,7 @@ def define(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
     out["keep_district"] = bool(keep)
 
 
-def from_form(q: dict, form: Any) -> dict | None:
+def from_form(q: Question, form: Any) -> dict | None:
     """Look a typed postcode up and return its area; else the area carried from before."""
     typed = (form.get(q["id"]) or "").strip()
     if typed:
@@ -56,7 +57,7 @@ def parse_kept(raw: str | None) -> dict | None:
     return {"area": area, **({"district": district} if district else {})}
 
 
-def check(q: dict, value: Any) -> None:
+def check(q: Question, value: Any) -> None:
     """An area code (or outside) and a district only where allowed; nothing else, ever."""
     bad = AnswerError(_l("Enter a real postcode, like CF10 1AA."))
     if not isinstance(value, dict) or set(value) - {"area", "district"}:
@@ -72,7 +73,7 @@ def check(q: dict, value: Any) -> None:
         raise bad  # data minimisation: a district only when the definition asks for it
 
 
-def tally(q: dict, given: list[Any]) -> dict:
+def tally(q: Question, given: list[Any]) -> dict:
     """Answers counted by area (most first, outside last), with the areas' names."""
     found = [v["area"] for v in given if isinstance(v, dict) and isinstance(v.get("area"), str)]
     names = areas.names()
@@ -80,7 +81,7 @@ def tally(q: dict, given: list[Any]) -> dict:
     return {"counts": dict(counted), "names": {code: names.get(code, {"en": code}) for code, _n in counted}}
 
 
-def sample(q: dict, rng: random.Random) -> Any:
+def sample(q: Question, rng: random.Random) -> Any:
     """A random area (or outside, with a district), for synthetic data."""
     codes = areas.codes()
     if not codes or rng.random() < 0.1:

@@ -24,6 +24,7 @@ from kiosk.consultations.questions.base import (
 )
 from kiosk.consultations.questions.postcode import POSTCODE
 from kiosk.consultations.questions.types import MULTIPLE, RANKING, SCALE, SINGLE, TEXT
+from kiosk.consultations.types import Definition, Question
 from kiosk.core.problems import AnswerError, Problem
 from kiosk.core.text import text
 
@@ -34,7 +35,7 @@ BUILT_IN: tuple[QuestionType, ...] = (SINGLE, MULTIPLE, SCALE, RANKING, TEXT, PO
 TYPES: dict[str, QuestionType] = {t.name: t for t in BUILT_IN}
 
 
-def validate_definition(raw: Any, path: str, problems: list[Problem]) -> dict | None:
+def validate_definition(raw: Any, path: str, problems: list[Problem]) -> Question | None:
     """Check one question definition and return its normalised form."""
     if not isinstance(raw, dict):
         problems.append(Problem(path, "a question must be a mapping"))
@@ -51,19 +52,19 @@ def validate_definition(raw: Any, path: str, problems: list[Problem]) -> dict | 
     required = raw.get("required", False)
     if not isinstance(required, bool):
         problems.append(Problem(f"{path}.required", "must be true or false"))
-    out = {
-        "id": qid,
-        "type": qtype,
-        "prompt": text(raw.get("prompt"), f"{path}.prompt", problems),
+    out: Question = {
+        "id": str(qid),
+        "type": str(qtype),
+        "prompt": text(raw.get("prompt"), f"{path}.prompt", problems) or {},
         "required": bool(required),
     }
     if raw.get("help"):
-        out["help"] = text(raw.get("help"), f"{path}.help", problems)
+        out["help"] = text(raw.get("help"), f"{path}.help", problems) or {}
     handler.define(raw, out, path, problems)
     return out
 
 
-def answer_from_form(q: dict, form: Any) -> tuple[Any, str | None]:
+def answer_from_form(q: Question, form: Any) -> tuple[Any, str | None]:
     """Parse one question's form fields into (value, other text); raise AnswerError."""
     value = TYPES[q["type"]].from_form(q, form)
     other = None
@@ -72,7 +73,7 @@ def answer_from_form(q: dict, form: Any) -> tuple[Any, str | None]:
     return value, other
 
 
-def as_typed(q: dict, form: Any) -> Any:
+def as_typed(q: Question, form: Any) -> Any:
     """What a resident chose on a form that could not be parsed, to show it again.
 
     Rankings come back as ``{option: "position"}``; other types as the raw field value.
@@ -82,7 +83,7 @@ def as_typed(q: dict, form: Any) -> Any:
     return form.get(q["id"])
 
 
-def check_answers(defn: dict, answers: Mapping[str, Any]) -> dict[str, str]:
+def check_answers(defn: Definition, answers: Mapping[str, Any]) -> dict[str, str]:
     """Check a whole set of answers against a definition; returns {question id: message}."""
     errors: dict[str, str] = {}
     ids = {q["id"] for q in defn["questions"]}
@@ -103,7 +104,7 @@ def check_answers(defn: dict, answers: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-def check_one(q: dict, value: Any, other: Any = None) -> None:
+def check_one(q: Question, value: Any, other: Any = None) -> None:
     """Check one answer (and its "other" text); raise AnswerError with a resident-facing message."""
     if value is None or value == [] or value == "":
         if q["required"]:
@@ -121,7 +122,7 @@ def check_one(q: dict, value: Any, other: Any = None) -> None:
         raise AnswerError(_l("An 'other' answer was given without choosing Other."))
 
 
-def tally(q: dict, values: list[Any]) -> dict:
+def tally(q: Question, values: list[Any]) -> dict:
     """Summarise the answers given to one question."""
     given = [v for v in values if v not in (None, "", [])]
     result = TYPES[q["type"]].tally(q, given)
@@ -129,7 +130,7 @@ def tally(q: dict, values: list[Any]) -> dict:
     return result
 
 
-def sample(q: dict, rng: random.Random) -> tuple[Any, str | None]:
+def sample(q: Question, rng: random.Random) -> tuple[Any, str | None]:
     """A random valid answer, for synthetic data."""
     if not q["required"] and rng.random() < 0.1:
         return None, None
@@ -138,6 +139,6 @@ def sample(q: dict, rng: random.Random) -> tuple[Any, str | None]:
     return value, other
 
 
-def document(q: dict) -> dict:
+def document(q: Question) -> dict:
     """A stored question in the form its definition file would give it."""
     return TYPES[q["type"]].document(q)

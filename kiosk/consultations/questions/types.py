@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from kiosk.consultations.questions.base import OTHER, QID, QuestionType
+from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError, Problem
 from kiosk.core.rounding import divide
 from kiosk.core.text import text
@@ -20,7 +21,7 @@ from kiosk.core.text import text
 # --- option-based types -------------------------------------------------------------------------
 
 
-def _define_options(raw: dict, out: dict, path: str, problems: list[Problem], minimum: int = 2) -> None:
+def _define_options(raw: dict, out: Question, path: str, problems: list[Problem], minimum: int = 2) -> None:
     opts = raw.get("options")
     if not isinstance(opts, list) or len(opts) < minimum:
         problems.append(Problem(f"{path}.options", f"at least {minimum} options needed"))
@@ -45,35 +46,35 @@ def _define_options(raw: dict, out: dict, path: str, problems: list[Problem], mi
     out["other"] = bool(other)
 
 
-def _values(q: dict) -> list[str]:
+def _values(q: Question) -> list[str]:
     return [o["value"] for o in q["options"]] + ([OTHER] if q.get("other") else [])
 
 
-def _define_single(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def _define_single(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     _define_options(raw, out, path, problems)
 
 
-def _single_from_form(q: dict, form: Any) -> Any:
+def _single_from_form(q: Question, form: Any) -> Any:
     return form.get(q["id"]) or None
 
 
-def _single_check(q: dict, value: Any) -> None:
+def _single_check(q: Question, value: Any) -> None:
     if value not in _values(q):
         raise AnswerError(_l("Please choose one of the options shown."))
 
 
-def _count_tally(q: dict, given: list[Any]) -> dict:
+def _count_tally(q: Question, given: list[Any]) -> dict:
     counts: Counter[str] = Counter()
     for v in given:
         counts.update(v if isinstance(v, list) else [v])
     return {"counts": {v: counts.get(v, 0) for v in _values(q)}}
 
 
-def _single_sample(q: dict, rng: random.Random) -> Any:
+def _single_sample(q: Question, rng: random.Random) -> Any:
     return rng.choice(_values(q))
 
 
-def _define_multiple(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def _define_multiple(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     _define_options(raw, out, path, problems)
     limit = raw.get("max_selections")
     if limit is not None:
@@ -83,11 +84,11 @@ def _define_multiple(raw: dict, out: dict, path: str, problems: list[Problem]) -
             out["max_selections"] = limit
 
 
-def _multiple_from_form(q: dict, form: Any) -> Any:
+def _multiple_from_form(q: Question, form: Any) -> Any:
     return list(form.getlist(q["id"])) if hasattr(form, "getlist") else form.get(q["id"])
 
 
-def _multiple_check(q: dict, value: Any) -> None:
+def _multiple_check(q: Question, value: Any) -> None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise AnswerError(_l("Please choose from the options shown."))
     if any(v not in _values(q) for v in value) or len(set(value)) != len(value):
@@ -97,7 +98,7 @@ def _multiple_check(q: dict, value: Any) -> None:
         raise AnswerError(_l("Please choose no more than %(n)s.", n=limit))
 
 
-def _multiple_sample(q: dict, rng: random.Random) -> Any:
+def _multiple_sample(q: Question, rng: random.Random) -> Any:
     values = _values(q)
     k = rng.randint(1, q.get("max_selections") or len(values))
     return rng.sample(values, k)
@@ -106,7 +107,7 @@ def _multiple_sample(q: dict, rng: random.Random) -> Any:
 # --- scale ---------------------------------------------------------------------------------------
 
 
-def _define_scale(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def _define_scale(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     lo, hi = raw.get("min", 1), raw.get("max", 5)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)) or not lo < hi:
         problems.append(Problem(f"{path}.max", "min and max must be whole numbers with min < max"))
@@ -117,10 +118,10 @@ def _define_scale(raw: dict, out: dict, path: str, problems: list[Problem]) -> N
     if not isinstance(labels, dict) or set(labels) - {"min", "max"}:
         problems.append(Problem(f"{path}.labels", "must be a mapping with min and max text"))
         labels = {}
-    out["labels"] = {k: text(v, f"{path}.labels.{k}", problems) for k, v in labels.items()}
+    out["labels"] = {k: text(v, f"{path}.labels.{k}", problems) or {} for k, v in labels.items()}
 
 
-def _scale_from_form(q: dict, form: Any) -> Any:
+def _scale_from_form(q: Question, form: Any) -> Any:
     raw = (form.get(q["id"]) or "").strip()
     if not raw:
         return None
@@ -130,12 +131,12 @@ def _scale_from_form(q: dict, form: Any) -> Any:
         raise AnswerError(_l("Please choose a number from %(min)s to %(max)s.", min=q["min"], max=q["max"])) from None
 
 
-def _scale_check(q: dict, value: Any) -> None:
+def _scale_check(q: Question, value: Any) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not q["min"] <= value <= q["max"]:
         raise AnswerError(_l("Please choose a number from %(min)s to %(max)s.", min=q["min"], max=q["max"]))
 
 
-def _scale_tally(q: dict, given: list[Any]) -> dict:
+def _scale_tally(q: Question, given: list[Any]) -> dict:
     counts = Counter(given)
     return {
         "counts": {str(v): counts.get(v, 0) for v in range(q["min"], q["max"] + 1)},
@@ -143,20 +144,20 @@ def _scale_tally(q: dict, given: list[Any]) -> dict:
     }
 
 
-def _scale_sample(q: dict, rng: random.Random) -> Any:
+def _scale_sample(q: Question, rng: random.Random) -> Any:
     return rng.randint(q["min"], q["max"])
 
 
 # --- ranking -------------------------------------------------------------------------------------
 
 
-def _define_ranking(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def _define_ranking(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     if raw.get("other"):
         problems.append(Problem(f"{path}.other", "a ranking question cannot have Other"))
     _define_options({**raw, "other": False}, out, path, problems)
 
 
-def _ranking_from_form(q: dict, form: Any) -> Any:
+def _ranking_from_form(q: Question, form: Any) -> Any:
     ranks: dict[str, int] = {}
     for opt in q["options"]:
         raw = (form.get(f"{q['id']}.{opt['value']}") or "").strip()
@@ -174,12 +175,12 @@ def _ranking_from_form(q: dict, form: Any) -> Any:
     return sorted(ranks, key=ranks.__getitem__)
 
 
-def _ranking_check(q: dict, value: Any) -> None:
+def _ranking_check(q: Question, value: Any) -> None:
     if not isinstance(value, list) or sorted(map(str, value)) != sorted(o["value"] for o in q["options"]):
         raise AnswerError(_l("Please put all %(n)s items in order.", n=len(q["options"])))
 
 
-def _ranking_tally(q: dict, given: list[Any]) -> dict:
+def _ranking_tally(q: Question, given: list[Any]) -> dict:
     positions: dict[str, list[int]] = {o["value"]: [] for o in q["options"]}
     for order in given:
         for pos, v in enumerate(order, start=1):
@@ -188,7 +189,7 @@ def _ranking_tally(q: dict, given: list[Any]) -> dict:
                           for v, p in positions.items()}}
 
 
-def _ranking_sample(q: dict, rng: random.Random) -> Any:
+def _ranking_sample(q: Question, rng: random.Random) -> Any:
     order = [o["value"] for o in q["options"]]
     rng.shuffle(order)
     return order
@@ -197,7 +198,7 @@ def _ranking_sample(q: dict, rng: random.Random) -> Any:
 # --- free text -----------------------------------------------------------------------------------
 
 
-def _define_text(raw: dict, out: dict, path: str, problems: list[Problem]) -> None:
+def _define_text(raw: dict, out: Question, path: str, problems: list[Problem]) -> None:
     limit = raw.get("max_length", 1000)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 10000:
         problems.append(Problem(f"{path}.max_length", "must be a whole number from 1 to 10000"))
@@ -206,11 +207,11 @@ def _define_text(raw: dict, out: dict, path: str, problems: list[Problem]) -> No
     out["multiline"] = bool(raw.get("multiline", True))
 
 
-def _text_from_form(q: dict, form: Any) -> Any:
+def _text_from_form(q: Question, form: Any) -> Any:
     return (form.get(q["id"]) or "").replace("\r\n", "\n").strip() or None
 
 
-def _text_check(q: dict, value: Any) -> None:
+def _text_check(q: Question, value: Any) -> None:
     if not isinstance(value, str):
         raise AnswerError(_l("Please type your answer."))
     if len(value) > q["max_length"]:
@@ -218,11 +219,11 @@ def _text_check(q: dict, value: Any) -> None:
                              n=q["max_length"], now=len(value)))
 
 
-def _text_tally(q: dict, given: list[Any]) -> dict:
+def _text_tally(q: Question, given: list[Any]) -> dict:
     return {"latest": given[-5:]}
 
 
-def _text_sample(q: dict, rng: random.Random) -> Any:
+def _text_sample(q: Question, rng: random.Random) -> Any:
     words = ["more", "patrols", "in", "the", "town", "centre", "speeding", "on", "our", "road", "please"]
     return " ".join(rng.choice(words) for _ in range(rng.randint(3, 12)))[: q["max_length"]]
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from flask import Response
 
     from kiosk.consultations.models import Consultation
+    from kiosk.consultations.types import Definition
 
 bp = Blueprint("public", __name__)
 
@@ -126,7 +127,7 @@ def _switch_language(lang: str) -> None:
         refresh()  # Flask-Babel caches the locale per request
 
 
-def _page(c: Consultation, defn: dict, answers: dict, errors: dict[str, str], status: int,
+def _page(c: Consultation, defn: Definition, answers: dict, errors: dict[str, str], status: int,
           code: str | None, response_id: str) -> Response:
     """The consultation page with the given answers and problems shown."""
     return make_response(render_template(

@@ -16,6 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from kiosk.consultations import store as consultations
+from kiosk.consultations.types import Definition
 from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import utcnow
 from kiosk.responses import drafts
@@ -29,7 +30,7 @@ def max_age() -> int:
     return current_app.config["RESUME_DAYS"] * 86400
 
 
-def offered(defn: dict) -> bool:
+def offered(defn: Definition) -> bool:
     """Long consultations on the hub offer "Save and come back later"."""
     return (current_app.config["ROLE"] == "hub"
             and len(defn["questions"]) >= current_app.config["RESUME_MIN_QUESTIONS"])

@@ -121,11 +121,11 @@ def export(slug: str, fmt: str) -> ResponseReturnValue:
     defn = consultations.definition(slug)
     if defn is None or fmt not in ("yaml", "json"):
         abort(404)
-    defn = definitions.document(defn)
+    document = definitions.document(defn)
     if fmt == "json":
-        body, mimetype = json.dumps(defn, indent=2, ensure_ascii=False), "application/json"
+        body, mimetype = json.dumps(document, indent=2, ensure_ascii=False), "application/json"
     else:
-        body = yaml.safe_dump(defn, allow_unicode=True, sort_keys=False)
+        body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
         mimetype = "application/yaml"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{slug}.{fmt}"'})

@@ -36,6 +36,7 @@ from kiosk.web.public import draws as draw_views
 from kiosk.web.tablet import staff as kiosk_staff
 
 if TYPE_CHECKING:
+    from kiosk.consultations.types import Definition
     from kiosk.responses.models import Draft
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -134,20 +135,20 @@ def step(slug: str, n: int) -> ResponseReturnValue:
                            error=error, checked=request.method == "POST"), status
 
 
-def _next(defn: dict, answers: dict, n: int) -> int | None:
+def _next(defn: Definition, answers: dict, n: int) -> int | None:
     """The index of the next question shown after n, or None when n is the last."""
     shown = routing.shown(defn, answers)
     return next((i for i, q in enumerate(defn["questions"]) if i > n and q in shown), None)
 
 
-def _previous(defn: dict, answers: dict, n: int) -> int:
+def _previous(defn: Definition, answers: dict, n: int) -> int:
     """The index of the question shown before n (0 at the start)."""
     shown = routing.shown(defn, answers)
     before = [i for i, q in enumerate(defn["questions"]) if i < n and q in shown]
     return before[-1] if before else 0
 
 
-def _submit(draft: Draft, defn: dict, answers: dict) -> ResponseReturnValue:
+def _submit(draft: Draft, defn: Definition, answers: dict) -> ResponseReturnValue:
     """Store the response and drop the draft in one commit; else back to the first bad answer."""
     answers = routing.prune(defn, answers)  # answers to questions routed past are dropped
     errors = questions.check_answers(defn, answers)
