@@ -88,15 +88,21 @@ def utc_bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
     return lo, hi
 
 
+def _in_dates(q: Select, column: Any, f: Filters) -> Select:
+    """q narrowed to the filter's London dates on a naive UTC time column."""
+    lo, hi = utc_bounds(f)
+    if lo:
+        q = q.where(column >= lo)
+    if hi:
+        q = q.where(column < hi)
+    return q
+
+
 def response_query(slug: str, f: Filters, *columns: Any) -> Select:
     """Responses to a consultation matching the filters (whole rows, or the given columns)."""
     q = select(*columns) if columns else select(Response)
     q = q.where(Response.consultation_slug == slug)
-    lo, hi = utc_bounds(f)
-    if lo:
-        q = q.where(Response.submitted_at >= lo)
-    if hi:
-        q = q.where(Response.submitted_at < hi)
+    q = _in_dates(q, Response.submitted_at, f)
     if f.channel:
         q = q.where(Response.channel == f.channel)
     if f.event:
@@ -115,11 +121,7 @@ def scan_rows(slug: str, f: Filters) -> list[Any]:
     scans.flush()  # this process's queued scans count too
     q = select(Scan.at, Scan.stage, Scan.code, Scan.device, Scan.first).where(
         Scan.consultation_slug == slug)
-    lo, hi = utc_bounds(f)
-    if lo:
-        q = q.where(Scan.at >= lo)
-    if hi:
-        q = q.where(Scan.at < hi)
+    q = _in_dates(q, Scan.at, f)
     if f.code:
         q = q.where(Scan.code == f.code)
     return list(db.session.execute(q.order_by(Scan.id)).all())
