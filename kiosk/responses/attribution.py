@@ -15,7 +15,7 @@ from kiosk.core.db import db
 from kiosk.core.text import tr
 from kiosk.events import store as events
 from kiosk.outreach.models import TrackingCode
-from kiosk.reports.funnel import Filters, response_query
+from kiosk.reports.filters import Filters, response_query
 from kiosk.responses import quality
 from kiosk.responses import store as responses
 from kiosk.responses.models import Response
