@@ -19,7 +19,6 @@ from flask import (
     current_app,
     g,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -150,10 +149,7 @@ def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
     if reference is None:
         abort(403)  # this response's entry was already made (a replayed cookie)
     # the same page whether or not this person had entered before
-    response = make_response(render_template("draws/entered.html", draw=draw, kiosk=kiosk,
-                                             reference=reference))
-    response.headers["Cache-Control"] = "no-store"  # shown once: not kept in any cache
-    return response
+    return render_template("draws/entered.html", draw=draw, kiosk=kiosk, reference=reference)
 
 
 def _refused(message: str, status: int) -> ResponseReturnValue:
