@@ -83,6 +83,7 @@ def test_a_declined_or_expired_prize_passes_to_the_next_reserve_in_order_on_reco
     path.write_text(json.dumps(file))
     result = app.test_cli_runner().invoke(args=["draw", "verify", str(path)])
     assert result.exit_code == 0, result.output
+    assert "history: 3 unclaimed prize(s)" in result.output
     # a history that skips a reserve (or names a prize its entry did not hold) does not verify
     skipped = [{**file["history"][0], "promoted": r2}, *file["history"][1:]]
     assert any("next reserve" in p for p in draw_algorithm.verify({**file, "history": skipped}))
@@ -106,14 +107,14 @@ def test_a_declined_or_expired_prize_passes_to_the_next_reserve_in_order_on_reco
 
 def test_only_admins_and_officers_follow_up_claims(app, make_draw, signed_in) -> None:
     draw_id, _doc = made(app, make_draw, n=4)
-    officer, staff = signed_in("officer"), signed_in("staff")
-    token = csrf_token(officer, f"/staff/draws/{draw_id}")
-    r = staff.post(f"/staff/draws/{draw_id}/prizes/1", data={"csrf_token": token,
-                                                            "state": "contacted"})
-    assert r.status_code in (400, 403)  # staff cannot even open the draw's page
-    assert staff.get(f"/staff/draws/{draw_id}").status_code == 403
-    anonymous = app.test_client()
-    assert anonymous.post(f"/staff/draws/{draw_id}/prizes/1").status_code in (302, 303, 400)
+    officer, staff, anonymous = signed_in("officer"), signed_in("staff"), app.test_client()
+    assert staff.get(f"/staff/draws/{draw_id}").status_code == 403  # as for the draw's page
+    r = staff.post(f"/staff/draws/{draw_id}/prizes/1", data={
+        "csrf_token": csrf_token(staff, "/staff/"), "state": "contacted"})
+    assert r.status_code == 403
+    r = anonymous.post(f"/staff/draws/{draw_id}/prizes/1", data={
+        "csrf_token": csrf_token(anonymous, "/staff/login"), "state": "contacted"})
+    assert r.status_code == 302 and "/staff/login" in r.location
     assert set_claim(officer, draw_id, 1, "contacted").status_code == 303
     assert claims_on_page(officer, draw_id)[0] == ("1", "contacted")
     with app.app_context():
