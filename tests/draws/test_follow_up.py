@@ -190,3 +190,22 @@ def test_the_reference_is_kept_nowhere_but_in_the_entry_itself(app, make_draw) -
         draw_inbox.flush()
         ids = list(db.session.execute(select(Entry.id)).scalars())
     assert [draw_algorithm.reference(draw_algorithm.entry_hash(i)) for i in ids] == [ref]
+
+
+def test_a_draw_made_before_the_upgrade_gets_its_winners_claims(app, make_draw) -> None:
+    import runpy
+
+    from flask_migrate import downgrade
+
+    from kiosk.core.db import MIGRATIONS, upgrade_in_place, with_migrations
+    from kiosk.draws import claims
+
+    draw_id, doc = made(app, make_draw, n=6)
+    migration = Path(MIGRATIONS) / "versions" / "0019_i16dr_draw_claims.py"
+    before = runpy.run_path(str(migration))["down_revision"]
+    with app.app_context():
+        with_migrations(app)
+        downgrade(directory=MIGRATIONS, revision=before)  # draw_claims dropped, the run kept
+        upgrade_in_place(app, "head")
+        got = [(c.prize, c.entry_hash, c.state) for c in claims.all_claims(draws.get(draw_id))]
+    assert got == [(n, h, "drawn") for n, h in enumerate(doc["result"]["winners"], 1)]
