@@ -139,8 +139,11 @@ def claim(draw_id: str, prize: int) -> ResponseReturnValue:
         return back
     ref = draw_algorithm.reference
     promoted = ref(done.promoted.entry_hash) if done.promoted else ""
-    log("draw.claim", draw.id, prize=prize, state=state, entry=ref(done.claim.entry_hash),
-        **({"promoted": promoted} if state in claims.UNCLAIMED else {}))
+    detail: dict[str, str | int] = {"prize": prize, "state": state,
+                                    "entry": ref(done.claim.entry_hash)}
+    if state in claims.UNCLAIMED:
+        detail["promoted"] = promoted or "none"
+    log("draw.claim", draw.id, **detail)  # references only, never a contact
     if done.promoted:
         flash(_("Prize %(n)s passes to reserve %(ref)s.", n=prize, ref=promoted), "info")
     elif done.exhausted:
