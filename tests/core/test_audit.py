@@ -78,7 +78,9 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
                 seed="published seed").status_code == 303
     exported = post(officer, f"/staff/draws/{draw_id}/export", f"/staff/draws/{draw_id}")
     assert exported.status_code == 200 and CONTACT in exported.get_data(as_text=True)
-    done["draw.define"] = done["draw.run"] = done["draw.export"] = draw_id
+    assert post(officer, f"/staff/draws/{draw_id}/prizes/1", f"/staff/draws/{draw_id}",
+                state="contacted").status_code == 303
+    done["draw.define"] = done["draw.run"] = done["draw.export"] = done["draw.claim"] = draw_id
     assert post(officer, "/staff/draws/rights", "/staff/draws/rights", contact=CONTACT,
                 reference="SAR-7").status_code == 200
     done["rights.request"] = "SAR-7"
