@@ -80,8 +80,8 @@ def tag_matching(slug: str, theme_id: int, f: search.Filters, actor: str) -> int
 
 def _tag_from(slug: str, theme_id: int, chosen: object, actor: str) -> int:
     insert = dialect_insert(AnswerTheme).from_select(["answer_id", "theme_id"], chosen)
-    result = db.session.execute(insert.on_conflict_do_nothing())
-    added = max(int(result.rowcount or 0), 0)
+    # RETURNING counts what was new on both databases (rowcount of INSERT … SELECT is not portable)
+    added = len(db.session.execute(insert.on_conflict_do_nothing().returning(AnswerTheme.answer_id)).all())
     audit.record("theme.tag", slug, actor, theme=theme_id, answers=added)
     return added
 

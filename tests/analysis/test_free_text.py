@@ -223,3 +223,67 @@ def test_bad_filters_are_named() -> None:
     f, problems = search.parse_filters({"channel": "fax", "version": "two", "theme": "x", "q": "!!"})
     assert {p.path for p in problems} == {"channel", "version", "theme", "q"}
     assert f.channel is None and f.version is None
+
+
+def test_staff_page_renders_searches_tags_and_refuses_bad_input_with_reasons(app, said, signed_in) -> None:  # type: ignore[no-untyped-def]
+    said("More police patrols please")
+    said(other="Heddlu ar y stryd")
+    staff = signed_in("staff")
+    page = staff.get(f"/staff/c/{SLUG}/answers?q=heddlu")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "More police patrols please" in html and "Heddlu ar y stryd" in html
+    assert staff.get("/staff/c/no-such-thing/answers").status_code == 404
+    bad = staff.get(f"/staff/c/{SLUG}/answers?channel=fax&version=x&after=zz")
+    assert bad.status_code == 400 and "must be one of" in bad.get_data(as_text=True)
+    token = csrf_token(staff, f"/staff/c/{SLUG}/themes")
+    made = staff.post(f"/staff/c/{SLUG}/themes", data={"csrf_token": token, "name_en": "Police",
+                                                        "name_cy": "Heddlu"})
+    assert made.status_code == 303
+    no_welsh = staff.post(f"/staff/c/{SLUG}/themes", data={"csrf_token": token, "name_en": "Noise"})
+    assert no_welsh.status_code == 400 and "bilingual" in no_welsh.get_data(as_text=True)
+    with app.app_context():
+        [theme] = themes.codebook(SLUG)
+        theme_id = theme.id
+    tagged = staff.post(f"/staff/c/{SLUG}/answers/tag", data={
+        "csrf_token": token, "tag_theme": theme_id, "scope": "matching", "q": "police"})
+    assert tagged.status_code == 303
+    nothing = staff.post(f"/staff/c/{SLUG}/answers/tag", data={"csrf_token": token, "tag_theme": theme_id})
+    assert nothing.status_code == 400 and "choose at least one answer" in nothing.get_data(as_text=True)
+    counted = staff.get(f"/staff/c/{SLUG}/themes").get_data(as_text=True)
+    assert "<td>2</td>" in counted
+    assert staff.get(f"/staff/c/{SLUG}/answers/1/redact").status_code == 403  # officers redact
+    officer = signed_in("officer")
+    with app.app_context():
+        answer_id = search.page(SLUG, search.Filters(q="patrols")).answers[0].id
+    url = f"/staff/c/{SLUG}/answers/{answer_id}/redact"
+    unconfirmed = officer.post(url, data={"csrf_token": csrf_token(officer, url), "reason": "name",
+                                          "redacted": "More [redacted] please"})
+    assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.get_data(as_text=True)
+    done = officer.post(url, data={"csrf_token": csrf_token(officer, url), "reason": "name",
+                                   "redacted": "More [redacted] please", "confirm": "yes"})
+    assert done.status_code == 303
+    assert "More [redacted] please" in officer.get(f"/staff/c/{SLUG}/answers").get_data(as_text=True)
+
+
+@pytest.mark.postgres
+def test_search_and_redaction_on_postgresql(make_app, pg_schema) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    from kiosk.consultations import definitions
+
+    hub = make_app("hub", DATABASE_URL=pg_schema)
+    with hub.app_context():
+        consultations.import_definition(definitions.validate(yaml.safe_load(DEFINITION)))
+        defn = consultations.definition(SLUG)
+        for words in ("More police at night", "Mae angen heddlu", "Tân yn y parc"):
+            responses.submit(defn, 1, {"comments": words}, language="en", channel="web")
+        for q in ("heddlu", "police"):
+            assert sorted(a.body for a in search.page(SLUG, search.Filters(q=q)).answers) == [
+                "Mae angen heddlu", "More police at night"]
+        assert [a.body for a in search.page(SLUG, search.Filters(q="tan")).answers] == ["Tân yn y parc"]
+        t = themes.create(SLUG, "Police", "Heddlu", "me@example.org")
+        assert themes.tag_matching(SLUG, t.id, search.Filters(q="heddlu"), "me@example.org") == 2
+        [a] = search.page(SLUG, search.Filters(q="night")).answers
+        redaction.redact(SLUG, a.id, "More police at [redacted]", "a time", "o@example.org")
+        assert search.page(SLUG, search.Filters(q="night")).answers == []
+        assert themes.theme_counts(SLUG)[0].answers == 2
