@@ -3,7 +3,9 @@ Welsh, tagged with themes by hand and in bulk, counted, suggested, redacted for 
 
 from __future__ import annotations
 
+import csv
 import glob
+import io
 import random
 
 import pytest
@@ -251,6 +253,8 @@ def test_staff_page_renders_searches_tags_and_refuses_bad_input_with_reasons(app
     assert nothing.status_code == 400 and "choose at least one answer" in nothing.get_data(as_text=True)
     counted = staff.get(f"/staff/c/{SLUG}/themes").get_data(as_text=True)
     assert "<td>2</td>" in counted
+    exported = list(csv.DictReader(io.StringIO(staff.get(f"/staff/c/{SLUG}/report.csv").get_data(as_text=True))))
+    assert sorted(row["themes"] for row in exported) == ["Police", "Police"]
     assert staff.get(f"/staff/c/{SLUG}/answers/1/redact").status_code == 403  # officers redact
     officer = signed_in("officer")
     with app.app_context():
