@@ -104,7 +104,7 @@ def _rows(responses: Sequence[Any], defs: dict[tuple[str, int], Definition | Non
     return rows
 
 
-def _insert(session: Session, rows: list[dict]) -> None:
+def _insert(session: Any, rows: list[dict]) -> None:
     if rows:
         conn = session.connection()
         session.execute(dialect_insert(TextAnswer, conn).on_conflict_do_nothing(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -34,6 +35,10 @@ def _int(name: str) -> int:
     if not value.isdigit():
         raise ProblemError([Problem(name, "must be chosen")])
     return int(value)
+
+
+def _query(args: dict[str, str]) -> str:
+    return "?" + urlencode(args) if args else ""
 
 
 def _workspace(slug: str, problems: list[Problem] | None = None, status: int = 200) -> ResponseReturnValue:
@@ -80,7 +85,7 @@ def tag(slug: str) -> ResponseReturnValue:
         return _workspace(slug, exc.problems)
     back = {k: v for k, v in request.form.items() if k in ("q", "code", "event", "area", "channel",
                                                              "version", "theme", "question") and v}
-    return redirect(url_for("answers.index", slug=slug, **back), 303)
+    return redirect(url_for("answers.index", slug=slug) + _query(back), 303)
 
 
 @bp.post("/answers/<int:answer_id>/untag/<int:theme_id>")
