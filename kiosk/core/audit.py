@@ -30,6 +30,7 @@ ACTIONS = (
     "user.reset", "user.2fa",
     "responses.export",
     "areas.import",
+    "theme.create", "theme.tag", "answer.redact", "answer.quote",
 )
 CLI = "cli"
 
