@@ -99,9 +99,11 @@ def sign_in(app: Any) -> Any:
 
 
 def pages(slug: str, survey: str, queries: dict[str, str]) -> dict[str, str]:
-    """The budget consultation's page and report; the survey's cross-tab."""
+    """The budget consultation's page and report; the survey's cross-tab and free-text search (the
+    first visit, the untimed warm-up, copies texts bulk-inserted here into the search index)."""
     return {"consultation page": f"/staff/c/{slug}", "report": f"/staff/c/{slug}/report",
-            "cross-tab": f"/staff/c/{survey}/crosstab?{queries['crosstab']}"}
+            "cross-tab": f"/staff/c/{survey}/crosstab?{queries['crosstab']}",
+            "free-text search": f"/staff/c/{survey}/answers?q=patrols"}
 
 
 def time_pages(client: Any, urls: dict[str, str], rounds: int) -> dict[str, float]:
