@@ -24,11 +24,12 @@ from kiosk.draws.models import (
 )
 from kiosk.events.models import Event
 from kiosk.outreach.models import CodeDestination, Scan, TrackingCode
+from kiosk.reports.models import TallyAtom, TallyMark
 from kiosk.responses.models import Draft, PaperEntry, Response
 from kiosk.tablet.models import PinLock
 
 __all__ = ["AccountToken", "AnswerTheme", "Area", "AreaKey", "AuditEntry", "CodeDestination", "Consultation",
            "ConsultationVersion", "Device", "Draft", "Draw", "DrawClaim", "DrawRun", "Entry", "EntryToken",
            "Event", "InboxEntry", "PaperEntry", "PinLock", "RightsRequest", "Response", "Scan", "SetAside",
-           "Setting", "SyncReceipt", "TextAnswer", "TextIndexed", "Theme", "ThemeSuggestion",
+           "Setting", "SyncReceipt", "TallyAtom", "TallyMark", "TextAnswer", "TextIndexed", "Theme", "ThemeSuggestion",
            "TrackingCode", "User"]

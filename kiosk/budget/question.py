@@ -19,7 +19,7 @@ from kiosk.budget import comments, rules, words
 from kiosk.budget import levers as levers_extra
 from kiosk.budget.definition import KEYS, define
 from kiosk.budget.moves import as_answer, random_allocation
-from kiosk.budget.results import chart, csv_columns, csv_values, tally
+from kiosk.budget.results import atoms, chart, csv_columns, csv_values, summarise, tally
 from kiosk.consultations.questions.base import QuestionType
 from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError
@@ -234,4 +234,4 @@ def document(q: Question) -> dict:
 
 
 BUDGET = QuestionType(name="budget", keys=frozenset(KEYS), define=define, from_form=from_form, check=check,
-                      tally=tally, sample=sample, document=document)
+                      tally=tally, sample=sample, document=document, atoms=atoms, summarise=summarise)

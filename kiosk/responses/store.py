@@ -134,12 +134,6 @@ def for_consultation(slug: str) -> Iterator[Response]:
     yield from db.session.execute(q.execution_options(yield_per=1000)).scalars()
 
 
-def answer_rows(slug: str) -> Iterator[Any]:
-    """(version, answers) of every response to a consultation, streamed without loading whole rows."""
-    q = select(Response.version, Response.answers).filter_by(consultation_slug=slug).order_by(Response.id)
-    yield from db.session.execute(q.execution_options(yield_per=5000))
-
-
 def count_in_version(slug: str, version: int) -> int:
     """How many responses a consultation has to one version."""
     return int(db.session.execute(select(func.count()).select_from(Response).filter_by(

@@ -1,0 +1,200 @@
+"""Per-question tallies that cost the same at a million responses as at ten thousand.
+
+Each foldable question type turns an answer into tokens (``atoms``) and a tally from token counts
+(``summarise``); see kiosk.consultations.questions.base. Here the counts are kept in the database
+(``tally_atoms``, per consultation, version and question), with the last response id counted
+(``tally_marks``). A page reads those counts, counts live the responses after the mark, and adds
+them up by the merged definition's question keys, so the figures are always exactly those of
+``kiosk.responses.store.tallies`` over every row (tests/reports/test_tallies.py checks it) and
+nothing can go stale.
+
+Responses are counted into the table only once they are SETTLE old: on PostgreSQL a transaction
+can commit a lower id after a higher one, and a mark must never pass a row not yet visible. A type
+without atoms (free text) is summarised from its newest answers, read live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DBAPIError
+
+from kiosk.consultations import routing
+from kiosk.consultations import store as consultations
+from kiosk.consultations.questions import registry as questions
+from kiosk.consultations.types import Definition, Question
+from kiosk.core.db import db, dialect_insert, rowcount
+from kiosk.core.timeutil import utcnow
+from kiosk.reports.models import TallyAtom, TallyMark
+from kiosk.responses.models import Response
+
+#: How old a response must be before it is counted into the stored tallies (younger ones are live).
+SETTLE = dt.timedelta(minutes=5)
+#: Responses read at a time while counting.
+CHUNK = 5000
+#: A free-text question's tally shows its newest answers (kiosk.consultations.questions.types).
+NEWEST = 5
+RESPONSES, ANSWERED, BLANK, NOT_SHOWN = "#responses", "#answered", "#blank", "#not-shown"
+
+Key = tuple[int, str, Hashable]  # version, question id ("" for the whole response), atom
+
+
+def _hashable(value: Any) -> Hashable:
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+def _text(atom: Hashable) -> str:
+    return json.dumps(atom, separators=(",", ":"))
+
+
+def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | None = None) -> Counter[Key]:
+    """The atom counts of (version, answers) rows, each answer judged by its own version's question."""
+    defs = {} if defs is None else defs
+    out: Counter[Key] = Counter()
+    for version, answers in rows:
+        if version not in defs:
+            defs[version] = consultations.definition(slug, version)
+        out[(version, "", RESPONSES)] += 1
+        for q in (defs[version] or {"questions": []})["questions"]:
+            qid = q["id"]
+            if not routing.holds(q.get("show_if"), answers):
+                out[(version, qid, NOT_SHOWN)] += 1
+                continue
+            value = answers.get(qid)
+            if value is None or value == "" or value == []:
+                out[(version, qid, BLANK)] += 1
+                continue
+            out[(version, qid, ANSWERED)] += 1
+            atoms = questions.TYPES[q["type"]].atoms
+            if atoms is not None:
+                for atom in atoms(q, value):
+                    out[(version, qid, atom)] += 1
+    return out
+
+
+def catch_up(slug: str) -> int:
+    """Count settled responses after the mark into the stored tallies; the mark after it. Another
+    process counting the same rows at once loses nothing: only one moves the mark, and the other's
+    counts go with its rolled-back transaction."""
+    mark = db.session.get(TallyMark, slug)
+    last = mark.last_id if mark else 0
+    defs: dict[int, Definition | None] = {}
+    while True:
+        settled_before = utcnow() - SETTLE
+        batch = db.session.execute(
+            select(Response.id, Response.version, Response.answers, Response.received_at)
+            .where(Response.consultation_slug == slug, Response.id > last)
+            .order_by(Response.id).limit(CHUNK)).all()
+        settled = []
+        for row in batch:
+            if row.received_at > settled_before:
+                break
+            settled.append(row)
+        if not settled:
+            db.session.commit()  # end the read transaction either way
+            return last
+        try:
+            if not _move_mark(slug, last, settled[-1].id):
+                db.session.rollback()
+                return _mark(slug)
+            _add(slug, fold(slug, ((r.version, r.answers) for r in settled), defs))
+            db.session.commit()
+        except DBAPIError:  # SQLite: another writer moved first (a stale snapshot)
+            db.session.rollback()
+            return _mark(slug)
+        last = settled[-1].id
+        if len(settled) < len(batch) or len(batch) < CHUNK:
+            return last
+
+
+def _mark(slug: str) -> int:
+    found = db.session.execute(select(TallyMark.last_id).filter_by(consultation_slug=slug)).scalar()
+    return int(found or 0)
+
+
+def _move_mark(slug: str, old: int, new: int) -> bool:
+    """Move the mark from old to new, or say someone else already moved it."""
+    now = utcnow()
+    if old == 0 and db.session.get(TallyMark, slug) is None:
+        made = db.session.execute(dialect_insert(TallyMark).values(
+            consultation_slug=slug, last_id=new, folded_at=now).on_conflict_do_nothing()
+            .returning(TallyMark.consultation_slug))  # (an ORM insert's rowcount is -1 on PostgreSQL)
+        return made.first() is not None
+    done = db.session.execute(update(TallyMark).where(
+        TallyMark.consultation_slug == slug, TallyMark.last_id == old).values(last_id=new, folded_at=now))
+    return rowcount(done) == 1
+
+
+def _add(slug: str, counts: Counter[Key]) -> None:
+    if not counts:
+        return
+    ins = dialect_insert(TallyAtom)
+    db.session.execute(ins.on_conflict_do_update(
+        index_elements=["consultation_slug", "version", "question_id", "atom"],
+        set_={"n": TallyAtom.n + ins.excluded.n}),
+        [{"consultation_slug": slug, "version": v, "question_id": qid, "atom": _text(atom), "n": n}
+         for (v, qid, atom), n in counts.items()])
+
+
+def forget(slug: str) -> None:
+    """Drop a consultation's stored tallies (they are counted afresh on next use): for the rare
+    change to stored responses, such as excluding one from results."""
+    db.session.execute(delete(TallyAtom).filter_by(consultation_slug=slug))
+    db.session.execute(delete(TallyMark).filter_by(consultation_slug=slug))
+
+
+def counts(slug: str) -> Counter[Key]:
+    """Every atom count of a consultation: the stored ones and, live, those after the mark."""
+    last = catch_up(slug)
+    out: Counter[Key] = Counter()
+    for v, qid, atom, n in db.session.execute(
+            select(TallyAtom.version, TallyAtom.question_id, TallyAtom.atom, TallyAtom.n)
+            .filter_by(consultation_slug=slug)):
+        out[(v, qid, _hashable(json.loads(atom)))] += int(n)
+    tail = db.session.execute(select(Response.version, Response.answers).where(
+        Response.consultation_slug == slug, Response.id > last).order_by(Response.id)
+        .execution_options(yield_per=CHUNK))
+    out.update(fold(slug, tail))
+    return out
+
+
+def tallies(slug: str, defn: Definition) -> dict[str, dict]:
+    """Per-question summaries keyed by question key, over every version (a merged definition), as
+    kiosk.responses.store.tallies gives them, from the stored counts."""
+    got = counts(slug)
+    per: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    responses: Counter[int] = Counter()
+    for (v, qid, atom), n in got.items():
+        if qid == "":
+            responses[v] += n if atom == RESPONSES else 0
+        else:
+            per[(v, qid)][atom] += n
+    out = {}
+    for q in defn["questions"]:
+        versions = q.get("asked_in") or sorted(responses)
+        merged: Counter = Counter()
+        for v in versions:
+            merged.update(per[(v, q["id"])])
+        states = {s: merged.pop(s, 0) for s in (ANSWERED, BLANK, NOT_SHOWN)}
+        t = _summary(slug, q, versions, merged)
+        t.update(answered=states[ANSWERED], not_asked=sum(responses.values()) - sum(responses[v] for v in versions),
+                 not_shown=states[NOT_SHOWN], not_answered=states[BLANK])
+        out[q.get("key", q["id"])] = t
+    return out
+
+
+def _summary(slug: str, q: Question, versions: Sequence[int], atoms: Counter) -> dict:
+    kind = questions.TYPES[q["type"]]
+    if kind.summarise is not None:
+        return kind.summarise(q, atoms)
+    value = Response.answers[q["id"]]
+    newest = db.session.execute(
+        select(value).where(Response.consultation_slug == slug, Response.version.in_(versions),
+                            value.as_string().is_not(None))
+        .order_by(Response.id.desc()).limit(NEWEST)).scalars().all()
+    return kind.tally(q, [v for v in reversed(newest) if v not in (None, "", [])])
