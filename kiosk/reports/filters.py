@@ -36,6 +36,19 @@ class Filters:
         """Scans and starts happen on the web, outside any event and any kiosk."""
         return self.channel in (None, "web") and self.event is None and self.device is None
 
+    def holds(self, day: dt.date, channel: str, event: str | None, device: str | None,
+              code: str | None) -> bool:
+        """Whether a response counted under these (London day, channel, ...) is in the report:
+        the same rule as response_query, for counts kept by kiosk.reports.tallies."""
+        return ((self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+                and self.channel in (None, channel) and self.event in (None, event)
+                and self.code in (None, code) and self.device in (None, device))
+
+    def holds_scan(self, day: dt.date, code: str | None) -> bool:
+        """Whether a scan or start on a London day through a code is in the report."""
+        return (self.counts_scans() and (self.start is None or day >= self.start)
+                and (self.end is None or day <= self.end) and self.code in (None, code))
+
 
 #: The dates a report filter may name (responses exist only between these).
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)

@@ -9,16 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import select
 
 from kiosk.core.db import db
-from kiosk.core.timeutil import london_day
 from kiosk.devices import store as devices
 from kiosk.events import store as events
-from kiosk.outreach import scans, tracking
-from kiosk.outreach.models import Scan, TrackingCode
+from kiosk.outreach import tracking
+from kiosk.outreach.models import TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
-from kiosk.reports.filters import Filters, in_dates, response_query
+from kiosk.reports import tallies
+from kiosk.reports.filters import Filters, response_query
 from kiosk.responses import quality
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
@@ -96,17 +96,32 @@ class Report:
 
 
 def build(slug: str, f: Filters | None = None) -> Report:
-    """The report for one consultation under the filters, counted by the database (GROUP BY), so a
-    page costs a handful of grouped queries whatever the number of responses."""
+    """The report for one consultation under the filters, from the counts kept per London day,
+    channel, event, kiosk and code (kiosk.reports.tallies), so it costs the same at any size."""
     f = f or Filters()
     every = db.session.execute(response_query(slug, Filters(), *LIGHT)).all()
     all_flags = quality.flags(every)
-    groups = _response_groups(slug, f)
-    report = Report(slug, f, responses=sum(n for *_k, n in groups))
+    atoms = tallies.counts(slug, answers=False)
+    kept: list[tuple[dt.date, str, str | None, str | None, str | None, int]] = []
+    hits: list[tuple[dt.date, str | None, str, str, bool, int]] = []
+    known_devices: set[str] = set()
+    for (_v, qid, atom), n in atoms.items():
+        parts: tuple[Any, ...] = atom  # type: ignore[assignment]  # report and scan atoms are tuples
+        if qid == tallies.REPORT:
+            when, (channel, event, device, code) = dt.date.fromisoformat(parts[0]), parts[1:]
+            if device:
+                known_devices.add(device)
+            if f.holds(when, channel, event, device, code):
+                kept.append((when, channel, event, device, code, n))
+        elif qid == tallies.SCANS:
+            when, (code, stage, device, first) = dt.date.fromisoformat(parts[0]), parts[1:]
+            if f.holds_scan(when, code):
+                hits.append((when, code, stage, device, first, n))
+    report = Report(slug, f, responses=sum(r[-1] for r in kept))
     channels: Counter[str] = Counter()
     by_event: Counter[str | None] = Counter()
     by_device: Counter[str | None] = Counter()
-    for channel, event, device, _code, n in groups:
+    for _day, channel, event, device, _code, n in kept:
         channels[channel] += n
         by_event[event] += n
         by_device[device] += n
@@ -114,15 +129,16 @@ def build(slug: str, f: Filters | None = None) -> Report:
     names = events.names(e for e in by_event if e)
     report.events = [(eid, names.get(eid) if eid else None, n) for eid, n in by_event.most_common()]
     report.devices = dict(by_device.most_common())
-    report.device_names = devices.names(db.session.execute(
-        select(Response.device_id).where(Response.consultation_slug == slug).distinct()).scalars())
-    report.device_classes = _device_classes(slug, f)
-    report.placements = _placements(slug, f, groups)
+    report.device_names = devices.names(known_devices)
+    report.device_classes = {d: (sum(h[-1] for h in hits if h[3] == d and h[2] == "scan"),
+                                 sum(h[-1] for h in hits if h[3] == d and h[2] == "start"))
+                             for d in DEVICE_CLASSES}
+    report.placements = _placements(slug, f, kept, hits)
     report.total = Funnel(None, scans=sum(p.scans for p in report.placements),
                           visitors=sum(p.visitors for p in report.placements),
                           started=sum(p.started for p in report.placements),
                           completed=sum(p.completed for p in report.placements))
-    report.days = _days(slug, f)
+    report.days = _days(f, kept, hits)
     report.flagged = [r for r in db.session.execute(
         response_query(slug, f, *LIGHT).execution_options(yield_per=5000)) if r.uuid in all_flags] \
         if all_flags else []
@@ -130,64 +146,25 @@ def build(slug: str, f: Filters | None = None) -> Report:
     return report
 
 
-def _hour(column: Any) -> Any:
-    """column truncated to the hour, on SQLite and PostgreSQL (London's offsets are whole hours, so
-    an hour lies inside one London day)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.date_trunc("hour", column)
-    return func.strftime("%Y-%m-%d %H:00:00", column)
+def _count(target: Funnel | Day, stage: str, n: int, first: bool) -> None:
+    if stage == "scan":
+        target.scans += n
+        target.visitors += n if first else 0
+    else:
+        target.started += n
 
 
-def _as_time(value: Any) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-
-
-def _response_groups(slug: str, f: Filters) -> list[tuple[str, str | None, str | None, str | None, int]]:
-    """(channel, event, device, code, responses) for the filtered responses."""
-    cols = (Response.channel, Response.event_id, Response.device_id, Response.tracking_code)
-    q = response_query(slug, f, *cols, func.count()).group_by(*cols).order_by(None)
-    return [(c, e, d, code, int(n)) for c, e, d, code, n in db.session.execute(q)]
-
-
-def _scan_query(slug: str, f: Filters, *columns: Any) -> Select | None:
-    """Scans and starts for a consultation under the filters, grouped by columns, with
-    (scans or starts, first-per-visitor) counts; None when the filters rule scans out."""
-    if not f.counts_scans():
-        return None
-    scans.flush()  # this process's queued scans count too
-    q = select(*columns, func.count(), func.sum(case((Scan.first, 1), else_=0))).where(
-        Scan.consultation_slug == slug)
-    q = in_dates(q, Scan.at, f)
-    if f.code:
-        q = q.where(Scan.code == f.code)
-    return q.group_by(*columns)
-
-
-def _device_classes(slug: str, f: Filters) -> dict[str, tuple[int, int]]:
-    q = _scan_query(slug, f, Scan.device, Scan.stage)
-    got = {(d, stage): int(n) for d, stage, n, _first in db.session.execute(q)} if q is not None else {}
-    return {d: (got.get((d, "scan"), 0), got.get((d, "start"), 0)) for d in DEVICE_CLASSES}
-
-
-def _placements(slug: str, f: Filters, groups: Sequence[tuple]) -> list[Funnel]:
-    q = _scan_query(slug, f, Scan.code, Scan.stage)
-    hits = [(code, stage, int(n), int(first or 0)) for code, stage, n, first in db.session.execute(q)] \
-        if q is not None else []
+def _placements(slug: str, f: Filters, kept: Sequence[tuple], hits: Sequence[tuple]) -> list[Funnel]:
     codes = {c.code for c in tracking.for_consultation(slug)} if not f.code else {f.code}
-    codes |= {code for code, *_rest in hits if code} | {g[3] for g in groups if g[3]}
+    codes |= {h[1] for h in hits if h[1]} | {r[4] for r in kept if r[4]}
     known = {t.code: t for t in db.session.execute(
         select(TrackingCode).where(TrackingCode.code.in_(codes))).scalars()} if codes else {}
     funnels = {c: Funnel(c, known[c].label if c in known else c, known[c].kind if c in known else None)
                for c in codes}
     direct = Funnel(None, "", None)
-    for code, stage, n, first in hits:
-        target = funnels[code] if code else direct
-        if stage == "scan":
-            target.scans += n
-            target.visitors += first
-        else:
-            target.started += n
-    for channel, _event, _device, code, n in groups:
+    for _day, code, stage, _device, first, n in hits:
+        _count(funnels[code] if code else direct, stage, n, first)
+    for _day, channel, _event, _device, code, n in kept:
         if code:
             funnels[code].completed += n
         elif channel == "web":
@@ -196,31 +173,18 @@ def _placements(slug: str, f: Filters, groups: Sequence[tuple]) -> list[Funnel]:
     return out + ([direct] if direct.started or direct.completed else [])
 
 
-def _days(slug: str, f: Filters) -> list[Day]:
-    hour = _hour(Response.submitted_at)
-    done = [(london_day(_as_time(h)), int(n)) for h, n in db.session.execute(
-        response_query(slug, f, hour, func.count()).group_by(hour).order_by(None))]
-    scan_hour = _hour(Scan.at)
-    q = _scan_query(slug, f, scan_hour, Scan.stage)
-    hits = [(london_day(_as_time(h)), stage, int(n), int(first or 0))
-            for h, stage, n, first in db.session.execute(q)] if q is not None else []
-    seen = [d for d, _n in done] + [h[0] for h in hits]
+def _days(f: Filters, kept: Sequence[tuple], hits: Sequence[tuple]) -> list[Day]:
+    seen = [r[0] for r in kept] + [h[0] for h in hits]
     if not seen and not (f.start and f.end):
         return []
     lo = f.start or min(seen)
     hi = f.end or max(seen)
     lo = max(lo, hi - dt.timedelta(days=MAX_DAYS - 1))
     days = {lo + dt.timedelta(days=i): Day(lo + dt.timedelta(days=i)) for i in range((hi - lo).days + 1)}
-    for when, stage, n, first in hits:
-        d = days.get(when)
-        if d is None:
-            continue
-        if stage == "scan":
-            d.scans += n
-            d.visitors += first
-        else:
-            d.started += n
-    for when, n in done:
+    for when, _code, stage, _device, first, n in hits:
+        if (d := days.get(when)) is not None:
+            _count(d, stage, n, first)
+    for when, *_rest, n in kept:
         if (d := days.get(when)) is not None:
             d.completed += n
     return list(days.values())

@@ -29,6 +29,7 @@ class TallyMark(db.Model):
     """The last response id counted into a consultation's tally atoms."""
 
     __tablename__ = "tally_marks"
-    consultation_slug: Mapped[str] = mapped_column(String(63), primary_key=True)
+    #: a consultation slug (its responses), or "#scans:" and the slug (its scans)
+    consultation_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger)
     folded_at: Mapped[dt.datetime]

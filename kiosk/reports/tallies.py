@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -29,7 +29,9 @@ from kiosk.consultations import store as consultations
 from kiosk.consultations.questions import registry as questions
 from kiosk.consultations.types import Definition, Question
 from kiosk.core.db import db, dialect_insert, rowcount
-from kiosk.core.timeutil import utcnow
+from kiosk.core.timeutil import london_day, utcnow
+from kiosk.outreach import scans
+from kiosk.outreach.models import Scan
 from kiosk.reports.models import TallyAtom, TallyMark
 from kiosk.responses.models import Response
 
@@ -52,14 +54,24 @@ def _text(atom: Hashable) -> str:
     return json.dumps(atom, separators=(",", ":"))
 
 
+#: The columns a response is counted from.
+FOLDED = (Response.version, Response.answers, Response.submitted_at, Response.channel, Response.event_id,
+          Response.device_id, Response.tracking_code)
+#: The question id under which a response's report atom (its London day, channel, event, kiosk and
+#: code) is counted, and that of a scan's (day, code, stage, device class, first or not).
+REPORT, SCANS = "#report", "#scans"
+
+
 def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | None = None) -> Counter[Key]:
-    """The atom counts of (version, answers) rows, each answer judged by its own version's question."""
+    """The atom counts of response rows (FOLDED): each answer judged by its own version's question,
+    and each response's report atom."""
     defs = {} if defs is None else defs
     out: Counter[Key] = Counter()
-    for version, answers in rows:
+    for version, answers, submitted, channel, event, device, code in rows:
         if version not in defs:
             defs[version] = consultations.definition(slug, version)
         out[(version, "", RESPONSES)] += 1
+        out[(version, REPORT, (london_day(submitted).isoformat(), channel, event, device, code))] += 1
         for q in (defs[version] or {"questions": []})["questions"]:
             qid = q["id"]
             if not routing.holds(q.get("show_if"), answers):
@@ -77,43 +89,63 @@ def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | No
     return out
 
 
-def catch_up(slug: str) -> int:
-    """Count settled responses after the mark into the stored tallies; the mark after it. Another
-    process counting the same rows at once loses nothing: only one moves the mark, and the other's
-    counts go with its rolled-back transaction."""
-    mark = db.session.get(TallyMark, slug)
-    last = mark.last_id if mark else 0
+def catch_up(slug: str) -> tuple[int, int]:
+    """Count settled responses and scans after their marks into the stored atoms; the two marks
+    after it. Another process counting the same rows at once loses nothing: only one moves a mark,
+    and the other's counts go with its rolled-back transaction."""
     defs: dict[int, Definition | None] = {}
+    responses = _catch_up(slug, slug, Response, Response.received_at, FOLDED,
+                          lambda rows: fold(slug, rows, defs))
+    scans.flush()  # this process's queued scans count too
+    seen = _catch_up(slug, SCANS + ":" + slug, Scan, Scan.at, SCANNED, fold_scans)
+    return responses, seen
+
+
+def _catch_up(slug: str, name: str, table: Any, arrived: Any, columns: Sequence[Any],
+              folder: Callable[[list[Any]], Counter[Key]]) -> int:
+    last = _mark(name)
     while True:
         settled_before = utcnow() - SETTLE
         batch = db.session.execute(
-            select(Response.id, Response.version, Response.answers, Response.received_at)
-            .where(Response.consultation_slug == slug, Response.id > last)
-            .order_by(Response.id).limit(CHUNK)).all()
+            select(table.id, arrived.label("arrived"), *columns)
+            .where(table.consultation_slug == slug, table.id > last)
+            .order_by(table.id).limit(CHUNK)).all()
         settled = []
         for row in batch:
-            if row.received_at > settled_before:
+            if row.arrived > settled_before:
                 break
             settled.append(row)
         if not settled:
             db.session.commit()  # end the read transaction either way
             return last
         try:
-            if not _move_mark(slug, last, settled[-1].id):
+            if not _move_mark(name, last, settled[-1].id):
                 db.session.rollback()
-                return _mark(slug)
-            _add(slug, fold(slug, ((r.version, r.answers) for r in settled), defs))
+                return _mark(name)
+            _add(slug, folder([tuple(r)[2:] for r in settled]))
             db.session.commit()
         except DBAPIError:  # SQLite: another writer moved first (a stale snapshot)
             db.session.rollback()
-            return _mark(slug)
+            return _mark(name)
         last = settled[-1].id
         if len(settled) < len(batch) or len(batch) < CHUNK:
             return last
 
 
-def _mark(slug: str) -> int:
-    found = db.session.execute(select(TallyMark.last_id).filter_by(consultation_slug=slug)).scalar()
+#: The columns a scan is counted from.
+SCANNED = (Scan.at, Scan.code, Scan.stage, Scan.device, Scan.first)
+
+
+def fold_scans(rows: Iterable[Any]) -> Counter[Key]:
+    """The atom counts of scan rows (SCANNED): London day, code, stage, device class, first."""
+    out: Counter[Key] = Counter()
+    for at, code, stage, device, first in rows:
+        out[(0, SCANS, (london_day(at).isoformat(), code, stage, device, bool(first)))] += 1
+    return out
+
+
+def _mark(name: str) -> int:
+    found = db.session.execute(select(TallyMark.last_id).filter_by(consultation_slug=name)).scalar()
     return int(found or 0)
 
 
@@ -145,21 +177,26 @@ def forget(slug: str) -> None:
     """Drop a consultation's stored tallies (they are counted afresh on next use): for the rare
     change to stored responses, such as excluding one from results."""
     db.session.execute(delete(TallyAtom).filter_by(consultation_slug=slug))
-    db.session.execute(delete(TallyMark).filter_by(consultation_slug=slug))
+    db.session.execute(delete(TallyMark).where(TallyMark.consultation_slug.in_([slug, SCANS + ":" + slug])))
 
 
-def counts(slug: str) -> Counter[Key]:
-    """Every atom count of a consultation: the stored ones and, live, those after the mark."""
-    last = catch_up(slug)
+def counts(slug: str, answers: bool = True) -> Counter[Key]:
+    """Every atom count of a consultation (or only its report and scan atoms): the stored ones and,
+    live, those after the marks."""
+    last, last_scan = catch_up(slug)
+    q = select(TallyAtom.version, TallyAtom.question_id, TallyAtom.atom, TallyAtom.n).filter_by(
+        consultation_slug=slug)
+    if not answers:
+        q = q.where(TallyAtom.question_id.in_([REPORT, SCANS]))
     out: Counter[Key] = Counter()
-    for v, qid, atom, n in db.session.execute(
-            select(TallyAtom.version, TallyAtom.question_id, TallyAtom.atom, TallyAtom.n)
-            .filter_by(consultation_slug=slug)):
+    for v, qid, atom, n in db.session.execute(q):
         out[(v, qid, _hashable(json.loads(atom)))] += int(n)
-    tail = db.session.execute(select(Response.version, Response.answers).where(
+    tail = db.session.execute(select(*FOLDED).where(
         Response.consultation_slug == slug, Response.id > last).order_by(Response.id)
         .execution_options(yield_per=CHUNK))
     out.update(fold(slug, tail))
+    out.update(fold_scans(db.session.execute(select(*SCANNED).where(
+        Scan.consultation_slug == slug, Scan.id > last_scan).execution_options(yield_per=CHUNK))))
     return out
 
 
@@ -172,7 +209,7 @@ def tallies(slug: str, defn: Definition) -> dict[str, dict]:
     for (v, qid, atom), n in got.items():
         if qid == "":
             responses[v] += n if atom == RESPONSES else 0
-        else:
+        elif qid not in (REPORT, SCANS):
             per[(v, qid)][atom] += n
     out = {}
     for q in defn["questions"]:

@@ -30,7 +30,7 @@ def upgrade():
     )
     op.create_table(
         'tally_marks',
-        sa.Column('consultation_slug', sa.String(length=63), nullable=False),
+        sa.Column('consultation_slug', sa.String(length=80), nullable=False),
         sa.Column('last_id', sa.BigInteger(), nullable=False),
         sa.Column('folded_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('consultation_slug', name=op.f('pk_tally_marks')),
