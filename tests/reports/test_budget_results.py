@@ -1,0 +1,125 @@
+"""Budget results computed in the database match an independent count over the same rows, on
+SQLite and PostgreSQL, across two versions of the consultation."""
+
+from __future__ import annotations
+
+import copy
+import random
+import statistics
+from collections import Counter
+from fractions import Fraction
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.budget import question as budget
+from kiosk.budget.rules import areas
+from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
+from kiosk.core.db import db
+from kiosk.reports import budget as budget_sql
+from kiosk.responses import store as responses
+from kiosk.responses.models import Response
+from tests.budget.test_budget import RAW, SLUG
+from tests.budget.test_budget_results import half_up
+from tests.conftest import load_demo
+
+
+def second_version() -> dict:
+    """The demo budget with reworded help: a compatible change, so a version 2."""
+    raw = copy.deepcopy(RAW)
+    raw["questions"][0]["prompt"]["en"] = "How would you share out the police budget?"
+    return definitions.validate(raw)
+
+
+def answer_both_versions(seed: int, per_version: int = 15) -> None:
+    """Random valid budgets to version 1, then to version 2, and a few today's budgets (kept)."""
+    rng = random.Random(seed)
+    v1 = consultations.definition(SLUG)
+    for _ in range(per_version):
+        responses.submit(v1, 1, {"budget": budget.sample(v1["questions"][0], rng)},
+                         language="en", channel="web")
+    consultations.import_definition(second_version())
+    assert consultations.get(SLUG).version == 2
+    v2 = consultations.definition(SLUG)
+    q = v2["questions"][0]
+    for i in range(per_version):
+        value = budget.sample(q, rng) if i % 4 else {
+            "areas": {a["id"]: a["current"] for a in areas(q)},
+            "levers": {lv["id"]: lv["current"] for lv in q["levers"]}}
+        responses.submit(v2, 2, {"budget": value}, language="cy", channel="kiosk")
+
+
+def independent(q: dict, rows: list[Response]) -> dict:
+    """The figures counted in Python from the rows, with Fractions (not the module's code)."""
+    values = [r.answers["budget"] for r in rows if "budget" in r.answers]
+    out: dict = {"responses": len(values)}
+    for a in areas(q):
+        chosen = [Fraction(v["areas"][a["id"]]) for v in values]
+        moves = Counter((c > a["current"]) - (c < a["current"]) for c in chosen)
+        out[a["id"]] = (half_up(sum(chosen) / len(chosen)), half_up(statistics.median(chosen)),
+                        moves[1], moves[0], moves[-1])
+    for lv in q["levers"]:
+        chosen = [Fraction(v["levers"][lv["id"]]) for v in values]
+        out[lv["id"]] = (dict(Counter(chosen)), half_up(sum(chosen) / len(chosen) * 100))
+    return out
+
+
+def check_figures() -> None:
+    merged = consultations.merged_definition(SLUG)
+    [q] = [q for q in merged["questions"] if q["type"] == "budget"]
+    assert q["asked_in"] == [1, 2]
+    rows = list(db.session.execute(select(Response).filter_by(consultation_slug=SLUG)).scalars())
+    assert {r.version for r in rows} == {1, 2}
+    expected = independent(q, rows)
+    got = budget_sql.summary(SLUG, q)
+    assert (got["responses"], got["skipped"]) == (expected["responses"], 0)
+    for a in areas(q):
+        r = got["areas"][a["id"]]
+        assert (r["mean"], r["median"], r["raised"], r["kept"], r["cut"]) == expected[a["id"]], a["id"]
+        n = expected["responses"]
+        assert r["shares"]["kept"] == half_up(Fraction(1000 * r["kept"], n)) / 10
+    for lv in q["levers"]:
+        r = got["levers"][lv["id"]]
+        counts, mean = expected[lv["id"]]
+        assert {Fraction(k): c for k, c in r["counts"].items() if c} == counts
+        assert half_up(Fraction(r["mean"]) * 100) == mean
+        assert r["raised"] + r["kept"] + r["cut"] == expected["responses"]
+
+
+def test_budget_figures_match_an_independent_count_on_sqlite(app) -> None:
+    with app.app_context():
+        assert db.engine.dialect.name == "sqlite"
+        answer_both_versions(seed=3)
+        check_figures()
+        # an even and an odd number of answers: both medians
+        v2 = consultations.definition(SLUG)
+        responses.submit(v2, 2, {"budget": budget.sample(v2["questions"][0], random.Random(9))},
+                         language="en", channel="paper")
+        check_figures()
+
+
+def test_budget_figures_with_no_answers_are_empty(app) -> None:
+    with app.app_context():
+        q = consultations.merged_definition(SLUG)["questions"][0]
+        got = budget_sql.summary(SLUG, q)
+        assert got["responses"] == 0
+        assert got["areas"]["local_policing"]["mean"] is None
+        assert got["areas"]["local_policing"]["median"] is None
+        assert sum(got["levers"]["precept"]["counts"].values()) == 0
+
+
+@pytest.mark.postgres
+def test_budget_figures_match_an_independent_count_on_postgresql(make_app, pg_schema) -> None:
+    hub = make_app("hub", DATABASE_URL=pg_schema)
+    with hub.app_context():
+        assert db.engine.dialect.name == "postgresql"
+        load_demo()
+        answer_both_versions(seed=5)
+        check_figures()
+        v2 = consultations.definition(SLUG)
+        responses.submit(v2, 2, {"budget": budget.sample(v2["questions"][0], random.Random(11))},
+                         language="en", channel="paper")
+        check_figures()
+        db.session.remove()
+        db.engine.dispose()
