@@ -9,7 +9,7 @@ imports no feature at all.
 from __future__ import annotations
 
 from kiosk.areas.models import Area, AreaKey
-from kiosk.consultations.models import Consultation, ConsultationVersion
+from kiosk.consultations.models import Consultation, ConsultationVersion, ResultsPublication
 from kiosk.core.models import AccountToken, AuditEntry, Setting, User
 from kiosk.devices.models import Device, SetAside, SyncReceipt
 from kiosk.draws.models import Draw, DrawRun, Entry, EntryToken, InboxEntry, RightsRequest
@@ -20,5 +20,6 @@ from kiosk.tablet.models import PinLock
 
 __all__ = ["AccountToken", "Area", "AreaKey", "AuditEntry", "CodeDestination", "Consultation",
            "ConsultationVersion", "Device", "Draft", "Draw", "DrawRun", "Entry", "EntryToken", "Event",
-           "InboxEntry", "PaperEntry", "PinLock", "RightsRequest", "Response", "Scan", "SetAside",
+           "InboxEntry", "PaperEntry", "PinLock", "ResultsPublication", "RightsRequest",
+           "Response", "Scan", "SetAside",
            "Setting", "SyncReceipt", "TrackingCode", "User"]

@@ -29,6 +29,7 @@ ACTIONS = (
     "user.reset", "user.2fa",
     "responses.export",
     "areas.import",
+    "results.publish",
 )
 CLI = "cli"
 

@@ -21,6 +21,7 @@ from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth, limits
 from kiosk.ops import deployment
+from kiosk.reports import budget as budget_results
 from kiosk.responses import store as responses
 from kiosk.tablet import pin_locks
 from kiosk.web.downloads import csv_download
@@ -89,9 +90,12 @@ def consultation(slug: str) -> ResponseReturnValue:
     rows = list(responses.for_consultation(slug))
     by_channel = responses.counts_by_channel(slug)
     total = sum(by_channel.values())
+    tallies = responses.tallies(defn, rows)
+    for key, summary in budget_results.summaries(slug, defn).items():  # counted in the database
+        tallies[key] = {**tallies[key], **summary}
     return render_template("staff/consultation.html", c=c, defn=defn, total=total,
                            current=sum(r.version == c.version for r in rows), by_channel=by_channel,
-                           tallies=equality.suppress_tallies(defn, responses.tallies(defn, rows),
+                           tallies=equality.suppress_tallies(defn, tallies,
                                                              current_app.config["SMALL_CELL_THRESHOLD"]))
 
 
