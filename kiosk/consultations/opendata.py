@@ -70,7 +70,7 @@ def resources(c: Consultation, pub: ResultsPublication, threshold: int) -> list[
             ("channel", "string", "How residents answered: kiosk (at a stall or meeting), web, paper"),
             ("responses", "integer", "Responses through this channel")),
             [[ch, n] for ch, n in sorted(shown.channels.items())]))
-    if "areas" in pub.charts:
+    if shown.areas:  # chosen, and the consultation asks for a postcode
         out.append(Resource("areas", "Responses by area", (
             ("area", "string", "Area code (outside: a postcode outside the areas)"),
             ("name_en", "string", "Area name in English"), ("name_cy", "string", "Area name in Welsh"),
