@@ -18,6 +18,7 @@ from kiosk.budget import rules
 from kiosk.consultations import publishing
 from kiosk.consultations import results as publication
 from kiosk.consultations.models import Consultation, ResultsPublication
+from kiosk.consultations.types import Question
 from kiosk.responses.store import safe_cell
 
 LICENCE = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
@@ -87,7 +88,7 @@ def resources(c: Consultation, pub: ResultsPublication, threshold: int) -> list[
     return out
 
 
-def _budget_tables(budgets: list[tuple[dict, dict]]) -> list[Resource]:
+def _budget_tables(budgets: list[tuple[Question, dict]]) -> list[Resource]:
     area_rows, lever_rows = [], []
     for q, t in budgets:
         for a in rules.areas(q):

@@ -160,11 +160,12 @@ class Figures:
 
 def figures(slug: str, pub: ResultsPublication) -> Figures:
     """The chosen charts' figures and the chosen quotes, counted in the database."""
-    defn = consultations.merged_definition(slug) or {"slug": slug, "questions": []}
-    budgets = [(q, budget_results.summary(slug, q)) for q in defn["questions"]
+    defn = consultations.merged_definition(slug)
+    asked = defn["questions"] if defn else []
+    budgets = [(q, budget_results.summary(slug, q)) for q in asked
                if q["type"] == "budget"] if "budget" in pub.charts else []
     return Figures(
         channels=responses.counts_by_channel(slug) if "channels" in pub.charts else {},
-        areas=counts_by_area(slug, defn) if "areas" in pub.charts else [],
+        areas=counts_by_area(slug, defn) if defn and "areas" in pub.charts else [],
         budgets=budgets,
         quotes=resolve(slug, pub.quotes))

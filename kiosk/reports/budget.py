@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, case, cast, func, select
 
 from kiosk.budget import rules
-from kiosk.consultations.types import Question
+from kiosk.consultations.types import Definition, Question
 from kiosk.core.db import db
 from kiosk.core.rounding import divide
 from kiosk.responses.models import Response
@@ -127,6 +127,6 @@ def _lever(lv: dict, counts: Counter[Decimal], n: int) -> dict:
     }
 
 
-def summaries(slug: str, defn: dict) -> dict[str, dict]:
+def summaries(slug: str, defn: Definition) -> dict[str, dict]:
     """Every budget question's results, keyed by question key."""
     return {q.get("key", q["id"]): summary(slug, q) for q in defn["questions"] if q["type"] == "budget"}
