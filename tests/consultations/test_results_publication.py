@@ -78,6 +78,8 @@ def test_the_public_page_shows_the_editors_results_only_from_the_publication_dat
         assert [e.target for e in logged] == [SLUG, SLUG]
         assert logged[-1].detail["publish_on"] == yesterday.isoformat()
         assert QUOTE not in str(logged[-1].detail)  # never an answer in the log
+    feed = client.get("/feeds/consultations.atom").get_data(as_text=True)
+    assert "new lights on Bridge Street" in feed  # the feed's results item says what we did
     editor = admin.get(EDITOR).get_data(as_text=True)
     assert f'value="{uuid}|comments" checked' in editor and 'lang="cy">Gofynnon ni' in editor
 
