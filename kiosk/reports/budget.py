@@ -1,10 +1,12 @@
 """Budget results computed where the data is: per area the mean, median and who raised, kept or
 cut it, per lever how many chose each setting, over every version that asked the question.
 
-The database does the counting (one aggregate pass for every area, one ORDER BY + OFFSET per area
-for its median, one GROUP BY per lever) with the same SQL on SQLite and PostgreSQL; Python only
-rounds the sums it gets back, under kiosk.core.rounding's rule. The result has the shape of
-``kiosk.budget.results.tally``, so the same charts and tables show either.
+The database does the counting, with the same SQL on SQLite and PostgreSQL: the amounts are read
+from the answers' JSON once per row into a materialised CTE, then one statement sums them (and
+counts who raised or cut each area), one reads every area's median with ORDER BY + LIMIT/OFFSET,
+and one GROUP BY per lever counts its settings. Python only rounds the sums it gets back, under
+kiosk.core.rounding's rule. The result has the shape of ``kiosk.budget.results.tally``, so the
+same charts and tables show either.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, case, cast, func, select
+from sqlalchemy import BigInteger, ColumnElement, case, cast, func, literal, select, union_all
 
 from kiosk.budget import rules
 from kiosk.consultations.types import Definition, Question
@@ -33,14 +35,12 @@ def _amount(q: Question, area: str) -> ColumnElement[Any]:
 
 
 def _counted(slug: str, q: Question) -> list[ColumnElement[bool]]:
-    """Which responses count: this consultation's, to a version that asked the question, with
-    every area and lever answered (stored answers were checked on the way in)."""
+    """Which responses count: this consultation's, to a version that asked the question (stored
+    answers were checked on the way in, so each holds every area and lever of its version)."""
     versions = q.get("asked_in")
     where = [Response.consultation_slug == slug]
     if versions:
         where.append(Response.version.in_(versions))
-    where += [_value(q, "areas", a["id"]).is_not(None) for a in rules.areas(q)]
-    where += [_value(q, "levers", lv["id"]).is_not(None) for lv in q["levers"]]
     return where
 
 
@@ -48,38 +48,54 @@ def _share(count: int, total: int) -> float:
     return float(divide(100 * count, total, 1)) if total else 0.0
 
 
-def median(slug: str, q: Question, area: str, n: int) -> int | None:
-    """The median amount chosen for one area over n counted answers: the middle value, or the
-    mean of the middle two (rounded), read with ORDER BY + LIMIT/OFFSET in the database."""
-    if not n:
-        return None
-    amount = _amount(q, area)
-    middle = db.session.execute(select(amount).where(*_counted(slug, q)).order_by(amount)
-                                .limit(1 if n % 2 else 2).offset((n - 1) // 2)).scalars().all()
-    return int(divide(sum(middle), len(middle)))
+def _amounts(slug: str, q: Question) -> Any:
+    """A materialised CTE of every counted response's amounts (columns a0, a1, … in area order),
+    so each amount is read from the JSON once per row, however often a statement uses it."""
+    return select(case((_value(q).is_not(None), 1), else_=0).label("answered"),
+                  *[_amount(q, a["id"]).label(f"a{i}") for i, a in enumerate(rules.areas(q))]
+                  ).where(*_counted(slug, q)).cte("budget_amounts").prefix_with("MATERIALIZED")
 
 
-def _area_totals(slug: str, q: Question) -> tuple[int, dict[str, tuple[int, int, int]]]:
-    """(counted answers, {area: (sum, raised, cut)}) in one aggregate pass."""
-    columns: list[ColumnElement[Any]] = [func.count()]
-    for a in rules.areas(q):
-        amount = _amount(q, a["id"])
-        columns += [func.sum(amount),
+def medians(slug: str, q: Question, counts: dict[str, int]) -> dict[str, int | None]:
+    """Each area's median amount over its n answers (counts): the middle value, or the mean of
+    the middle two (rounded), read with ORDER BY + LIMIT/OFFSET per area in one statement."""
+    amounts = _amounts(slug, q)
+    arms = []
+    for i, a in enumerate(rules.areas(q)):
+        n, column = counts[a["id"]], amounts.c[f"a{i}"]
+        if n:
+            middle = (select(column.label("amount")).where(column.is_not(None)).order_by(column)
+                      .limit(1 if n % 2 else 2).offset((n - 1) // 2).subquery())
+            arms.append(select(literal(a["id"]).label("area"), middle.c.amount))
+    found: dict[str, list[int]] = {a["id"]: [] for a in rules.areas(q)}
+    if arms:
+        for area, amount in db.session.execute(union_all(*arms)):
+            found[area].append(int(amount))
+    return {k: int(divide(sum(v), len(v))) if v else None for k, v in found.items()}
+
+
+def _area_totals(slug: str, q: Question) -> tuple[int, dict[str, tuple[int, int, int, int]]]:
+    """(answers, {area: (answers, sum, raised, cut)}) in one aggregate statement."""
+    chosen = rules.areas(q)
+    amounts = _amounts(slug, q)
+    columns: list[ColumnElement[Any]] = [func.coalesce(func.sum(amounts.c.answered), 0)]
+    for i, a in enumerate(chosen):
+        amount = amounts.c[f"a{i}"]
+        columns += [func.count(amount), func.sum(amount),
                     func.sum(case((amount > a["current"], 1), else_=0)),
                     func.sum(case((amount < a["current"], 1), else_=0))]
-    row = db.session.execute(select(*columns).where(*_counted(slug, q))).one()
-    n = int(row[0])
+    row = db.session.execute(select(*columns).select_from(amounts)).one()
     out = {}
-    for i, a in enumerate(rules.areas(q)):
-        total, raised, cut = row[1 + 3 * i: 4 + 3 * i]
-        out[a["id"]] = (int(total or 0), int(raised or 0), int(cut or 0))
-    return n, out
+    for i, a in enumerate(chosen):
+        n, total, raised, cut = row[1 + 4 * i: 5 + 4 * i]
+        out[a["id"]] = (int(n), int(total or 0), int(raised or 0), int(cut or 0))
+    return int(row[0]), out
 
 
 def lever_counts(slug: str, q: Question, lever: str) -> Counter[Decimal]:
-    """How many counted answers chose each setting of one lever (GROUP BY in the database)."""
+    """How many answers chose each setting of one lever (GROUP BY in the database)."""
     setting = _value(q, "levers", lever)
-    rows = db.session.execute(select(setting, func.count()).where(*_counted(slug, q))
+    rows = db.session.execute(select(setting, func.count()).where(*_counted(slug, q), setting.is_not(None))
                               .group_by(setting))
     out: Counter[Decimal] = Counter()
     for value, n in rows:  # "2.5" and "2.50" are one setting
@@ -89,23 +105,22 @@ def lever_counts(slug: str, q: Question, lever: str) -> Counter[Decimal]:
 
 def summary(slug: str, q: Question) -> dict:
     """A budget question's results over every version that asked it (see the module docstring)."""
-    n, totals = _area_totals(slug, q)
-    answered = db.session.execute(select(func.count()).where(
-        Response.consultation_slug == slug, _value(q).is_not(None),
-        *([Response.version.in_(q["asked_in"])] if q.get("asked_in") else []))).scalar_one()
-    out: dict[str, Any] = {"responses": n, "skipped": int(answered) - n, "areas": {}, "levers": {}}
+    answered, totals = _area_totals(slug, q)
+    middle = medians(slug, q, {k: v[0] for k, v in totals.items()})
+    out: dict[str, Any] = {"responses": answered, "skipped": 0, "areas": {}, "levers": {}}
     for a in rules.areas(q):
-        total, raised, cut = totals[a["id"]]
+        n, total, raised, cut = totals[a["id"]]
         kept = n - raised - cut
         out["areas"][a["id"]] = {
             "current": a["current"],
             "mean": int(divide(total, n)) if n else None,
-            "median": median(slug, q, a["id"], n),
+            "median": middle[a["id"]],
             "raised": raised, "kept": kept, "cut": cut,
             "shares": {"raised": _share(raised, n), "kept": _share(kept, n), "cut": _share(cut, n)},
         }
     for lv in q["levers"]:
-        out["levers"][lv["id"]] = _lever(lv, lever_counts(slug, q, lv["id"]), n)
+        counts = lever_counts(slug, q, lv["id"])
+        out["levers"][lv["id"]] = _lever(lv, counts, sum(counts.values()))
     return out
 
 
