@@ -147,9 +147,13 @@ def counts_by_channel(slug: str) -> dict[str, int]:
         .group_by(Response.channel))}
 
 
-def tallies(defn: Definition, rows: Iterable[Response]) -> dict[str, dict]:
+def tallies(defn: Definition, rows: Iterable[Response],
+            counted: Mapping[str, dict] | None = None) -> dict[str, dict]:
     """Per-question summaries keyed by question key; a merged definition (see versioning.merge)
-    counts each question over the versions that asked it, and says how many were not asked."""
+    counts each question over the versions that asked it, and says how many were not asked.
+    ``counted`` holds summaries already counted elsewhere (in the database), by key: those
+    questions' answers are not tallied again, only who was asked and shown them."""
+    counted = counted or {}
     keys = {q.get("key", q["id"]): q for q in defn["questions"]}
     values: dict[str, list[Any]] = {k: [] for k in keys}
     not_asked = dict.fromkeys(keys, 0)
@@ -160,11 +164,14 @@ def tallies(defn: Definition, rows: Iterable[Response]) -> dict[str, dict]:
                 not_asked[key] += 1
             elif not versioning.shown(q, r.answers, r.version):
                 not_shown[key] += 1  # routed past: not the same as seen and left blank
-            else:
+            elif key not in counted:
                 values[key].append(r.answers.get(q["id"]))
+            else:
+                values[key].append(None)  # counted in the database; only the number shown matters
     out = {}
     for key, q in keys.items():
-        t = questions.tally(q, values[key])
+        t = ({**counted[key], "answered": counted[key]["responses"]} if key in counted
+             else questions.tally(q, values[key]))
         out[key] = {**t, "not_asked": not_asked[key], "not_shown": not_shown[key],
                     "not_answered": len(values[key]) - t["answered"]}
     return out

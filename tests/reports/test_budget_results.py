@@ -123,3 +123,18 @@ def test_budget_figures_match_an_independent_count_on_postgresql(make_app, pg_sc
         check_figures()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_staff_page_shows_the_database_figures_across_versions(app, staff_client) -> None:
+    from kiosk.budget.rules import money
+
+    with app.app_context():
+        answer_both_versions(seed=8, per_version=4)
+        q = consultations.merged_definition(SLUG)["questions"][0]
+        got = budget_sql.summary(SLUG, q)
+    body = staff_client.get(f"/staff/c/{SLUG}").get_data(as_text=True)
+    assert "8 valid budgets counted." in body and "8 answered" in body
+    for a in areas(q):
+        r = got["areas"][a["id"]]
+        assert f"<td>{money(r['mean'])}</td><td>{money(r['median'])}</td>" in body
+    assert body.count("<caption>") >= 3 and "How many residents chose each change to" in body

@@ -90,9 +90,7 @@ def consultation(slug: str) -> ResponseReturnValue:
     rows = list(responses.for_consultation(slug))
     by_channel = responses.counts_by_channel(slug)
     total = sum(by_channel.values())
-    tallies = responses.tallies(defn, rows)
-    for key, summary in budget_results.summaries(slug, defn).items():  # counted in the database
-        tallies[key] = {**tallies[key], **summary}
+    tallies = responses.tallies(defn, rows, counted=budget_results.summaries(slug, defn))
     return render_template("staff/consultation.html", c=c, defn=defn, total=total,
                            current=sum(r.version == c.version for r in rows), by_channel=by_channel,
                            tallies=equality.suppress_tallies(defn, tallies,
