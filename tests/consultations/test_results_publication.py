@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import random
 
+import pytest
 from sqlalchemy import select
 
 from kiosk.budget import question as budget
@@ -169,3 +170,60 @@ def test_a_closed_budget_publishes_its_figures_as_open_data(app, client, signed_
         client.get(f"/c/{slug}/results/budget_levers.csv").get_data(as_text=True))))
     assert sum(int(r["responses"]) for r in levers) == 7
     assert {r["setting"] for r in levers if r["today"] == "true"} == {"0"}
+
+
+def publish_neighbourhood(app) -> None:  # type: ignore[no-untyped-def]
+    """Closed your-neighbourhood results with areas, channels, and a free-text-free quote list."""
+    from kiosk.areas import store as areas
+
+    with app.app_context():
+        areas.import_csv("postcode,area_code,name_en,name_cy\nCF10,W1,Butetown,Butetown\n"
+                         "CF11,W2,Grangetown,Grangetown\n")
+        defn = consultations.definition("your-neighbourhood")
+        for i, where in enumerate(["W1", "W1", "W2", "outside", None]):
+            answers = {"focus": "speeding"}
+            if where:
+                answers["area"] = {"area": where, **({"district": "BS1"} if where == "outside" else {})}
+            responses.submit(defn, 1, answers, language="en", channel="web" if i else "paper")
+        consultations.set_status("your-neighbourhood", "closed")
+        publication.save("your-neighbourhood", publication.Content(
+            {k: {"en": k, "cy": ""} for k in publication.TEXTS}, ["areas", "channels"], [],
+            london_today()), "test")
+
+
+def check_neighbourhood(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/c/your-neighbourhood/results?lang=cy").get_data(as_text=True)
+    assert "Where people who answered live" not in page and "Ble mae'r bobl a atebodd yn byw" in page
+    assert "<p>we_did</p>" in page  # English where the Welsh part is empty
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/c/your-neighbourhood/results/areas.csv").get_data(as_text=True))))
+    assert [(r["area"], r["name_cy"], r["responses"]) for r in rows] == [
+        ("W1", "Butetown", "2"), ("W2", "Grangetown", "1"), ("outside", "Y tu allan i'r ardal", "1")]
+    document = client.get("/c/your-neighbourhood/results/results.json").get_json()
+    assert document["tables"]["channels"] == [{"channel": "paper", "responses": 1},
+                                              {"channel": "web", "responses": 4}]
+
+
+def test_counts_by_area_and_channel_are_published(app, client) -> None:
+    publish_neighbourhood(app)
+    check_neighbourhood(client)
+
+
+@pytest.mark.postgres
+def test_publication_and_open_data_on_postgresql(make_app, pg_schema) -> None:
+    from tests.conftest import load_demo
+
+    hub = make_app("hub", DATABASE_URL=pg_schema)
+    with hub.app_context():
+        load_demo()
+    publish_neighbourhood(hub)
+    check_neighbourhood(hub.test_client())
+    with hub.app_context():
+        defn = consultations.merged_definition(SLUG)
+        responses.submit(consultations.definition(SLUG), 1, {"feel_safe": 4, "would_help": "cctv",
+                         "comments": QUOTE}, language="cy", channel="web")
+        [quote] = publication.candidates(SLUG, defn)
+        assert (quote.text, quote.language) == (QUOTE, "cy")
+        assert publication.resolve(SLUG, [{"response": quote.response, "question": "comments"}]) == [quote]
+        db.session.remove()
+        db.engine.dispose()
