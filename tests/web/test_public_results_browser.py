@@ -15,7 +15,7 @@ from kiosk.consultations import store as consultations
 from kiosk.core.timeutil import london_today
 from kiosk.reports import budget as budget_results
 from kiosk.responses import store as responses
-from tests.web.test_public_site_browser import axe, serious  # noqa: F401  (the axe fixture)
+from tests.web.test_public_site_browser import WIDE, axe, serious  # noqa: F401  (the axe fixture)
 
 pytestmark = pytest.mark.browser
 SLUG = "police-budget-2027"
@@ -60,3 +60,5 @@ def test_closed_budget_results_show_means_and_the_precept_with_tables(app, live_
         assert phone.evaluate(CHARTS_WITHOUT_TABLES) == 0
         assert serious(axe, phone) == [], lang
     assert "Fe wnaethon ni osod y praesept." in phone.content()
+    phone.set_viewport_size({"width": 320, "height": 640})  # WCAG 1.4.10: charts reflow, tables scroll
+    assert phone.evaluate(WIDE) == []
