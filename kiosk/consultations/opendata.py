@@ -143,7 +143,7 @@ def datapackage(c: Consultation, pub: ResultsPublication, tables: list[Resource]
         "name": c.slug,
         "title": c.title.get("en", c.slug),
         "description": pub.we_did.get("en", ""),
-        "created": pub.publish_on.isoformat() if pub.publish_on else None,
+        "created": f"{pub.publish_on.isoformat()}T00:00:00Z" if pub.publish_on else None,
         "licenses": [LICENCE],
         "resources": [{"name": t.name, "title": t.title, "path": f"{t.name}.csv",
                        "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",

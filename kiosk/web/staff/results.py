@@ -24,6 +24,7 @@ from kiosk.consultations import store as consultations
 from kiosk.consultations.models import Consultation, ResultsPublication
 from kiosk.core import auth
 from kiosk.core.problems import ProblemError
+from kiosk.responses import store as responses
 from kiosk.web.staff.audit import actor, log
 
 bp = Blueprint("results_editor", __name__, url_prefix="/staff/c")
@@ -40,7 +41,7 @@ def _read_form() -> tuple[publication.Content, list[str]]:
     quotes = []
     for ref in request.form.getlist("quote"):
         response, _sep, question = ref.partition("|")
-        if response and question:
+        if responses.is_response_id(response) and question:
             quotes.append({"response": response, "question": question})
     problems, day = [], None
     raw = request.form.get("publish_on", "").strip()
