@@ -113,9 +113,14 @@ def text_questions(defn: Definition) -> list[Question]:
 
 
 def quotable(answer: Any) -> str | None:
-    """The text of an answer that may be quoted in public, else None (the one place that decides:
-    a redacted or hidden-from-quotes answer must return None here)."""
+    """The text of an answer that may be quoted, else None (a redacted answer has no text left)."""
     return answer.strip() if isinstance(answer, str) and answer.strip() else None
+
+
+def withheld(slug: str, refs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (response, question) answers staff have hidden from public quotes: the one place
+    that decides (nothing is hidden until the free-text workspace records it)."""
+    return set()
 
 
 def candidates(slug: str, defn: Definition, offset: int = 0) -> list[Quote]:
@@ -128,7 +133,8 @@ def candidates(slug: str, defn: Definition, offset: int = 0) -> list[Quote]:
             .order_by(Response.id.desc()).limit(CANDIDATES).offset(offset))
         out += [Quote(uuid, q["id"], text, lang) for uuid, raw, lang in rows
                 if (text := quotable(raw)) is not None]
-    return out
+    hidden = withheld(slug, [(q.response, q.question) for q in out])
+    return [q for q in out if (q.response, q.question) not in hidden]
 
 
 def resolve(slug: str, refs: list[dict[str, str]]) -> list[Quote]:
@@ -136,11 +142,12 @@ def resolve(slug: str, refs: list[dict[str, str]]) -> list[Quote]:
     uuids = [ref["response"] for ref in refs]
     found = {r.uuid: r for r in db.session.execute(select(Response).where(
         Response.uuid.in_(uuids), Response.consultation_slug == slug)).scalars()} if uuids else {}
+    hidden = withheld(slug, [(ref["response"], ref["question"]) for ref in refs])
     out = []
     for ref in refs:
         r = found.get(ref["response"])
         text = quotable(r.answers.get(ref["question"])) if r is not None else None
-        if r is not None and text is not None:
+        if r is not None and text is not None and (r.uuid, ref["question"]) not in hidden:
             out.append(Quote(r.uuid, ref["question"], text, r.language))
     return out
 
