@@ -138,3 +138,36 @@ def test_the_staff_page_shows_the_database_figures_across_versions(app, staff_cl
         r = got["areas"][a["id"]]
         assert f"<td>{money(r['mean'])}</td><td>{money(r['median'])}</td>" in body
     assert body.count("<caption>") >= 3 and "How many residents chose each change to" in body
+
+
+def test_an_area_added_in_a_later_version_counts_the_answers_that_had_it(app) -> None:
+    """A breaking change (a new area, balanced by new income): version 1's answers still count for
+    the areas they set, and the new area's figures come from version 2's answers only."""
+    with app.app_context():
+        rng = random.Random(13)
+        v1 = consultations.definition(SLUG)
+        for _ in range(5):
+            responses.submit(v1, 1, {"budget": budget.sample(v1["questions"][0], rng)},
+                             language="en", channel="web")
+        raw = copy.deepcopy(RAW)
+        q_raw = raw["questions"][0]
+        q_raw["groups"][0]["areas"].append({
+            "id": "drones", "name": {"en": "Drones", "cy": "Dronau"}, "current": 1_000_000,
+            "min": 0, "max": 2_000_000, "step": 500_000})
+        q_raw["fixed_income"].append({"id": "drone_grant", "name": {"en": "Drone grant", "cy": "Grant"},
+                                      "amount": 1_000_000})
+        consultations.import_definition(definitions.validate(raw), confirm_breaking=True)
+        v2 = consultations.definition(SLUG)
+        for _ in range(3):
+            responses.submit(v2, 2, {"budget": budget.sample(v2["questions"][0], rng)},
+                             language="en", channel="web")
+        q = consultations.merged_definition(SLUG)["questions"][0]
+        got = budget_sql.summary(SLUG, q)
+        rows = list(db.session.execute(select(Response).filter_by(consultation_slug=SLUG)).scalars())
+        assert got["responses"] == 8
+        drones = [Fraction(r.answers["budget"]["areas"]["drones"]) for r in rows if r.version == 2]
+        d = got["areas"]["drones"]
+        assert d["raised"] + d["kept"] + d["cut"] == 3
+        assert (d["mean"], d["median"]) == (half_up(sum(drones) / 3), half_up(statistics.median(drones)))
+        local = [Fraction(r.answers["budget"]["areas"]["local_policing"]) for r in rows]
+        assert got["areas"]["local_policing"]["mean"] == half_up(sum(local) / 8)
