@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kiosk.analysis.models import AnswerTheme, TextAnswer, TextIndexed, Theme, ThemeSuggestion
 from kiosk.areas.models import Area, AreaKey
-from kiosk.consultations.models import Consultation, ConsultationVersion
+from kiosk.consultations.models import Consultation, ConsultationVersion, ResultsPublication
 from kiosk.core.models import AccountToken, AuditEntry, Setting, User
 from kiosk.devices.models import Device, SetAside, SyncReceipt
 from kiosk.draws.models import (
@@ -30,6 +30,6 @@ from kiosk.tablet.models import PinLock
 
 __all__ = ["AccountToken", "AnswerTheme", "Area", "AreaKey", "AuditEntry", "CodeDestination", "Consultation",
            "ConsultationVersion", "Device", "Draft", "Draw", "DrawClaim", "DrawRun", "Entry", "EntryToken",
-           "Event", "InboxEntry", "PaperEntry", "PinLock", "RightsRequest", "Response", "Scan", "SetAside",
+           "Event", "InboxEntry", "PaperEntry", "PinLock", "ResultsPublication", "RightsRequest", "Response", "Scan", "SetAside",
            "Setting", "SyncReceipt", "TallyAtom", "TallyMark", "TextAnswer", "TextIndexed", "Theme", "ThemeSuggestion",
            "TrackingCode", "User"]

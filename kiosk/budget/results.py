@@ -54,21 +54,23 @@ def summarise(q: Question, counts: Counter) -> dict:
             chosen[atom[1]][atom[2]] += k
         elif atom[0] == "lever":
             settings[atom[1]][Decimal(atom[2])] += k
-    for a in rules.areas(q):
+    for a in rules.areas(q):  # over the answers that had the area (one added later: fewer)
         got, now = chosen[a["id"]], a["current"]
+        na = sum(got.values())
         moves = {"raised": sum(k for c, k in got.items() if c > now), "kept": got.get(now, 0),
                  "cut": sum(k for c, k in got.items() if c < now)}
         out["areas"][a["id"]] = {
             "current": now,
-            "mean": int(divide(sum(c * k for c, k in got.items()), n)) if n else None,
+            "mean": int(divide(sum(c * k for c, k in got.items()), na)) if na else None,
             "median": _median(got) if got else None,
             **moves,
-            "shares": {move: _share(count, n) for move, count in moves.items()},
+            "shares": {move: _share(count, na) for move, count in moves.items()},
         }
     for lv in q["levers"]:
         got_lv, now_lv = settings[lv["id"]], Decimal(lv["current"])
         table = rules.steps(Decimal(lv["min"]), Decimal(lv["max"]), Decimal(lv["step"]))
-        mean = divide(sum((s * k for s, k in got_lv.items()), Decimal(0)), n, places=2) if n else None
+        nl = sum(got_lv.values())
+        mean = divide(sum((s * k for s, k in got_lv.items()), Decimal(0)), nl, places=2) if nl else None
         out["levers"][lv["id"]] = {
             "current": lv["current"],
             "counts": {rules.lever_str(v): got_lv.get(v, 0) for v in table},

@@ -31,6 +31,7 @@ ACTIONS = (
     "responses.export",
     "areas.import",
     "theme.create", "theme.tag", "answer.redact", "answer.quote",
+    "results.publish",
 )
 CLI = "cli"
 

@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
@@ -235,3 +235,8 @@ def _summary(slug: str, q: Question, versions: Sequence[int], atoms: Counter) ->
                             value.as_string().is_not(None))
         .order_by(Response.id.desc()).limit(NEWEST)).scalars().all()
     return kind.tally(q, [v for v in reversed(newest) if v not in (None, "", [])])
+
+
+def summary(slug: str, q: Question) -> dict:
+    """One (merged) question's summary over every version that asked it."""
+    return tallies(slug, cast(Definition, {"questions": [q]}))[q.get("key", q["id"])]

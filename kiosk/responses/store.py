@@ -155,7 +155,9 @@ def counts_by_channel(slug: str) -> dict[str, int]:
 
 def tallies(defn: Definition, rows: Iterable[Any]) -> dict[str, dict]:
     """Per-question summaries keyed by question key; a merged definition (see versioning.merge)
-    counts each question over the versions that asked it, and says how many were not asked."""
+    counts each question over the versions that asked it, and says how many were not asked.
+    (Pages read the same figures from kiosk.reports.tallies, which keeps the counts; this is the
+    plain count over rows, for a set of rows of one's own and as the tests' oracle.)"""
     keys = {q.get("key", q["id"]): q for q in defn["questions"]}
     values: dict[str, list[Any]] = {k: [] for k in keys}
     not_asked = dict.fromkeys(keys, 0)

@@ -116,6 +116,11 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     areas_csv.write_text("postcode,area_code,name_en,name_cy\nCF10,W05000001,Butetown,Butetown\n")
     assert cli.invoke(args=["areas", "import", str(areas_csv)]).exit_code == 0
     done["areas.import"] = str(areas_csv)
+    # results published through the editor
+    assert post(admin, "/staff/c/policing-priorities/results", "/staff/c/policing-priorities/results",
+                action="save", we_asked_en="Priorities", you_said_en="Burglary",
+                we_did_en="More patrols", publish_on="2027-01-01").status_code == 303
+    done["results.publish"] = "policing-priorities"
 
     # free-text analysis: a theme made and given, an answer hidden from quotes and redacted
     from kiosk.analysis import search, texts

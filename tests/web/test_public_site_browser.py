@@ -26,7 +26,7 @@ STAFF_PAGES = ["/staff/", "/staff/c/policing-priorities", "/staff/c/police-budge
                "/staff/c/policing-priorities/report", "/staff/events/", "/staff/events/new",
                "/staff/posters/", "/staff/consultations/import", "/staff/devices/",
                "/staff/draws/", "/staff/draws/new", "/staff/users/", "/staff/audit/",
-               "/staff/areas/", "/staff/password", "/staff/2fa"]
+               "/staff/areas/", "/staff/password", "/staff/2fa", "/staff/c/town-centre-safety/results"]
 
 
 @pytest.fixture(scope="module")
