@@ -1,7 +1,7 @@
 """results publications: "we asked, you said, we did" per consultation
 
 Revision ID: 0020_i15pub
-Revises: 0015_i16hb
+Revises: 0023_i15ta
 
 Bilingual text, the charts and quotes (by reference to a response's answer) chosen for the public
 results page, and the day it is published.
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0020_i15pub'
-down_revision = '0015_i16hb'
+down_revision = '0023_i15ta'
 branch_labels = None
 depends_on = None
 
