@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -15,7 +16,7 @@ from kiosk.core.db import db
 from kiosk.core.timeutil import london_day, to_utc
 from kiosk.devices import store as devices
 from kiosk.events import store as events
-from kiosk.outreach import scans, tracking
+from kiosk.outreach import costs, scans, tracking
 from kiosk.outreach.models import Scan, TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
 from kiosk.responses import quality
@@ -137,12 +138,19 @@ class Funnel:
     visitors: int = 0
     started: int = 0
     completed: int = 0
+    #: What the placement's posters cost to print, in pence (None: not given).
+    cost_pence: int | None = None
 
     @property
     def conversion(self) -> float | None:
         """Completed per visitor who scanned (per start when there are no scans)."""
         base = self.visitors or self.started
         return self.completed / base if base else None
+
+    @property
+    def cost_per_completed(self) -> Decimal | None:
+        """Pounds of print cost per completed response (None without a cost or a completion)."""
+        return costs.per_response(self.cost_pence, self.completed)
 
 
 @dataclass
@@ -187,6 +195,17 @@ class Report:
         return sum(p.completed for p in self.placements if not p.code)
 
     @property
+    def costed(self) -> tuple[int, int]:
+        """(print cost in pence, completed responses) over the placements that have a cost."""
+        priced = [p for p in self.placements if p.cost_pence is not None]
+        return sum(p.cost_pence or 0 for p in priced), sum(p.completed for p in priced)
+
+    @property
+    def cost_per_completed(self) -> Decimal | None:
+        """Pounds of print cost per completed response, over the placements that have a cost."""
+        return costs.per_response(*self.costed)
+
+    @property
     def flag_counts(self) -> dict[str, int]:
         """How many responses carry each flag."""
         counts = Counter(flag for flags in self.flags.values() for flag in flags)
@@ -211,6 +230,7 @@ def build(slug: str, f: Filters | None = None) -> Report:
         d: (sum(h.device == d and h.stage == "scan" for h in hits),
             sum(h.device == d and h.stage == "start" for h in hits)) for d in DEVICE_CLASSES}
     report.placements = _placements(slug, f, rows, hits)
+    add_costs(report.placements)
     report.total = Funnel(None, scans=sum(p.scans for p in report.placements),
                           visitors=sum(p.visitors for p in report.placements),
                           started=sum(p.started for p in report.placements),
@@ -219,6 +239,13 @@ def build(slug: str, f: Filters | None = None) -> Report:
     report.flags = {r.uuid: all_flags[r.uuid] for r in rows if r.uuid in all_flags}
     report.flagged = [r for r in rows if r.uuid in report.flags]
     return report
+
+
+def add_costs(placements: list[Funnel]) -> None:
+    """Give each placement its print cost (looked up by code)."""
+    found = costs.for_codes(p.code for p in placements)
+    for p in placements:
+        p.cost_pence = found.get(p.code) if p.code else None
 
 
 def _placements(slug: str, f: Filters, rows: Sequence[Any], hits: list[Any]) -> list[Funnel]:
