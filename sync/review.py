@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from kiosk.core.db import db, rowcount
 from kiosk.core.states import ReceiptStatus
@@ -80,6 +80,12 @@ def pending(limit: int = 500) -> list[SetAside]:
     q = (select(SetAside).order_by(SetAside.review_state.is_not(None), SetAside.received_at.desc(),
                                    SetAside.id.desc()).limit(limit))
     return list(db.session.execute(q).scalars())
+
+
+def waiting() -> int:
+    """How many set-aside items wait for an admin's review."""
+    return db.session.execute(select(func.count()).select_from(SetAside)
+                              .where(SetAside.review_state.is_(None))).scalar_one()
 
 
 def get(item_id: int) -> SetAside:

@@ -79,6 +79,7 @@ def test_an_admin_lists_opens_and_discards_an_item_with_a_reason(app, signed_in,
     listing = admin.get(LIST).get_data(as_text=True)
     item_id = _row_id(app, uid)
     assert uid in listing and f"/staff/devices/set-aside/{item_id}" in listing
+    assert "(waiting for review: 2)" in admin.get("/staff/devices/").get_data(as_text=True)
     page = admin.get(f"{LIST}/{item_id}").get_data(as_text=True)
     assert "Library tablet" in page and "unknown tracking code" in page  # device and reason
     assert pushed["slug"] in page and pushed["code"] in page and 'data-answers' in page
@@ -94,6 +95,7 @@ def test_an_admin_lists_opens_and_discards_an_item_with_a_reason(app, signed_in,
     page = admin.get(f"{LIST}/{item_id}").get_data(as_text=True)
     assert 'data-review="discarded"' in page and "never printed" in page
     assert 'data-review="discarded"' in admin.get(LIST).get_data(as_text=True)  # still listed
+    assert "(waiting for review: 1)" in admin.get("/staff/devices/").get_data(as_text=True)
     [entry] = _audit(app, "sync.discard")
     assert entry.target == uid and entry.actor.startswith("admin-")
     assert entry.detail["kind"] == "rejected" and entry.detail["device"] == "Library tablet"

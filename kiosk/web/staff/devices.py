@@ -30,7 +30,7 @@ def _page(code: str | None = None, **extra: object) -> str:
                                    "Not synced for %(time)s, %(num)d responses waiting", waiting,
                                    time=format_timedelta(quiet, threshold=1.1))
     return render_template("admin/devices.html", devices=listed, stale=stale, code=code,
-                           stale_hours=hours, **extra)
+                           stale_hours=hours, waiting=review.waiting(), **extra)
 
 
 @bp.get("/")
