@@ -4,6 +4,7 @@ once, both actions are in the audit log, and nothing is deleted."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -20,7 +21,7 @@ from kiosk.responses.models import Response
 from kiosk.responses.store import content_hash
 from sync import set_aside
 from tests.conftest import csrf_token
-from tests.sync.conftest import add_device, items_of, queue
+from tests.sync.conftest import add_device, deadline, items_of, queue
 
 LIST = "/staff/devices/set-aside"
 
@@ -192,3 +193,36 @@ def test_staff_without_the_admin_role_cannot_review(app, signed_in, pushed) -> N
     with app.app_context():
         assert db.session.get(SetAside, item_id).review_state is None  # type: ignore[union-attr]
     assert admin.get(f"{LIST}/999999").status_code == 404
+
+
+def test_admins_accepting_at_once_store_the_response_once(hub, make_app) -> None:  # type: ignore[no-untyped-def]
+    """Four admins press Accept on the same item at the same moment (SQLite and PostgreSQL)."""
+    from sync import review
+
+    _device, token = add_device(hub)
+    kiosk = make_app("kiosk")
+    queue(kiosk, 1)
+    [record] = (i["record"] for i in items_of(kiosk))
+    code = tracking.new_code()
+    item = _item({**record, "tracking_code": code})
+    assert _push(hub, token, [item]) == ["rejected"]
+    with hub.app_context():
+        tracking.create(record["consultation"], "bus_stop", "Stop 9", code=code)
+    item_id = _row_id(hub, record["uuid"])
+    start, outcomes = threading.Barrier(4), []
+
+    def press(n: int) -> None:
+        with hub.app_context():
+            start.wait(deadline(30))
+            try:
+                outcomes.append(review.accept(item_id, f"admin{n}@example.org", ["en", "cy"]))
+            except review.ReviewError as exc:
+                outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(deadline(60))
+    assert sorted(outcomes) == ["reviewed"] * 3 + ["stored"]
+    assert _stored(hub, record["uuid"]) == 1
