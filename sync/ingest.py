@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import Boolean, String, any_, bindparam, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from kiosk.analysis import texts
 from kiosk.consultations import store as consultations
 from kiosk.consultations.questions import registry as questions
 from kiosk.consultations.types import Definition
@@ -54,6 +55,7 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
         pending.append((i, uid, given, record))
     try:
         inserted, stored = store_checked(pending, now, notes)
+        texts.index_uuids(inserted)
         for i, uid, given, record in pending:
             note, sent = notes.get(i, (None, given))
             if uid in inserted and inserted[uid] == i:

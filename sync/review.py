@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from kiosk.analysis import texts
 from kiosk.core.db import db, rowcount
 from kiosk.core.states import ReceiptStatus
 from kiosk.core.timeutil import utcnow
@@ -151,6 +152,7 @@ def accept(item_id: int, actor: str, languages: list[str]) -> str:
         _claim(row, ACCEPTED, actor, None)  # a second accept waits here, then finds it reviewed
         inserted, stored = ingest.store_checked([(0, uid, stored_hash, record)], now,
                                                 {0: (note, given)} if note else {})
+        texts.index_uuids(inserted)  # its free text is searchable, as after a push
         if uid in inserted:
             outcome = STORED
         elif stored.get(uid) in (stored_hash, given):

@@ -35,6 +35,7 @@ class Scan(db.Model):
     __table_args__ = (
         Index("ix_scans_consultation_at", "consultation_slug", "at"),
         Index("ix_scans_code", "code"),
+        Index("ix_scans_report", "consultation_slug", "at", "code", "stage", "device", "first"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)

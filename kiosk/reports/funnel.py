@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 
 from kiosk.core.db import db
-from kiosk.core.timeutil import london_day, to_utc
+from kiosk.core.timeutil import london_day
 from kiosk.devices import store as devices
 from kiosk.events import store as events
 from kiosk.outreach import costs, scans, tracking
 from kiosk.outreach.models import Scan, TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
+from kiosk.reports.filters import Filters, in_dates, response_query
 from kiosk.responses import quality
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
@@ -27,105 +28,6 @@ from kiosk.responses.store import CHANNELS
 MAX_DAYS = 400
 LIGHT = (Response.uuid, Response.channel, Response.device_id, Response.event_id,
          Response.tracking_code, Response.started_at, Response.submitted_at)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a report looks at: London dates (inclusive), a channel, an event, a code, a kiosk."""
-    start: dt.date | None = None
-    end: dt.date | None = None
-    channel: str | None = None
-    event: str | None = None
-    code: str | None = None
-    device: str | None = None
-
-    def args(self) -> dict[str, str]:
-        """The filters as query-string arguments."""
-        out = {"from": self.start, "to": self.end, "channel": self.channel, "event": self.event,
-               "code": self.code, "device": self.device}
-        return {k: str(v) for k, v in out.items() if v}
-
-    def counts_scans(self) -> bool:
-        """Scans and starts happen on the web, outside any event and any kiosk."""
-        return self.channel in (None, "web") and self.event is None and self.device is None
-
-
-#: The dates a report filter may name (responses exist only between these).
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
-
-
-def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
-    """Filters from query arguments, and a message for each one that could not be read."""
-    problems: list[str] = []
-
-    def day(key: str) -> dt.date | None:
-        value = (args.get(key) or "").strip()
-        if not value:
-            return None
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            problems.append(f"{key}: {value!r} is not a date (YYYY-MM-DD)")
-            return None
-        if not EARLIEST <= day <= LATEST:  # the day after 9999-12-31 cannot be computed
-            problems.append(f"{key}: {value!r} is not between {EARLIEST} and {LATEST}")
-            return None
-        return day
-
-    channel = (args.get("channel") or "").strip() or None
-    if channel and channel not in CHANNELS:
-        problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
-        channel = None
-    code = (args.get("code") or "").strip() or None
-    return Filters(day("from"), day("to"), channel, (args.get("event") or "").strip() or None,
-                   (tracking.normalise(code) or code) if code else None,
-                   (args.get("device") or "").strip()[:64] or None), problems
-
-
-def utc_bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The filter's London dates as a naive UTC [start, end) range."""
-    lo = to_utc(dt.datetime.combine(f.start, dt.time())) if f.start else None
-    hi = to_utc(dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time())) if f.end else None
-    return lo, hi
-
-
-def _in_dates(q: Select, column: Any, f: Filters) -> Select:
-    """q narrowed to the filter's London dates on a naive UTC time column."""
-    lo, hi = utc_bounds(f)
-    if lo:
-        q = q.where(column >= lo)
-    if hi:
-        q = q.where(column < hi)
-    return q
-
-
-def response_query(slug: str, f: Filters, *columns: Any) -> Select:
-    """Responses to a consultation matching the filters (whole rows, or the given columns)."""
-    q = select(*columns) if columns else select(Response)
-    q = q.where(Response.consultation_slug == slug)
-    q = _in_dates(q, Response.submitted_at, f)
-    if f.channel:
-        q = q.where(Response.channel == f.channel)
-    if f.event:
-        q = q.where(Response.event_id == f.event)
-    if f.code:
-        q = q.where(Response.tracking_code == f.code)
-    if f.device:
-        q = q.where(Response.device_id == f.device)
-    return q.order_by(Response.id)
-
-
-def scan_rows(slug: str, f: Filters) -> list[Any]:
-    """Scans and starts for a consultation matching the filters."""
-    if not f.counts_scans():
-        return []
-    scans.flush()  # this process's queued scans count too
-    q = select(Scan.at, Scan.stage, Scan.code, Scan.device, Scan.first).where(
-        Scan.consultation_slug == slug)
-    q = _in_dates(q, Scan.at, f)
-    if f.code:
-        q = q.where(Scan.code == f.code)
-    return list(db.session.execute(q.order_by(Scan.id)).all())
 
 
 @dataclass
@@ -213,31 +115,38 @@ class Report:
 
 
 def build(slug: str, f: Filters | None = None) -> Report:
-    """The report for one consultation under the filters."""
+    """The report for one consultation under the filters, counted by the database (GROUP BY), so a
+    page costs a handful of grouped queries whatever the number of responses."""
     f = f or Filters()
     every = db.session.execute(response_query(slug, Filters(), *LIGHT)).all()
     all_flags = quality.flags(every)
-    rows = db.session.execute(response_query(slug, f, *LIGHT)).all()
-    hits = scan_rows(slug, f)
-    report = Report(slug, f, responses=len(rows))
-    report.channels = {ch: n for ch in CHANNELS if (n := sum(r.channel == ch for r in rows))}
-    names = events.names(r.event_id for r in rows)
-    report.events = [(eid, names.get(eid) if eid else None, n)
-                     for eid, n in Counter(r.event_id for r in rows).most_common()]
-    report.devices = dict(Counter(r.device_id for r in rows).most_common())
-    report.device_names = devices.names(r.device_id for r in every)
-    report.device_classes = {
-        d: (sum(h.device == d and h.stage == "scan" for h in hits),
-            sum(h.device == d and h.stage == "start" for h in hits)) for d in DEVICE_CLASSES}
-    report.placements = _placements(slug, f, rows, hits)
+    groups = _response_groups(slug, f)
+    report = Report(slug, f, responses=sum(n for *_k, n in groups))
+    channels: Counter[str] = Counter()
+    by_event: Counter[str | None] = Counter()
+    by_device: Counter[str | None] = Counter()
+    for channel, event, device, _code, n in groups:
+        channels[channel] += n
+        by_event[event] += n
+        by_device[device] += n
+    report.channels = {ch: channels[ch] for ch in CHANNELS if channels[ch]}
+    names = events.names(e for e in by_event if e)
+    report.events = [(eid, names.get(eid) if eid else None, n) for eid, n in by_event.most_common()]
+    report.devices = dict(by_device.most_common())
+    report.device_names = devices.names(db.session.execute(
+        select(Response.device_id).where(Response.consultation_slug == slug).distinct()).scalars())
+    report.device_classes = _device_classes(slug, f)
+    report.placements = _placements(slug, f, groups)
     add_costs(report.placements)
     report.total = Funnel(None, scans=sum(p.scans for p in report.placements),
                           visitors=sum(p.visitors for p in report.placements),
                           started=sum(p.started for p in report.placements),
                           completed=sum(p.completed for p in report.placements))
-    report.days = _days(f, rows, hits)
-    report.flags = {r.uuid: all_flags[r.uuid] for r in rows if r.uuid in all_flags}
-    report.flagged = [r for r in rows if r.uuid in report.flags]
+    report.days = _days(slug, f)
+    report.flagged = [r for r in db.session.execute(
+        response_query(slug, f, *LIGHT).execution_options(yield_per=5000)) if r.uuid in all_flags] \
+        if all_flags else []
+    report.flags = {r.uuid: all_flags[r.uuid] for r in report.flagged}
     return report
 
 
@@ -248,49 +157,97 @@ def add_costs(placements: list[Funnel]) -> None:
         p.cost_pence = found.get(p.code) if p.code else None
 
 
-def _placements(slug: str, f: Filters, rows: Sequence[Any], hits: list[Any]) -> list[Funnel]:
+def _hour(column: Any) -> Any:
+    """column truncated to the hour, on SQLite and PostgreSQL (London's offsets are whole hours, so
+    an hour lies inside one London day)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date_trunc("hour", column)
+    return func.strftime("%Y-%m-%d %H:00:00", column)
+
+
+def _as_time(value: Any) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
+def _response_groups(slug: str, f: Filters) -> list[tuple[str, str | None, str | None, str | None, int]]:
+    """(channel, event, device, code, responses) for the filtered responses."""
+    cols = (Response.channel, Response.event_id, Response.device_id, Response.tracking_code)
+    q = response_query(slug, f, *cols, func.count()).group_by(*cols).order_by(None)
+    return [(c, e, d, code, int(n)) for c, e, d, code, n in db.session.execute(q)]
+
+
+def _scan_query(slug: str, f: Filters, *columns: Any) -> Select | None:
+    """Scans and starts for a consultation under the filters, grouped by columns, with
+    (scans or starts, first-per-visitor) counts; None when the filters rule scans out."""
+    if not f.counts_scans():
+        return None
+    scans.flush()  # this process's queued scans count too
+    q = select(*columns, func.count(), func.sum(case((Scan.first, 1), else_=0))).where(
+        Scan.consultation_slug == slug)
+    q = in_dates(q, Scan.at, f)
+    if f.code:
+        q = q.where(Scan.code == f.code)
+    return q.group_by(*columns)
+
+
+def _device_classes(slug: str, f: Filters) -> dict[str, tuple[int, int]]:
+    q = _scan_query(slug, f, Scan.device, Scan.stage)
+    got = {(d, stage): int(n) for d, stage, n, _first in db.session.execute(q)} if q is not None else {}
+    return {d: (got.get((d, "scan"), 0), got.get((d, "start"), 0)) for d in DEVICE_CLASSES}
+
+
+def _placements(slug: str, f: Filters, groups: Sequence[tuple]) -> list[Funnel]:
+    q = _scan_query(slug, f, Scan.code, Scan.stage)
+    hits = [(code, stage, int(n), int(first or 0)) for code, stage, n, first in db.session.execute(q)] \
+        if q is not None else []
     codes = {c.code for c in tracking.for_consultation(slug)} if not f.code else {f.code}
-    codes |= {h.code for h in hits if h.code} | {r.tracking_code for r in rows if r.tracking_code}
+    codes |= {code for code, *_rest in hits if code} | {g[3] for g in groups if g[3]}
     known = {t.code: t for t in db.session.execute(
         select(TrackingCode).where(TrackingCode.code.in_(codes))).scalars()} if codes else {}
     funnels = {c: Funnel(c, known[c].label if c in known else c, known[c].kind if c in known else None)
                for c in codes}
     direct = Funnel(None, "", None)
-    for h in hits:
-        target = funnels[h.code] if h.code else direct
-        if h.stage == "scan":
-            target.scans += 1
-            target.visitors += h.first
+    for code, stage, n, first in hits:
+        target = funnels[code] if code else direct
+        if stage == "scan":
+            target.scans += n
+            target.visitors += first
         else:
-            target.started += 1
-    for r in rows:
-        if r.tracking_code:
-            funnels[r.tracking_code].completed += 1
-        elif r.channel == "web":
-            direct.completed += 1
+            target.started += n
+    for channel, _event, _device, code, n in groups:
+        if code:
+            funnels[code].completed += n
+        elif channel == "web":
+            direct.completed += n
     out = sorted(funnels.values(), key=lambda p: (p.label.lower(), p.code or ""))
     return out + ([direct] if direct.started or direct.completed else [])
 
 
-def _days(f: Filters, rows: Sequence[Any], hits: list[Any]) -> list[Day]:
-    seen = [london_day(r.submitted_at) for r in rows] + [london_day(h.at) for h in hits]
+def _days(slug: str, f: Filters) -> list[Day]:
+    hour = _hour(Response.submitted_at)
+    done = [(london_day(_as_time(h)), int(n)) for h, n in db.session.execute(
+        response_query(slug, f, hour, func.count()).group_by(hour).order_by(None))]
+    scan_hour = _hour(Scan.at)
+    q = _scan_query(slug, f, scan_hour, Scan.stage)
+    hits = [(london_day(_as_time(h)), stage, int(n), int(first or 0))
+            for h, stage, n, first in db.session.execute(q)] if q is not None else []
+    seen = [d for d, _n in done] + [h[0] for h in hits]
     if not seen and not (f.start and f.end):
         return []
     lo = f.start or min(seen)
     hi = f.end or max(seen)
     lo = max(lo, hi - dt.timedelta(days=MAX_DAYS - 1))
     days = {lo + dt.timedelta(days=i): Day(lo + dt.timedelta(days=i)) for i in range((hi - lo).days + 1)}
-    for h in hits:
-        d = days.get(london_day(h.at))
+    for when, stage, n, first in hits:
+        d = days.get(when)
         if d is None:
             continue
-        if h.stage == "scan":
-            d.scans += 1
-            d.visitors += h.first
+        if stage == "scan":
+            d.scans += n
+            d.visitors += first
         else:
-            d.started += 1
-    for r in rows:
-        d = days.get(london_day(r.submitted_at))
-        if d is not None:
-            d.completed += 1
+            d.started += n
+    for when, n in done:
+        if (d := days.get(when)) is not None:
+            d.completed += n
     return list(days.values())

@@ -134,6 +134,18 @@ def for_consultation(slug: str) -> Iterator[Response]:
     yield from db.session.execute(q.execution_options(yield_per=1000)).scalars()
 
 
+def answer_rows(slug: str) -> Iterator[Any]:
+    """(version, answers) of every response to a consultation, streamed without loading whole rows."""
+    q = select(Response.version, Response.answers).filter_by(consultation_slug=slug).order_by(Response.id)
+    yield from db.session.execute(q.execution_options(yield_per=5000))
+
+
+def count_in_version(slug: str, version: int) -> int:
+    """How many responses a consultation has to one version."""
+    return int(db.session.execute(select(func.count()).select_from(Response).filter_by(
+        consultation_slug=slug, version=version)).scalar_one())
+
+
 def counts_by_consultation() -> dict[str, int]:
     """Responses per consultation slug (consultations with none are absent)."""
     return {slug: int(n) for slug, n in db.session.execute(
@@ -147,7 +159,7 @@ def counts_by_channel(slug: str) -> dict[str, int]:
         .group_by(Response.channel))}
 
 
-def tallies(defn: Definition, rows: Iterable[Response]) -> dict[str, dict]:
+def tallies(defn: Definition, rows: Iterable[Any]) -> dict[str, dict]:
     """Per-question summaries keyed by question key; a merged definition (see versioning.merge)
     counts each question over the versions that asked it, and says how many were not asked."""
     keys = {q.get("key", q["id"]): q for q in defn["questions"]}

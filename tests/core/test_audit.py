@@ -10,11 +10,13 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from kiosk.consultations import store as consultations
 from kiosk.core import audit, auth
 from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import store as draws
 from kiosk.outreach import tracking
+from kiosk.responses import store as responses
 from tests.conftest import DEMO, PASSWORD, csrf_token
 
 CONTACT = "winner-contact@example.net"
@@ -96,7 +98,9 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
                 seed="published seed").status_code == 303
     exported = post(officer, f"/staff/draws/{draw_id}/export", f"/staff/draws/{draw_id}")
     assert exported.status_code == 200 and CONTACT in exported.get_data(as_text=True)
-    done["draw.define"] = done["draw.run"] = done["draw.export"] = draw_id
+    assert post(officer, f"/staff/draws/{draw_id}/prizes/1", f"/staff/draws/{draw_id}",
+                state="contacted").status_code == 303
+    done["draw.define"] = done["draw.run"] = done["draw.export"] = done["draw.claim"] = draw_id
     assert post(officer, "/staff/draws/rights", "/staff/draws/rights", contact=CONTACT,
                 reference="SAR-7").status_code == 200
     done["rights.request"] = "SAR-7"
@@ -131,6 +135,30 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     assert cli.invoke(args=["areas", "import", str(areas_csv)]).exit_code == 0
     done["areas.import"] = str(areas_csv)
 
+    # free-text analysis: a theme made and given, an answer hidden from quotes and redacted
+    from kiosk.analysis import search, texts
+
+    with app.app_context():
+        defn = consultations.definition("policing-priorities")
+        responses.submit(defn, 1, {"safe_day": 3, "top_concern": "drugs", "comments": ANSWER,
+                                       "rank_priorities": ["visible", "victims", "roads", "online"]},
+                         language="cy", channel="web")
+        texts.fill("policing-priorities")
+        answer_id = search.page("policing-priorities", search.Filters()).answers[0].id
+    themes_page = "/staff/c/policing-priorities/themes"
+    assert post(staff, themes_page, themes_page, name_en="Patrols", name_cy="Patrolau").status_code == 303
+    done["theme.create"] = "policing-priorities"
+    assert post(staff, "/staff/c/policing-priorities/answers/tag", themes_page, tag_theme="1",
+                answer=str(answer_id)).status_code == 303
+    done["theme.tag"] = "policing-priorities"
+    assert post(staff, f"/staff/c/policing-priorities/answers/{answer_id}/quote", themes_page,
+                hidden="yes").status_code == 303
+    done["answer.quote"] = f"policing-priorities#{answer_id}"
+    redact = f"/staff/c/policing-priorities/answers/{answer_id}/redact"
+    assert post(officer, redact, redact, redacted="Mae angen mwy o batrolau ar [redacted]",
+                reason="a street name", confirm="yes").status_code == 303
+    done["answer.redact"] = f"policing-priorities#{answer_id}"
+
     assert set(done) == set(audit.ACTIONS)  # the list above covers every recorded action
     for action, target in done.items():
         [entry] = entries(app, action)
@@ -141,7 +169,7 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     assert entries(app, "user.role")[0].actor.startswith("cli:")
     with app.app_context():
         dump = audit.as_csv(audit.entries(limit=10_000))
-    assert CONTACT not in dump and "Winner" not in dump
+    assert CONTACT not in dump and "Winner" not in dump and "Heol y Frenhines" not in dump
 
 
 def test_only_admins_read_and_export_the_log(app, people) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """set-aside review and print cost: a set-aside item's review, a placement's print cost
 
 Revision ID: 0018_i16sa
-Revises: 0015_i16hb
+Revises: 0021_i15ft
 
 An admin accepts or discards a set-aside sync item (who, when, and the reason for a discard); the
 item stays recorded either way. A tracking code may carry what its posters cost to print, in pence.
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0018_i16sa'
-down_revision = '0015_i16hb'
+down_revision = '0021_i15ft'
 branch_labels = None
 depends_on = None
 

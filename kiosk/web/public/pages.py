@@ -24,6 +24,7 @@ from kiosk.core import limits
 from kiosk.core.problems import ProblemError
 from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import parse_iso, utcnow
+from kiosk.draws import claims as draw_claims
 from kiosk.events import store as events
 from kiosk.outreach import scans, tracking
 from kiosk.responses import store as responses
@@ -182,7 +183,8 @@ def results(slug: str) -> ResponseReturnValue:
     if c is None or published is None:
         abort(404)
     return render_template("public/results.html", c=c, published=published,
-                           figures=publishing.headline(c, current_app.config["SMALL_CELL_THRESHOLD"]))
+                           figures=publishing.headline(c, current_app.config["SMALL_CELL_THRESHOLD"]),
+                           made_draws=draw_claims.made_for(slug))
 
 
 @bp.get("/events")

@@ -86,12 +86,11 @@ def consultation(slug: str) -> ResponseReturnValue:
     """Response counts and per-question tallies across every version, by question id."""
     c = consultations.get(slug) or abort(404)
     defn = consultations.merged_definition(slug) or abort(404)
-    rows = list(responses.for_consultation(slug))
     by_channel = responses.counts_by_channel(slug)
     total = sum(by_channel.values())
     return render_template("staff/consultation.html", c=c, defn=defn, total=total,
-                           current=sum(r.version == c.version for r in rows), by_channel=by_channel,
-                           tallies=equality.suppress_tallies(defn, responses.tallies(defn, rows),
+                           current=responses.count_in_version(slug, c.version), by_channel=by_channel,
+                           tallies=equality.suppress_tallies(defn, responses.tallies(defn, responses.answer_rows(slug)),
                                                              current_app.config["SMALL_CELL_THRESHOLD"]))
 
 

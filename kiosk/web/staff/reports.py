@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,21 +18,22 @@ from flask_login import current_user
 from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth
+from kiosk.core.problems import ProblemError
 from kiosk.events import store as events
 from kiosk.outreach import costs
-from kiosk.reports import charts
+from kiosk.reports import charts, crosstab, filters
 from kiosk.reports import funnel as reports
 from kiosk.responses import attribution
-from kiosk.web.downloads import csv_download
+from kiosk.web.downloads import csv_download, csv_lines
 from kiosk.web.staff.audit import exported
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
 
-def _filtered(slug: str) -> tuple[reports.Filters, list[str]]:
+def _filtered(slug: str) -> tuple[filters.Filters, list[str]]:
     if consultations.get(slug) is None:
         abort(404)
-    return reports.parse_filters(request.args)
+    return filters.parse_filters(request.args)
 
 
 @bp.get("/c/<slug>/report")
@@ -73,3 +82,40 @@ def report_json(slug: str) -> ResponseReturnValue:
     body = stream_with_context(attribution.json_chunks(slug, f, hidden))
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.json"'})
+
+
+def _crosstab(slug: str) -> tuple[crosstab.CrossTab | None, list[str], filters.Filters]:
+    f, problems = _filtered(slug)
+    defn = consultations.merged_definition(slug) or abort(404)
+    qid = request.args.get("q") or next((q["id"] for q in crosstab.closed_questions(defn)), "")
+    try:
+        t = crosstab.build(defn, slug, qid, request.args.get("by", "channel"), f,
+                           officer=current_user.has_role("officer"),
+                           threshold=current_app.config["SMALL_CELL_THRESHOLD"])
+    except ProblemError as exc:
+        return None, problems + [str(p) for p in exc.problems], f
+    return t, problems, f
+
+
+@bp.get("/c/<slug>/crosstab")
+@auth.staff_required
+def crosstab_page(slug: str) -> ResponseReturnValue:
+    """One closed question's answers split by a channel, event, placement, kiosk, version or another
+    closed question, as counts and column shares (equality cells suppressed under the threshold)."""
+    t, problems, f = _crosstab(slug)
+    defn = consultations.merged_definition(slug) or abort(404)
+    html = render_template("staff/crosstab.html", c=consultations.get(slug), t=t, problems=problems,
+                           f=f, questions=crosstab.closed_questions(defn),
+                           dimensions=list(crosstab.DIMENSIONS), args=request.args)
+    return html, (400 if t is None else 200)
+
+
+@bp.get("/c/<slug>/crosstab.csv")
+@auth.staff_required
+@exported(lambda kw: kw["slug"])
+def crosstab_csv(slug: str) -> ResponseReturnValue:
+    """The cross-tab as CSV: per answer, a count and a column share for each column."""
+    t, problems, _f = _crosstab(slug)
+    if t is None:
+        return Response("\n".join(problems) + "\n", status=400, mimetype="text/plain")
+    return csv_download(csv_lines(t.csv_rows()), f"{slug}-crosstab-{t.question['id']}.csv")
