@@ -12,6 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from kiosk.analysis import texts
+from kiosk.analysis.models import TextAnswer
+from kiosk.consultations import store as consultations
 from kiosk.core import audit
 from kiosk.core.db import db
 from kiosk.core.models import AuditEntry
@@ -64,10 +67,15 @@ def pushed(app: Flask, make_app) -> dict:  # type: ignore[no-untyped-def]
     issued (yet), and a conflict (the stored one's UUID, another body)."""
     _device, token = add_device(app, "Library tablet")
     kiosk = make_app("kiosk")
-    queue(kiosk, 2)
-    good, spare = (i["record"] for i in items_of(kiosk))
+    queue(kiosk, 6)
+    good, *others = (i["record"] for i in items_of(kiosk))
+    with app.app_context():  # one with a free-text question, searchable once stored
+        keys = {r["uuid"]: [k for k in texts.text_keys(consultations.definition(
+            r["consultation"], r["version"]))[0] if "." not in k] for r in others}
+    spare = next(r for r in others if keys[r["uuid"]])
+    said = {keys[spare["uuid"]][0]: "More patrols on Queen Street"}
     code = tracking.new_code()
-    unknown = _item({**spare, "tracking_code": code})
+    unknown = _item({**spare, "tracking_code": code, "answers": {**spare["answers"], **said}})
     clash = _item({**good, "started_at": None})  # still valid, but not what was stored
     assert _push(app, token, [_item(good), unknown, clash]) == ["accepted", "rejected", "conflict"]
     return {"token": token, "good": good, "unknown": unknown, "code": code, "clash": clash,
@@ -127,6 +135,10 @@ def test_accepting_stores_the_response_once_and_a_second_accept_is_refused(app, 
     r = _post(admin, f"{page}/accept", page)
     assert r.status_code == 303
     assert _stored(app, uid) == 1
+    with app.app_context():  # its free text is indexed, as after a push
+        found = db.session.execute(select(func.count()).select_from(TextAnswer).join(
+            Response, Response.id == TextAnswer.response_id).where(Response.uuid == uid)).scalar_one()
+    assert found == 1
     assert f"Response {uid} accepted and stored." in admin.get(page).get_data(as_text=True)
     r = _post(admin, f"{page}/accept", page)
     assert r.status_code == 409 and "already been reviewed" in r.get_data(as_text=True)
