@@ -139,7 +139,8 @@ def test_accepting_stores_the_response_once_and_a_second_accept_is_refused(app, 
         found = db.session.execute(select(func.count()).select_from(TextAnswer).join(
             Response, Response.id == TextAnswer.response_id).where(Response.uuid == uid)).scalar_one()
     assert found == 1
-    assert f"Response {uid} accepted and stored." in admin.get(page).get_data(as_text=True)
+    shown = admin.get(page).get_data(as_text=True)
+    assert f"Response {uid} accepted and stored." in shown and 'data-review="accepted"' in shown
     r = _post(admin, f"{page}/accept", page)
     assert r.status_code == 409 and "already been reviewed" in r.get_data(as_text=True)
     assert _stored(app, uid) == 1
