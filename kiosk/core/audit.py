@@ -23,7 +23,7 @@ from kiosk.core.timeutil import utcnow
 ACTIONS = (
     "consultation.import", "consultation.status",
     "code.repoint", "code.retire",
-    "device.add", "device.revoke",
+    "device.add", "device.revoke", "sync.accept", "sync.discard",
     "draw.define", "draw.run", "draw.export", "draw.claim",
     "rights.request",
     "user.create", "user.invite", "user.disable", "user.enable", "user.role", "user.password",

@@ -22,6 +22,8 @@ class TrackingCode(db.Model):
     label: Mapped[str] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(300))
     retired: Mapped[bool] = mapped_column(default=False)
+    #: What this placement's posters cost to print, in pence (None: not given).
+    print_cost_pence: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

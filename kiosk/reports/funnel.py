@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from kiosk.core.db import db
 from kiosk.devices import store as devices
 from kiosk.events import store as events
-from kiosk.outreach import tracking
+from kiosk.outreach import costs, tracking
 from kiosk.outreach.models import TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
 from kiosk.reports import tallies
@@ -39,12 +40,19 @@ class Funnel:
     visitors: int = 0
     started: int = 0
     completed: int = 0
+    #: What the placement's posters cost to print, in pence (None: not given).
+    cost_pence: int | None = None
 
     @property
     def conversion(self) -> float | None:
         """Completed per visitor who scanned (per start when there are no scans)."""
         base = self.visitors or self.started
         return self.completed / base if base else None
+
+    @property
+    def cost_per_completed(self) -> Decimal | None:
+        """Pounds of print cost per completed response (None without a cost or a completion)."""
+        return costs.per_response(self.cost_pence, self.completed)
 
 
 @dataclass
@@ -87,6 +95,17 @@ class Report:
     def direct_completed(self) -> int:
         """Completions with no code (a direct link, a kiosk, paper)."""
         return sum(p.completed for p in self.placements if not p.code)
+
+    @property
+    def costed(self) -> tuple[int, int]:
+        """(print cost in pence, completed responses) over the placements that have a cost."""
+        priced = [p for p in self.placements if p.cost_pence is not None]
+        return sum(p.cost_pence or 0 for p in priced), sum(p.completed for p in priced)
+
+    @property
+    def cost_per_completed(self) -> Decimal | None:
+        """Pounds of print cost per completed response, over the placements that have a cost."""
+        return costs.per_response(*self.costed)
 
     @property
     def flag_counts(self) -> dict[str, int]:
@@ -134,6 +153,7 @@ def build(slug: str, f: Filters | None = None) -> Report:
                                  sum(h[-1] for h in hits if h[3] == d and h[2] == "start"))
                              for d in DEVICE_CLASSES}
     report.placements = _placements(slug, f, kept, hits)
+    add_costs(report.placements)
     report.total = Funnel(None, scans=sum(p.scans for p in report.placements),
                           visitors=sum(p.visitors for p in report.placements),
                           started=sum(p.started for p in report.placements),
@@ -144,6 +164,13 @@ def build(slug: str, f: Filters | None = None) -> Report:
         if all_flags else []
     report.flags = {r.uuid: all_flags[r.uuid] for r in report.flagged}
     return report
+
+
+def add_costs(placements: list[Funnel]) -> None:
+    """Give each placement its print cost (looked up by code)."""
+    found = costs.for_codes(p.code for p in placements)
+    for p in placements:
+        p.cost_pence = found.get(p.code) if p.code else None
 
 
 def _count(target: Funnel | Day, stage: str, n: int, first: bool) -> None:

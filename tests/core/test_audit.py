@@ -62,6 +62,24 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     device_id = re.search(r'/staff/devices/([0-9a-f-]{36})/revoke', page.get_data(as_text=True)).group(1)
     assert post(admin, f"/staff/devices/{device_id}/revoke", "/staff/devices/").status_code == 303
     done["device.add"] = done["device.revoke"] = "Library tablet"
+    # set-aside sync items: one accepted (a response the hub already holds), one discarded
+    from kiosk.demo import content as demo
+    from kiosk.responses.models import Response
+    from sync import set_aside, wire
+
+    with app.app_context():
+        demo.synthetic_responses(app, 1, seed=5)
+        held = wire.item(db.session.execute(select(Response)).scalars().one())
+        set_aside.store([set_aside.row(held["record"]["uuid"], held, "rejected", "r1", None, utcnow()),
+                         set_aside.row("junk", {"record": {}}, "rejected", "r2", None, utcnow())], None)
+        db.session.commit()
+        ids = {r.reason: r.id for r in db.session.execute(select(set_aside.SetAside)).scalars()}
+    page = f"/staff/devices/set-aside/{ids['r1']}"
+    assert post(admin, f"{page}/accept", page).status_code == 303
+    done["sync.accept"] = held["record"]["uuid"]
+    page = f"/staff/devices/set-aside/{ids['r2']}"
+    assert post(admin, f"{page}/discard", page, reason="junk", confirm="yes").status_code == 303
+    done["sync.discard"] = "junk"
     # a draw defined, run and exported; a rights request
     closes = (utcnow() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     r = post(officer, "/staff/draws/new", "/staff/draws/new", prize_en="A voucher", prize_cy="Taleb",

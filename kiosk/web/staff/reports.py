@@ -20,6 +20,7 @@ from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.problems import ProblemError
 from kiosk.events import store as events
+from kiosk.outreach import costs
 from kiosk.reports import charts, crosstab, filters
 from kiosk.reports import funnel as reports
 from kiosk.responses import attribution
@@ -55,7 +56,7 @@ def report(slug: str) -> ResponseReturnValue:
          (_("completed"), [d.completed for d in r.days])])
     return render_template("staff/report.html", c=c, r=r, problems=problems,
                            all_events=events.all_events(), funnel_chart=funnel_chart,
-                           day_chart=day_chart)
+                           day_chart=day_chart, pounds=costs.pounds, money=costs.money)
 
 
 @bp.get("/c/<slug>/report.csv")
