@@ -120,7 +120,7 @@ def build(slug: str, f: Filters | None = None) -> Report:
     f = f or Filters()
     every = db.session.execute(response_query(slug, Filters(), *LIGHT)).all()
     all_flags = quality.flags(every)
-    atoms = tallies.counts(slug, answers=False)
+    atoms = tallies.counts(slug, "report")
     kept: list[tuple[dt.date, str, str | None, str | None, str | None, int]] = []
     hits: list[tuple[dt.date, str | None, str, str, bool, int]] = []
     known_devices: set[str] = set()
