@@ -18,15 +18,14 @@ from kiosk.events import store as events
 from kiosk.outreach import costs, tracking
 from kiosk.outreach.models import TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
-from kiosk.reports import tallies
+from kiosk.reports import flags, tallies
 from kiosk.reports.filters import Filters, response_query
-from kiosk.responses import quality
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
 
 #: The longest run of days drawn in the per-day chart.
 MAX_DAYS = 400
-LIGHT = (Response.uuid, Response.channel, Response.device_id, Response.event_id,
+LIGHT = (Response.id, Response.uuid, Response.channel, Response.device_id, Response.event_id,
          Response.tracking_code, Response.started_at, Response.submitted_at)
 
 
@@ -80,8 +79,10 @@ class Report:
     device_names: dict[str, str] = field(default_factory=dict)
     device_classes: dict[str, tuple[int, int]] = field(default_factory=dict)
     days: list[Day] = field(default_factory=list)
-    flags: dict[str, list[str]] = field(default_factory=dict)
+    #: how many responses carry each flag, and the first flagged ones (kiosk.reports.flags.LISTED) with theirs
+    flag_counts: dict[str, int] = field(default_factory=dict)
     flagged: list[Any] = field(default_factory=list)
+    flags: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def qr_conversion(self) -> float | None:
@@ -107,19 +108,11 @@ class Report:
         """Pounds of print cost per completed response, over the placements that have a cost."""
         return costs.per_response(*self.costed)
 
-    @property
-    def flag_counts(self) -> dict[str, int]:
-        """How many responses carry each flag."""
-        counts = Counter(flag for flags in self.flags.values() for flag in flags)
-        return {flag: counts.get(flag, 0) for flag in quality.FLAGS}
-
 
 def build(slug: str, f: Filters | None = None) -> Report:
     """The report for one consultation under the filters, from the counts kept per London day,
     channel, event, kiosk and code (kiosk.reports.tallies), so it costs the same at any size."""
     f = f or Filters()
-    every = db.session.execute(response_query(slug, Filters(), *LIGHT)).all()
-    all_flags = quality.flags(every)
     atoms = tallies.counts(slug, "report")
     kept: list[tuple[dt.date, str, str | None, str | None, str | None, int]] = []
     hits: list[tuple[dt.date, str | None, str, str, bool, int]] = []
@@ -159,10 +152,10 @@ def build(slug: str, f: Filters | None = None) -> Report:
                           started=sum(p.started for p in report.placements),
                           completed=sum(p.completed for p in report.placements))
     report.days = _days(f, kept, hits)
-    report.flagged = [r for r in db.session.execute(
-        response_query(slug, f, *LIGHT).execution_options(yield_per=5000)) if r.uuid in all_flags] \
-        if all_flags else []
-    report.flags = {r.uuid: all_flags[r.uuid] for r in report.flagged}
+    timed: Counter = Counter({atom: n for (_v, qid, atom), n in atoms.items() if qid == tallies.TIMED})
+    where = response_query(slug, f).whereclause
+    assert where is not None  # it always names the consultation
+    report.flag_counts, report.flagged, report.flags = flags.flagged(slug, where, LIGHT, timed)
     return report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
@@ -33,3 +33,14 @@ class TallyMark(db.Model):
     consultation_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger)
     folded_at: Mapped[dt.datetime]
+
+
+class ResponseFlag(db.Model):
+    """A burst a response is part of (kept by kiosk.reports.flags: bursts only grow as responses
+    arrive)."""
+
+    __tablename__ = "response_flags"
+    __table_args__ = (Index("ix_response_flags_consultation", "consultation_slug", "response_id"),)
+    response_id: Mapped[int] = mapped_column(primary_key=True)
+    flag: Mapped[str] = mapped_column(String(16), primary_key=True)
+    consultation_slug: Mapped[str] = mapped_column(String(63))

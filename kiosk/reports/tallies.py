@@ -33,6 +33,7 @@ from kiosk.core.db import db, dialect_insert, rowcount
 from kiosk.core.timeutil import london_day, utcnow
 from kiosk.outreach import scans
 from kiosk.outreach.models import Scan
+from kiosk.reports import flags
 from kiosk.reports.models import TallyAtom, TallyMark
 from kiosk.responses.models import Response
 
@@ -57,10 +58,12 @@ def _text(atom: Hashable) -> str:
 
 #: The columns a response is counted from.
 FOLDED = (Response.version, Response.answers, Response.submitted_at, Response.channel, Response.event_id,
-          Response.device_id, Response.tracking_code)
+          Response.device_id, Response.tracking_code, Response.started_at)
 #: The question id under which a response's report atom (its London day, channel, event, kiosk and
 #: code) is counted, and that of a scan's (day, code, stage, device class, first or not).
 REPORT, SCANS = "#report", "#scans"
+#: The question id under which responses are counted by their seconds to complete (kiosk.reports.flags).
+TIMED = "#timed"
 #: Closed questions are also counted per channel, event, placement and kiosk, under "#x:<id>", so a
 #: cross-tab of the whole consultation by one of those needs no pass over the answers.
 CLOSED = ("single", "multiple", "scale", "postcode")
@@ -79,12 +82,14 @@ def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | No
     and each response's report atom."""
     defs = {} if defs is None else defs
     out: Counter[Key] = Counter()
-    for version, answers, submitted, channel, event, device, code in rows:
+    for version, answers, submitted, channel, event, device, code, started in rows:
         if version not in defs:
             defs[version] = consultations.definition(slug, version)
         out[(version, "", RESPONSES)] += 1
         out[(version, "", ("#channel", channel))] += 1
         out[(version, REPORT, (london_day(submitted).isoformat(), channel, event, device, code))] += 1
+        if (took := flags.timed_atom(started, submitted)) is not None:
+            out[(version, TIMED, took)] += 1
         splits = (("channel", channel), ("event", event or ""), ("placement", code or ""),
                   ("device", device or ""))
         for q in (defs[version] or {"questions": []})["questions"]:
@@ -113,10 +118,14 @@ def catch_up(slug: str) -> tuple[int, int]:
     after it. Another process counting the same rows at once loses nothing: only one moves a mark,
     and the other's counts go with its rolled-back transaction."""
     defs: dict[int, Definition | None] = {}
-    responses = _catch_up(slug, slug, Response, Response.received_at, FOLDED,
-                          lambda rows: fold(slug, rows, defs))
+    def counted(rows: list[Any]) -> Counter[Key]:
+        flags.keep_bursts(slug, rows)
+        return fold(slug, (tuple(r)[3:] for r in rows), defs)  # after row_id, arrived, id
+
+    responses = _catch_up(slug, slug, Response, Response.received_at, (Response.id, *FOLDED), counted)
     scans.flush()  # this process's queued scans count too
-    seen = _catch_up(slug, SCANS + ":" + slug, Scan, Scan.at, SCANNED, fold_scans)
+    seen = _catch_up(slug, SCANS + ":" + slug, Scan, Scan.at, SCANNED,
+                     lambda rows: fold_scans(tuple(r)[2:] for r in rows))
     return responses, seen
 
 
@@ -126,7 +135,7 @@ def _catch_up(slug: str, name: str, table: Any, arrived: Any, columns: Sequence[
     while True:
         settled_before = utcnow() - SETTLE
         batch = db.session.execute(
-            select(table.id, arrived.label("arrived"), *columns)
+            select(table.id.label("row_id"), arrived.label("arrived"), *columns)
             .where(table.consultation_slug == slug, table.id > last)
             .order_by(table.id).limit(CHUNK)).all()
         settled = []
@@ -138,15 +147,15 @@ def _catch_up(slug: str, name: str, table: Any, arrived: Any, columns: Sequence[
             db.session.commit()  # end the read transaction either way
             return last
         try:
-            if not _move_mark(name, last, settled[-1].id):
+            if not _move_mark(name, last, settled[-1].row_id):
                 db.session.rollback()
                 return _mark(name)
-            _add(slug, folder([tuple(r)[2:] for r in settled]))
+            _add(slug, folder(settled))
             db.session.commit()
         except DBAPIError:  # SQLite: another writer moved first (a stale snapshot)
             db.session.rollback()
             return _mark(name)
-        last = settled[-1].id
+        last = settled[-1].row_id
         if len(settled) < len(batch) or len(batch) < CHUNK:
             return last
 
@@ -197,6 +206,7 @@ def forget(slug: str) -> None:
     change to stored responses, such as excluding one from results."""
     db.session.execute(delete(TallyAtom).filter_by(consultation_slug=slug))
     db.session.execute(delete(TallyMark).where(TallyMark.consultation_slug.in_([slug, SCANS + ":" + slug])))
+    flags.forget(slug)
 
 
 #: Which atoms a page reads: answers (and whole-response counts), the report's, or the splits.
@@ -205,7 +215,7 @@ PARTS = ("answers", "report", "splits")
 
 def _in_part(qid: str, part: str) -> bool:
     if part == "report":
-        return qid in (REPORT, SCANS)
+        return qid in (REPORT, SCANS, TIMED)
     if part == "splits":
         return qid.startswith(SPLIT)
     return not qid.startswith("#")
@@ -218,7 +228,7 @@ def counts(slug: str, part: str = "answers") -> Counter[Key]:
     q = select(TallyAtom.version, TallyAtom.question_id, TallyAtom.atom, TallyAtom.n).filter_by(
         consultation_slug=slug)
     if part == "report":
-        q = q.where(TallyAtom.question_id.in_([REPORT, SCANS]))
+        q = q.where(TallyAtom.question_id.in_([REPORT, SCANS, TIMED]))
     elif part == "splits":
         q = q.where(TallyAtom.question_id.startswith(SPLIT))
     else:

@@ -38,6 +38,10 @@ class Response(db.Model):
         # every column a report reads (its GROUP BYs and quality flags), so it never reads answers
         Index("ix_responses_report", "consultation_slug", "submitted_at", "channel", "event_id",
               "device_id", "tracking_code", "started_at", "uuid"),
+        # a burst's neighbours (kiosk.reports.flags); ix_responses_seconds, on an expression that
+        # differs by database, is made by its migration alone
+        Index("ix_responses_device_time", "consultation_slug", "device_id", "submitted_at"),
+        Index("ix_responses_code_time", "consultation_slug", "tracking_code", "submitted_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+import warnings
 
 from sqlalchemy import text
 
@@ -56,5 +57,9 @@ def test_the_migrations_build_exactly_the_models(app) -> None:
     with app.app_context(), db.engine.connect() as conn:
         # The SQLite full-text index (FTS5 and its shadow tables) is made by SQL, not by a model.
         context = MigrationContext.configure(conn, opts={"render_as_batch": True, "include_name": lambda name, kind, _p: not (
-            kind == "table" and name.startswith("text_answers_fts"))})
-        assert compare_metadata(context, db.metadata) == []  # a model changed without a migration
+            (kind == "table" and name.startswith("text_answers_fts"))
+            or (kind == "index" and name == "ix_responses_seconds"))})
+        with warnings.catch_warnings():  # SQLAlchemy cannot reflect that expression index; it says so
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index "
+                                    "ix_responses_seconds")
+            assert compare_metadata(context, db.metadata) == []  # a model changed without a migration

@@ -20,7 +20,6 @@ from kiosk.outreach import tracking
 from kiosk.reports import crosstab
 from kiosk.reports.filters import Filters
 from kiosk.responses.models import Response
-from tests.conftest import load_demo
 
 SLUG = "crosstab-survey"
 V1 = """
@@ -57,14 +56,9 @@ V2 = V1.replace("      - {value: burglary, label: {en: Burglary, cy: Byrgleriaet
 AGES = ["under_16", "a16_24", "a25_34", "a65_74"]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def app(request, make_app):  # type: ignore[no-untyped-def]
-    """A hub on SQLite or on a fresh PostgreSQL schema."""
-    config = {"DATABASE_URL": request.getfixturevalue("pg_schema")} if request.param == "postgresql" else {}
-    application = make_app("hub", **config)
-    with application.app_context():
-        load_demo()
-    return application
+@pytest.fixture
+def app(hub_on):  # type: ignore[no-untyped-def]
+    return hub_on
 
 
 @pytest.fixture

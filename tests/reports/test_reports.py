@@ -41,6 +41,16 @@ def london_date(t: dt.datetime) -> dt.date:
 @pytest.fixture
 def data(app):  # type: ignore[no-untyped-def]
     """Scans, starts and responses at random, with planted outliers and one kiosk burst."""
+    return make_data(app)
+
+
+@pytest.fixture
+def both(hub_on):  # type: ignore[no-untyped-def]
+    """The same data on a hub on SQLite, then on PostgreSQL."""
+    return hub_on, make_data(hub_on)
+
+
+def make_data(app):  # type: ignore[no-untyped-def]
     rng = random.Random(7)
     with app.app_context():
         codes = [tracking.create(SLUG, k, label).code for k, label in
@@ -162,7 +172,8 @@ def filter_cases(data) -> list[Filters]:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_report_figures_match_an_independent_count(app, data) -> None:
+def test_report_figures_match_an_independent_count(both) -> None:  # type: ignore[no-untyped-def]
+    app, data = both
     for f in filter_cases(data):
         got, report = actual(app, f)
         assert got == expected(data, f), f
@@ -183,7 +194,8 @@ def test_day_buckets_follow_london_time_across_the_clock_change(app) -> None:
     assert days == {dt.date(2026, 10, 21): 1, dt.date(2026, 10, 26): 1}
 
 
-def test_quality_flags_match_planted_outliers_and_bursts(app, data) -> None:
+def test_quality_flags_match_planted_outliers_and_bursts(both) -> None:  # type: ignore[no-untyped-def]
+    app, data = both
     with app.app_context():
         report = reports.build(SLUG)
     responses = [r for r in data["responses"] if r["consultation_slug"] == SLUG]
@@ -196,6 +208,8 @@ def test_quality_flags_match_planted_outliers_and_bursts(app, data) -> None:
     for attr, flag in (("device_id", "burst-device"), ("tracking_code", "burst-code")):
         assert {u for u, fl in report.flags.items() if flag in fl} == naive_bursts(responses, attr)
     assert data["burst"] <= {u for u, fl in report.flags.items() if "burst-device" in fl}
+    assert report.flag_counts == {flag: sum(flag in fl for fl in report.flags.values())
+                                  for flag in ("too-fast", "too-slow", "burst-device", "burst-code")}
     assert report.responses == len(responses)  # flagged, never dropped
 
 

@@ -19,7 +19,6 @@ from kiosk.reports import tallies
 from kiosk.reports.models import TallyAtom, TallyMark
 from kiosk.responses import store as responses
 from kiosk.responses.models import Response
-from tests.conftest import load_demo
 
 SLUGS = ("policing-priorities", "police-budget-2027", "your-neighbourhood")
 ROUTED = """
@@ -52,14 +51,11 @@ questions:
 """
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def app(request, make_app):  # type: ignore[no-untyped-def]
-    config = {"DATABASE_URL": request.getfixturevalue("pg_schema")} if request.param == "postgresql" else {}
-    application = make_app("hub", **config)
-    with application.app_context():
-        load_demo()
+@pytest.fixture
+def app(hub_on):  # type: ignore[no-untyped-def]
+    with hub_on.app_context():
         consultations.import_definition(definitions.validate(yaml.safe_load(ROUTED)))
-    return application
+    return hub_on
 
 
 def add(slug: str, n: int, rng: random.Random, *, settled: bool) -> None:
