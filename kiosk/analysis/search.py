@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, literal_column, select, text
+from sqlalchemy import Select, column, exists, func, literal_column, select, table, text
 
 from kiosk.core.db import db
 from kiosk.core.problems import Problem
@@ -76,32 +76,40 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[Problem]]:
                    version=version, theme=theme, question=got["question"]), problems
 
 
+#: SQLite's full-text table, joined so that it drives a search newest first (FTS5 walks its rowids
+#: in order and stops at the LIMIT; an ``id IN (matches)`` would read every match first).
+FTS = table("text_answers_fts", column("rowid"))
+
+
 def matching(slug: str, f: Filters, *columns: Any) -> Select:
     """A SELECT of the answers of a consultation that pass the filters (default: whole rows)."""
     query = select(*(columns or (TextAnswer,))).where(TextAnswer.consultation_slug == slug)
-    for column, value in ((TextAnswer.tracking_code, f.code), (TextAnswer.event_id, f.event),
-                          (TextAnswer.area, f.area), (TextAnswer.channel, f.channel),
-                          (TextAnswer.version, f.version), (TextAnswer.question_id, f.question)):
+    for col, value in ((TextAnswer.tracking_code, f.code), (TextAnswer.event_id, f.event),
+                       (TextAnswer.area, f.area), (TextAnswer.channel, f.channel),
+                       (TextAnswer.version, f.version), (TextAnswer.question_id, f.question)):
         if value is not None:
-            query = query.where(column == value)
+            query = query.where(col == value)
     tagged = exists().where(AnswerTheme.answer_id == TextAnswer.id)
     if f.theme == UNTAGGED:
         query = query.where(~tagged)
     elif f.theme is not None:
         query = query.where(tagged.where(AnswerTheme.theme_id == f.theme))
     terms = vocabulary.parse(f.q) if f.q else []
-    if terms:
-        query = query.where(_match(terms))
+    if terms and db.session.get_bind().dialect.name == "postgresql":
+        query = query.where(literal_column(TSVECTOR).op("@@")(
+            func.to_tsquery(text("'simple'"), vocabulary.tsquery(terms))))
+    elif terms:
+        query = query.join(FTS, FTS.c.rowid == TextAnswer.id).where(
+            text("text_answers_fts MATCH :match").bindparams(match=vocabulary.fts5(terms)))
     return query
 
 
-def _match(terms: list[vocabulary.Term]) -> Any:
-    """The full-text condition, in the database's own dialect."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return literal_column(TSVECTOR).op("@@")(func.to_tsquery(text("'simple'"), vocabulary.tsquery(terms)))
-    fts = text("SELECT rowid FROM text_answers_fts WHERE text_answers_fts MATCH :match").bindparams(
-        match=vocabulary.fts5(terms))
-    return TextAnswer.id.in_(fts)
+def _newest_first(query: Select, f: Filters) -> tuple[Select, Any]:
+    """The query ordered newest first, and the id column to page on (SQLite: the full-text table's,
+    so the search is walked in order rather than sorted)."""
+    key = FTS.c.rowid if f.q and vocabulary.parse(f.q) and db.session.get_bind().dialect.name == "sqlite" \
+        else TextAnswer.id
+    return query.order_by(key.desc()), key
 
 
 @dataclass(frozen=True)
@@ -113,10 +121,10 @@ class Page:
 
 def page(slug: str, f: Filters, after: int | None = None, size: int = PAGE) -> Page:
     """The answers after (older than) answer id ``after`` that pass the filters."""
-    query = matching(slug, f)
+    query, key = _newest_first(matching(slug, f), f)
     if after is not None:
-        query = query.where(TextAnswer.id < after)
-    rows = list(db.session.execute(query.order_by(TextAnswer.id.desc()).limit(size + 1)).scalars())
+        query = query.where(key < after)
+    rows = list(db.session.execute(query.limit(size + 1)).scalars())
     more = len(rows) > size
     rows = rows[:size]
     return Page(rows, rows[-1].id if more and rows else None)
