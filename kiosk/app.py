@@ -91,4 +91,5 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
             from kiosk.ops import schedule
 
             schedule.start(app)
+            schedule.start_counting(app)
     return app

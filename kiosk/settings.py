@@ -16,6 +16,9 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 #: Hub: run retention (purge) from inside the serving process this often, once across all
 #: workers; 0 turns the schedule off (then run `voxbox purge` from cron).
 PURGE_INTERVAL_HOURS = 24.0
+#: Hub: count newly settled responses and scans into each consultation's kept tallies this often,
+#: so a staff page after a big sync has little left to count; 0 turns it off (pages still count).
+TALLY_INTERVAL_SECONDS = 60.0
 #: Roles that must sign in with a TOTP code as well as a password (e.g. ["admin", "officer"]).
 TOTP_REQUIRED_ROLES: list[str] = []
 #: Folder where backups land (voxbox doctor reports the newest file's age); empty: not checked.

@@ -1,4 +1,5 @@
-"""Scheduled jobs inside the serving process: retention (purge) every PURGE_INTERVAL_HOURS.
+"""Scheduled jobs inside the serving process: retention (purge) every PURGE_INTERVAL_HOURS, and
+counting settled responses into the kept tallies every TALLY_INTERVAL_SECONDS.
 
 Every worker of a hub runs the loop, but one purge runs per interval across them all: a worker
 takes a lock (a lock file in the instance folder, which every worker on the machine shares, and on
@@ -92,5 +93,37 @@ def start(app: Flask) -> threading.Thread | None:
                 log.exception("scheduled purge failed")
 
     thread = threading.Thread(target=loop, name="voxbox-schedule", daemon=True)
+    thread.start()
+    return thread
+
+
+def count_all(app: Flask) -> int:
+    """Count settled responses and scans of every consultation into the kept tallies (any worker
+    may: two counting at once never count a row twice); how many consultations were looked at."""
+    from kiosk.consultations import store as consultations
+    from kiosk.reports import tallies
+
+    with app.app_context():
+        slugs = [c.slug for c in consultations.all_consultations()]
+        for slug in slugs:
+            tallies.catch_up(slug)
+        return len(slugs)
+
+
+def start_counting(app: Flask) -> threading.Thread | None:
+    """Start this process's tally-counting thread (hub only; off with TALLY_INTERVAL_SECONDS = 0)."""
+    seconds = float(app.config["TALLY_INTERVAL_SECONDS"])
+    if seconds <= 0 or app.config["ROLE"] != "hub":
+        return None
+
+    def loop() -> None:
+        stop = threading.Event()
+        while not stop.wait(seconds * random.uniform(0.8, 1.2)):  # noqa: S311 - jitter, not security
+            try:
+                count_all(app)
+            except Exception:  # retried at the next look; the server keeps serving
+                log.exception("counting tallies failed")
+
+    thread = threading.Thread(target=loop, name="voxbox-tallies", daemon=True)
     thread.start()
     return thread

@@ -64,3 +64,39 @@ def test_the_schedule_thread_starts_only_on_a_hub_with_an_interval(make_app) -> 
     assert schedule.start(make_app("kiosk", PURGE_INTERVAL_HOURS=24)) is None
     thread = schedule.start(make_app("hub", PURGE_INTERVAL_HOURS=24))
     assert thread is not None and thread.daemon and thread.is_alive()
+
+
+def test_the_counting_job_counts_every_consultations_settled_responses(app) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from sqlalchemy import func, insert, select
+
+    from kiosk.consultations import store as consultations
+    from kiosk.demo.responses import row
+    from kiosk.reports import tallies
+    from kiosk.reports.models import TallyMark
+    from kiosk.responses.models import Response
+
+    rng = random.Random(4)
+    with app.app_context():
+        for slug in ("policing-priorities", "town-centre-safety"):
+            defn = consultations.definition(slug)
+            rows = [row(rng, defn, slug=slug, version=1, channel="web", submitted=utcnow(), took=60)
+                    for _ in range(20)]
+            for r in rows:
+                r["received_at"] = utcnow() - tallies.SETTLE - dt.timedelta(minutes=1)
+            db.session.execute(insert(Response), rows)
+        db.session.commit()
+    assert schedule.count_all(app) >= 2
+    with app.app_context():
+        for slug in ("policing-priorities", "town-centre-safety"):
+            newest = db.session.execute(select(func.max(Response.id)).filter_by(consultation_slug=slug)).scalar()
+            assert db.session.get(TallyMark, slug).last_id == newest
+
+
+
+def test_the_counting_thread_starts_only_on_a_hub_with_an_interval(make_app) -> None:  # type: ignore[no-untyped-def]
+    assert schedule.start_counting(make_app("hub", TALLY_INTERVAL_SECONDS=0)) is None
+    assert schedule.start_counting(make_app("kiosk")) is None
+    thread = schedule.start_counting(make_app("hub", TALLY_INTERVAL_SECONDS=3600))
+    assert thread is not None and thread.daemon and thread.is_alive()
