@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
@@ -43,6 +43,8 @@ class Scan(db.Model):
     first: Mapped[bool] = mapped_column(default=True)
     #: Made when the scan is counted: a batch written twice (its COMMIT's answer lost) stores it once.
     key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    #: made by ``voxbox demo --scans``: left out of figures as synthetic responses are
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class CodeDestination(db.Model):

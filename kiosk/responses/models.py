@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, String, Text
+from sqlalchemy import JSON, Float, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
@@ -35,6 +35,7 @@ class Response(db.Model):
     __table_args__ = (
         Index("ix_responses_consultation", "consultation_slug", "version"),
         Index("ix_responses_sync_state", "sync_state"),
+        Index("ix_responses_synthetic", "consultation_slug", "synthetic"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -54,6 +55,13 @@ class Response(db.Model):
     sync_state: Mapped[str] = mapped_column(String(10), default=SyncState.QUEUED)
     sync_note: Mapped[str | None] = mapped_column(Text)
     synced_at: Mapped[dt.datetime | None]
+    #: made by ``voxbox demo --responses``: left out of a consultation's figures once it has real ones
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: staff review (kiosk.responses.review): None, reviewed or excluded (from results, never deleted)
+    review: Mapped[str | None] = mapped_column(String(10))
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(254))
+    reviewed_at: Mapped[dt.datetime | None]
 
 
 class Draft(db.Model):
