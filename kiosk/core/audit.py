@@ -27,7 +27,7 @@ ACTIONS = (
     "rights.request",
     "user.create", "user.invite", "user.disable", "user.enable", "user.role", "user.password",
     "user.reset", "user.2fa",
-    "responses.export",
+    "responses.export", "response.review",
     "areas.import",
 )
 CLI = "cli"

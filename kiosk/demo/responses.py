@@ -1,8 +1,9 @@
 """Synthetic responses for the demo and benchmarks: one builder for the kiosk's and the hub's.
 
 Rows come out ready for a Core ``insert(Response)``: answers sampled through each question type,
-hashed as sync hashes them, queued. Random draws happen in a fixed order, so a seed gives the
-same rows every time.
+hashed as sync hashes them, queued, and marked synthetic (kiosk.responses.counting leaves them out
+of a consultation that has real responses). Random draws happen in a fixed order, so a seed gives
+the same rows every time.
 """
 
 from __future__ import annotations
@@ -26,11 +27,26 @@ FIELDS = ("uuid", "consultation_slug", "version", "answers", "language", "channe
 Pick = Callable[[Question, random.Random], Any]
 
 
-def answers(rng: random.Random, defn: Definition, pick: Pick | None = None) -> dict[str, Any]:
-    """A random valid answer to every question (some optional ones left out)."""
+#: Question types whose answers are slow to sample (a budget's random walk): at scale they are
+#: drawn from a pool sampled once (see ``pools``).
+POOLED_TYPES = ("budget",)
+Pools = dict[str, list[tuple[Any, Any]]]
+
+
+def pools(rng: random.Random, defn: Definition, size: int = 1000) -> Pools:
+    """Pre-sampled (answer, other) pairs for each slow question, by question id."""
+    return {q["id"]: [questions.sample(q, rng) for _ in range(size)]
+            for q in defn["questions"] if q["type"] in POOLED_TYPES}
+
+
+def answers(rng: random.Random, defn: Definition, pick: Pick | None = None,
+            pooled: Pools | None = None) -> dict[str, Any]:
+    """A random valid answer to every question (some optional ones left out); a question with a
+    pool draws from it."""
     out: dict[str, Any] = {}
     for q in defn["questions"]:
-        value, other = questions.sample(q, rng)
+        pool = pooled.get(q["id"]) if pooled else None
+        value, other = rng.choice(pool) if pool else questions.sample(q, rng)
         chosen = pick(q, rng) if pick is not None else None
         if chosen is not None:
             value = chosen
@@ -44,9 +60,9 @@ def answers(rng: random.Random, defn: Definition, pick: Pick | None = None) -> d
 def row(rng: random.Random, defn: Definition, *, slug: str, version: int, channel: str,
         submitted: dt.datetime | Callable[[], dt.datetime], took: int | Callable[[], int],
         device: str | None = None, event_id: str | None = None, code: str | None = None,
-        pick: Pick | None = None) -> dict[str, Any]:
-    """One queued response row: answers, then the time, id, language and time taken."""
-    given = answers(rng, defn, pick)
+        pick: Pick | None = None, pooled: Pools | None = None) -> dict[str, Any]:
+    """One queued synthetic response row: answers, then the time, id, language and time taken."""
+    given = answers(rng, defn, pick, pooled)
     when = submitted() if callable(submitted) else submitted
     r = Response(uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)), consultation_slug=slug,
                  version=version, answers=given, language=rng.choice(["en", "en", "en", "cy"]),
@@ -55,5 +71,5 @@ def row(rng: random.Random, defn: Definition, *, slug: str, version: int, channe
     r.started_at = when - dt.timedelta(seconds=took() if callable(took) else took)
     out = {k: getattr(r, k) for k in FIELDS}
     out.update(content_hash=responses.content_hash(responses.wire(r)), received_at=utcnow(),
-               sync_state=SyncState.QUEUED)
+               sync_state=SyncState.QUEUED, synthetic=True)
     return out

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from kiosk.consultations import store as consultations
 from kiosk.core.db import db
 from kiosk.core.timeutil import london_day, to_utc
 from kiosk.devices import store as devices
@@ -18,14 +19,14 @@ from kiosk.events import store as events
 from kiosk.outreach import scans, tracking
 from kiosk.outreach.models import Scan, TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
-from kiosk.responses import quality
+from kiosk.responses import counting, quality
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
 
 #: The longest run of days drawn in the per-day chart.
 MAX_DAYS = 400
 LIGHT = (Response.uuid, Response.channel, Response.device_id, Response.event_id,
-         Response.tracking_code, Response.started_at, Response.submitted_at)
+         Response.tracking_code, Response.started_at, Response.submitted_at, Response.review)
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,15 @@ class Filters:
     event: str | None = None
     code: str | None = None
     device: str | None = None
+    #: synthetic rows: None follows kiosk.responses.counting's rule; excluded: staff-excluded ones too
+    synthetic: bool | None = None
+    excluded: bool = False
 
     def args(self) -> dict[str, str]:
         """The filters as query-string arguments."""
         out = {"from": self.start, "to": self.end, "channel": self.channel, "event": self.event,
-               "code": self.code, "device": self.device}
+               "code": self.code, "device": self.device, "excluded": "1" if self.excluded else None,
+               "synthetic": None if self.synthetic is None else str(int(self.synthetic))}
         return {k: str(v) for k, v in out.items() if v}
 
     def counts_scans(self) -> bool:
@@ -76,9 +81,11 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
         problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
         channel = None
     code = (args.get("code") or "").strip() or None
+    synthetic = {"1": True, "0": False}.get((args.get("synthetic") or "").strip())
     return Filters(day("from"), day("to"), channel, (args.get("event") or "").strip() or None,
                    (tracking.normalise(code) or code) if code else None,
-                   (args.get("device") or "").strip()[:64] or None), problems
+                   (args.get("device") or "").strip()[:64] or None, synthetic,
+                   args.get("excluded") == "1"), problems
 
 
 def utc_bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -101,7 +108,7 @@ def _in_dates(q: Select, column: Any, f: Filters) -> Select:
 def response_query(slug: str, f: Filters, *columns: Any) -> Select:
     """Responses to a consultation matching the filters (whole rows, or the given columns)."""
     q = select(*columns) if columns else select(Response)
-    q = q.where(Response.consultation_slug == slug)
+    q = q.where(counting.counted(slug, synthetic=f.synthetic, excluded=f.excluded))
     q = _in_dates(q, Response.submitted_at, f)
     if f.channel:
         q = q.where(Response.channel == f.channel)
@@ -120,7 +127,7 @@ def scan_rows(slug: str, f: Filters) -> list[Any]:
         return []
     scans.flush()  # this process's queued scans count too
     q = select(Scan.at, Scan.stage, Scan.code, Scan.device, Scan.first).where(
-        Scan.consultation_slug == slug)
+        counting.counted_scans(slug, synthetic=f.synthetic))
     q = _in_dates(q, Scan.at, f)
     if f.code:
         q = q.where(Scan.code == f.code)
@@ -196,8 +203,9 @@ class Report:
 def build(slug: str, f: Filters | None = None) -> Report:
     """The report for one consultation under the filters."""
     f = f or Filters()
-    every = db.session.execute(response_query(slug, Filters(), *LIGHT)).all()
-    all_flags = quality.flags(every)
+    every = db.session.execute(response_query(
+        slug, Filters(synthetic=f.synthetic, excluded=f.excluded), *LIGHT)).all()
+    all_flags = quality.flags(every, quality.too_fast_seconds(consultations.definition(slug)))
     rows = db.session.execute(response_query(slug, f, *LIGHT)).all()
     hits = scan_rows(slug, f)
     report = Report(slug, f, responses=len(rows))

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,12 +20,14 @@ from flask_login import current_user
 from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth
+from kiosk.core.problems import ProblemError
 from kiosk.events import store as events
 from kiosk.reports import charts
 from kiosk.reports import funnel as reports
-from kiosk.responses import attribution
-from kiosk.web.downloads import csv_download
-from kiosk.web.staff.audit import exported
+from kiosk.responses import attribution, review
+from kiosk.web.downloads import csv_download, export_form, xlsx_download
+from kiosk.web.redirects import same_site_path
+from kiosk.web.staff.audit import actor, exported
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
@@ -58,7 +70,21 @@ def report_csv(slug: str) -> ResponseReturnValue:
     f, _problems = _filtered(slug)
     defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
                                current_user.has_role("officer"))
-    return csv_download(attribution.csv_lines(defn, slug, f), f"{slug}-responses-attributed.csv")
+    return csv_download(attribution.csv_lines(defn, slug, f, **export_form()),
+                        f"{slug}-responses-attributed.csv")
+
+
+@bp.get("/c/<slug>/report.xlsx")
+@auth.staff_required
+@exported(lambda kw: kw["slug"])
+def report_xlsx(slug: str) -> ResponseReturnValue:
+    """The filtered responses as an XLSX workbook with attribution columns (equality answers
+    only for officers)."""
+    f, _problems = _filtered(slug)
+    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
+                               current_user.has_role("officer"))
+    return xlsx_download(attribution.xlsx_chunks(defn, slug, f, **export_form()),
+                         f"{slug}-responses-attributed.xlsx")
 
 
 @bp.get("/c/<slug>/report.json")
@@ -72,3 +98,22 @@ def report_json(slug: str) -> ResponseReturnValue:
     body = stream_with_context(attribution.json_chunks(slug, f, hidden))
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.json"'})
+
+
+@bp.post("/c/<slug>/responses/<uuid>/review")
+@auth.staff_required
+def review_response(slug: str, uuid: str) -> ResponseReturnValue:
+    """Mark a flagged response reviewed, exclude it from results with a reason, or undo either
+    (nothing is deleted; undoing is one more review, so no confirmation page)."""
+    if consultations.get(slug) is None:
+        abort(404)
+    form = request.form
+    try:
+        done = review.review(slug, uuid, form.get("decision", ""), form.get("reason", ""), actor(),
+                             request.remote_addr or "")
+    except ProblemError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Response %(id)s: %(decision)s.", id=done.uuid[:8],
+                decision=done.review or _("review cleared")), "ok")
+    return redirect(same_site_path(form.get("next")) or url_for(".report", slug=slug), 303)
