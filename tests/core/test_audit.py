@@ -107,6 +107,16 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     # an export of responses (by a staff member)
     assert staff.get("/staff/c/policing-priorities/responses.csv").status_code == 200
     done["responses.export"] = "policing-priorities"
+    # a response excluded from results on review (the reason is not in the log)
+    with app.app_context():
+        from kiosk.demo import content as demo
+        from kiosk.responses.models import Response
+
+        demo.synthetic_responses(app, 1, seed=1, slug="policing-priorities")
+        uuid = db.session.execute(select(Response.uuid)).scalar_one()
+    assert post(staff, f"/staff/c/policing-priorities/responses/{uuid}/review",
+                "/staff/c/policing-priorities/report", decision="excluded", reason=ANSWER).status_code == 303
+    done["response.review"] = uuid
     # the postcode-area table
     areas_csv = tmp_path / "areas.csv"
     areas_csv.write_text("postcode,area_code,name_en,name_cy\nCF10,W05000001,Butetown,Butetown\n")
@@ -123,7 +133,7 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     assert entries(app, "user.role")[0].actor.startswith("cli:")
     with app.app_context():
         dump = audit.as_csv(audit.entries(limit=10_000))
-    assert CONTACT not in dump and "Winner" not in dump
+    assert CONTACT not in dump and "Winner" not in dump and ANSWER not in dump
 
 
 def test_only_admins_read_and_export_the_log(app, people) -> None:  # type: ignore[no-untyped-def]
