@@ -21,6 +21,7 @@ from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.problems import ProblemError
+from kiosk.core.states import ReviewState
 from kiosk.events import store as events
 from kiosk.reports import charts
 from kiosk.reports import funnel as reports
@@ -114,6 +115,7 @@ def review_response(slug: str, uuid: str) -> ResponseReturnValue:
     except ProblemError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("Response %(id)s: %(decision)s.", id=done.uuid[:8],
-                decision=done.review or _("review cleared")), "ok")
+        said = {ReviewState.REVIEWED: _("Response %(id)s marked reviewed.", id=done.uuid[:8]),
+                ReviewState.EXCLUDED: _("Response %(id)s excluded from results.", id=done.uuid[:8])}
+        flash(said.get(done.review or "", _("Response %(id)s: review undone.", id=done.uuid[:8])), "ok")
     return redirect(same_site_path(form.get("next")) or url_for(".report", slug=slug), 303)
