@@ -115,7 +115,9 @@ def review_response(slug: str, uuid: str) -> ResponseReturnValue:
     except ProblemError as exc:
         flash(str(exc), "error")
     else:
-        said = {ReviewState.REVIEWED: _("Response %(id)s marked reviewed.", id=done.uuid[:8]),
-                ReviewState.EXCLUDED: _("Response %(id)s excluded from results.", id=done.uuid[:8])}
-        flash(said.get(done.review or "", _("Response %(id)s: review undone.", id=done.uuid[:8])), "ok")
+        short = done.uuid[:8]
+        said: dict[str | None, str] = {
+            ReviewState.REVIEWED: _("Response %(id)s marked reviewed.", id=short),
+            ReviewState.EXCLUDED: _("Response %(id)s excluded from results.", id=short)}
+        flash(said.get(done.review, _("Response %(id)s: review undone.", id=short)), "ok")
     return redirect(same_site_path(form.get("next")) or url_for(".report", slug=slug), 303)
