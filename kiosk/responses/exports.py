@@ -52,7 +52,8 @@ def columns(defn: Definition, labels: bool = False, lang: str = "en") -> list[Co
                 names = [key + n[len(qid):] for n in names]
             if labels:
                 names = [f"{name}: {n[len(key) + 1:]}" for n in names]
-            out += [Column(n, _budget_cell(q, i), q) for i, n in enumerate(names)]
+            cells = _budget_cells(q)
+            out += [Column(n, _nth(cells, i), q) for i, n in enumerate(names)]
             continue
         if q["type"] == "postcode":  # the area's code and name, and any district kept
             sep = ": " if labels else "."
@@ -130,10 +131,23 @@ def _area(key: str, part: str) -> Callable[[dict[str, Any]], Any]:
     return get
 
 
-def _budget_cell(q: Question, index: int) -> Callable[[dict[str, Any]], Any]:
+def _budget_cells(q: Question) -> Callable[[dict[str, Any]], list[str] | None]:
+    """A budget answer's cells, worked out once per response (each column reads one of them)."""
+    last: list[Any] = [None, None]  # the answers last seen, and their cells
+
+    def get(answers: dict[str, Any]) -> list[str] | None:
+        if last[0] is not answers:
+            value = answers.get(q["id"])
+            last[:] = [answers, budget.csv_values(q, value) if value else None]
+        return last[1]
+
+    return get
+
+
+def _nth(cells: Callable[[dict[str, Any]], list[str] | None], index: int) -> Callable[[dict[str, Any]], Any]:
     def get(answers: dict[str, Any]) -> Any:
-        value = answers.get(q["id"])
-        return budget.csv_values(q, value)[index] if value else None
+        got = cells(answers)
+        return got[index] if got else None
 
     return get
 
