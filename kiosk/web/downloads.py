@@ -22,6 +22,13 @@ def export_form() -> dict[str, Any]:
             "lang": "cy" if request.args.get("lang") == "cy" else "en"}
 
 
+def counted_form() -> dict[str, Any]:
+    """Which rows an export covers beyond the counted ones: ``excluded=1`` adds staff-excluded
+    responses, ``synthetic=1``/``0`` includes or leaves out synthetic ones (kiosk.responses.counting)."""
+    return {"excluded": request.args.get("excluded") == "1",
+            "synthetic": {"1": True, "0": False}.get(request.args.get("synthetic") or "")}
+
+
 def csv_download(lines: Iterable[str], filename: str) -> Response:
     """A streamed CSV attachment; a byte-order mark first when the request asks for ``excel=1``."""
     body: Iterable[str] = lines

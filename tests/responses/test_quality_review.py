@@ -68,6 +68,7 @@ def test_an_excluded_response_leaves_every_figure_and_export_but_stays_stored(ap
     for path in ("responses.csv", "report.csv", "report.csv?values=1"):
         assert quick not in {r["uuid"] for r in _rows(staff_client, path)}, path
     assert {r["uuid"] for r in _rows(staff_client, "report.csv?excluded=1")} == set(uuids)
+    assert {r["uuid"] for r in _rows(staff_client, "responses.csv?excluded=1")} == set(uuids)
     asked = staff_client.get(f"/staff/c/{SLUG}/report?excluded=1").get_data(as_text=True)
     assert "4 responses match." in asked and 'data-review="excluded"' in asked
     with app.app_context():
