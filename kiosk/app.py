@@ -64,6 +64,9 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     from kiosk.web import i18n
 
     db.init_app(app)
+    from kiosk.analysis import texts
+
+    texts.init_app(app)  # free-text answers copied as responses are stored
     i18n.init_app(app)
     if web:
         from kiosk import web as views

@@ -8,17 +8,28 @@ imports no feature at all.
 
 from __future__ import annotations
 
+from kiosk.analysis.models import AnswerTheme, TextAnswer, TextIndexed, Theme, ThemeSuggestion
 from kiosk.areas.models import Area, AreaKey
-from kiosk.consultations.models import Consultation, ConsultationVersion
+from kiosk.consultations.models import Consultation, ConsultationVersion, ResultsPublication
 from kiosk.core.models import AccountToken, AuditEntry, Setting, User
 from kiosk.devices.models import Device, SetAside, SyncReceipt
-from kiosk.draws.models import Draw, DrawRun, Entry, EntryToken, InboxEntry, RightsRequest
+from kiosk.draws.models import (
+    Draw,
+    DrawClaim,
+    DrawRun,
+    Entry,
+    EntryToken,
+    InboxEntry,
+    RightsRequest,
+)
 from kiosk.events.models import Event
 from kiosk.outreach.models import CodeDestination, Scan, TrackingCode
+from kiosk.reports.models import TallyAtom, TallyMark
 from kiosk.responses.models import Draft, PaperEntry, Response
 from kiosk.tablet.models import PinLock
 
-__all__ = ["AccountToken", "Area", "AreaKey", "AuditEntry", "CodeDestination", "Consultation",
-           "ConsultationVersion", "Device", "Draft", "Draw", "DrawRun", "Entry", "EntryToken", "Event",
-           "InboxEntry", "PaperEntry", "PinLock", "RightsRequest", "Response", "Scan", "SetAside",
-           "Setting", "SyncReceipt", "TrackingCode", "User"]
+__all__ = ["AccountToken", "AnswerTheme", "Area", "AreaKey", "AuditEntry", "CodeDestination", "Consultation",
+           "ConsultationVersion", "Device", "Draft", "Draw", "DrawClaim", "DrawRun", "Entry", "EntryToken",
+           "Event", "InboxEntry", "PaperEntry", "PinLock", "ResultsPublication", "RightsRequest", "Response", "Scan", "SetAside",
+           "Setting", "SyncReceipt", "TallyAtom", "TallyMark", "TextAnswer", "TextIndexed", "Theme", "ThemeSuggestion",
+           "TrackingCode", "User"]

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import Boolean, String, any_, bindparam, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from kiosk.analysis import texts
 from kiosk.consultations import store as consultations
 from kiosk.consultations.questions import registry as questions
 from kiosk.consultations.types import Definition
@@ -40,12 +41,7 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
     definitions: dict[tuple[str, int], Definition | None] = {}
     claims = Claims(device_id, current_app.config["LANGUAGES"], now) if device_id else None
     for i, raw in enumerate(items):
-        uid, given, record, problem = wire.check_item(raw)
-        # check_item gives a record whenever there is no problem
-        if problem is None and record is not None and claims is not None:
-            problem = claims.problem(record)
-        if problem is None and record is not None:
-            problem = _check_answers(record, definitions)
+        uid, given, record, problem = check(raw, claims, definitions)
         if problem is not None:
             results[i] = {"uuid": uid, "status": ReceiptStatus.REJECTED, "reason": problem}
             aside.append(_aside(uid, raw, ReceiptStatus.REJECTED, problem, device_id, now))
@@ -58,7 +54,8 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
                 notes[i] = (note, sent)
         pending.append((i, uid, given, record))
     try:
-        inserted, stored = _store(pending, now, notes)
+        inserted, stored = store_checked(pending, now, notes)
+        texts.index_uuids(inserted)
         for i, uid, given, record in pending:
             note, sent = notes.get(i, (None, given))
             if uid in inserted and inserted[uid] == i:
@@ -87,9 +84,24 @@ def ingest(items: list[Any], *, device_id: str | None, source: str = "push",
             "counts": {s: counts.get(s, 0) for s in RECEIPT_STATUSES}, "items": results}
 
 
-def _store(pending: list[tuple[int, str, str, dict]], now: Any,
-           notes: dict[int, tuple[str, str]]) -> tuple[dict[str, int], dict[str, str]]:
-    """Insert the first item of each UUID; return {inserted uuid: item index}, {uuid: stored hash}."""
+def check(raw: Any, claims: Claims | None,
+          definitions: dict[tuple[str, int], Definition | None]) -> tuple[
+              str | None, str | None, dict | None, str | None]:
+    """(uuid, hash, record, problem) for one pushed item: its shape and hash, what its device may
+    claim, and its answers against its consultation version; problem is None when it may be stored."""
+    uid, given, record, problem = wire.check_item(raw)
+    # check_item gives a record whenever there is no problem
+    if problem is None and record is not None and claims is not None:
+        problem = claims.problem(record)
+    if problem is None and record is not None:
+        problem = _check_answers(record, definitions)
+    return uid, given, record, problem
+
+
+def store_checked(pending: list[tuple[int, str, str, dict]], now: Any,
+                  notes: dict[int, tuple[str, str]]) -> tuple[dict[str, int], dict[str, str]]:
+    """Insert the first item of each UUID (no commit); return {inserted uuid: item index},
+    {uuid: stored hash}."""
     first: dict[str, tuple[int, str, dict]] = {}
     for i, uid, given, record in pending:
         first.setdefault(uid, (i, given, record))

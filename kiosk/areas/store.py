@@ -231,8 +231,8 @@ def codes() -> list[str]:
     return list(db.session.execute(select(Area.code).order_by(Area.code)).scalars())
 
 
-def sorted_counts(values: Iterable[str]) -> list[tuple[str, int]]:
-    """(area code, count), most first, "outside" last."""
+def sorted_counts(values: Iterable[str] | Counter[str]) -> list[tuple[str, int]]:
+    """(area code, count), most first, "outside" last, from area codes or their counts."""
     counted = Counter(values)
     inside = sorted(((c, n) for c, n in counted.items() if c != OUTSIDE), key=lambda cn: (-cn[1], cn[0]))
     return inside + ([(OUTSIDE, counted[OUTSIDE])] if OUTSIDE in counted else [])

@@ -19,11 +19,12 @@ from kiosk.budget import comments, rules, words
 from kiosk.budget import levers as levers_extra
 from kiosk.budget.definition import KEYS, define
 from kiosk.budget.moves import as_answer, random_allocation
-from kiosk.budget.results import chart, csv_columns, csv_values, tally
+from kiosk.budget.results import atoms, chart, csv_columns, csv_values, summarise, tally
 from kiosk.consultations.questions.base import QuestionType
 from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError
 from kiosk.core.text import tr
+from kiosk.reports import charts
 
 __all__ = ["check", "csv_columns", "csv_values", "define", "effect_for", "from_form",
            "init_app", "sample", "status", "tally", "view"]
@@ -204,7 +205,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(budget_status=status, budget_view=view, budget_chart=chart,
                                  budget_config=script_config, budget_areas=rules.areas,
                                  budget_comment_prompt=comments.prompt,
-                                 budget_comment_max=comments.MAX_COMMENT)
+                                 budget_comment_max=comments.MAX_COMMENT, bar_chart=charts.hbars)
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["pounds"] = rules.pounds_str
     app.jinja_env.filters["lever_label"] = lever_label
@@ -234,4 +235,4 @@ def document(q: Question) -> dict:
 
 
 BUDGET = QuestionType(name="budget", keys=frozenset(KEYS), define=define, from_form=from_form, check=check,
-                      tally=tally, sample=sample, document=document)
+                      tally=tally, sample=sample, document=document, atoms=atoms, summarise=summarise)

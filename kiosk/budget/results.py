@@ -2,63 +2,87 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
 from kiosk.budget import comments, rules
+from kiosk.consultations.questions.base import folded
 from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError
 from kiosk.core.rounding import divide
 
 
-def _median(values: list[int]) -> int:
-    ordered, mid = sorted(values), len(values) // 2
-    return ordered[mid] if len(ordered) % 2 else int(divide(ordered[mid - 1] + ordered[mid], 2))
+def _median(histogram: Counter) -> int:
+    """The median of values given as {value: how many} (halves rounded by kiosk.core.rounding)."""
+    n = sum(histogram.values())
+    want = [(n - 1) // 2, n // 2]  # the middle one, or the middle two
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while len(found) < 2 and want[len(found)] < seen:
+            found.append(value)
+    return found[0] if n % 2 else int(divide(found[0] + found[1], 2))
 
 
 def _share(count: int, total: int) -> float:
     return float(divide(100 * count, total, 1)) if total else 0.0
 
 
-def tally(q: Question, values: list[Any]) -> dict:
+def atoms(q: Question, value: Any) -> list[tuple]:
+    """What one answer adds to the tally: valid or skipped, each area's amount, each lever's setting."""
+    try:
+        amounts, levers = rules.parse_answer(q, value)
+    except AnswerError:
+        return [("skipped",)]
+    if rules.allocation_problem(q, amounts, levers) is not None:
+        return [("skipped",)]
+    return [("valid",), *(("area", k, v) for k, v in amounts.items()),
+            *(("lever", k, rules.lever_str(v)) for k, v in levers.items())]
+
+
+def summarise(q: Question, counts: Counter) -> dict:
     """Per area: mean and median chosen (pence, rounded by kiosk.core.rounding: halves away from zero) and who raised, kept or cut it;
     per lever: how many chose each setting. Answers that fail the checks are counted as skipped."""
-    valid: list[tuple[dict[str, int], dict[str, Decimal]]] = []
-    for value in values:
-        try:
-            amounts, levers = rules.parse_answer(q, value)
-        except AnswerError:
-            continue
-        if rules.allocation_problem(q, amounts, levers) is None:
-            valid.append((amounts, levers))
-    n = len(valid)
-    out: dict[str, Any] = {"responses": n, "skipped": len(values) - n, "areas": {}, "levers": {}}
-    for a in rules.areas(q):
-        chosen = [amounts[a["id"]] for amounts, _ in valid]
-        moves = Counter((c > a["current"]) - (c < a["current"]) for c in chosen)
+    n = counts[("valid",)]
+    out: dict[str, Any] = {"responses": n, "skipped": counts[("skipped",)], "areas": {}, "levers": {}}
+    chosen: dict[str, Counter] = defaultdict(Counter)
+    settings: dict[str, Counter] = defaultdict(Counter)
+    for atom, k in counts.items():
+        if atom[0] == "area":
+            chosen[atom[1]][atom[2]] += k
+        elif atom[0] == "lever":
+            settings[atom[1]][Decimal(atom[2])] += k
+    for a in rules.areas(q):  # over the answers that had the area (one added later: fewer)
+        got, now = chosen[a["id"]], a["current"]
+        na = sum(got.values())
+        moves = {"raised": sum(k for c, k in got.items() if c > now), "kept": got.get(now, 0),
+                 "cut": sum(k for c, k in got.items() if c < now)}
         out["areas"][a["id"]] = {
-            "current": a["current"],
-            "mean": int(divide(sum(chosen), n)) if n else None,
-            "median": _median(chosen) if n else None,
-            "raised": moves[1], "kept": moves[0], "cut": moves[-1],
-            "shares": {"raised": _share(moves[1], n), "kept": _share(moves[0], n),
-                       "cut": _share(moves[-1], n)},
+            "current": now,
+            "mean": int(divide(sum(c * k for c, k in got.items()), na)) if na else None,
+            "median": _median(got) if got else None,
+            **moves,
+            "shares": {move: _share(count, na) for move, count in moves.items()},
         }
     for lv in q["levers"]:
-        settings = [levers[lv["id"]] for _, levers in valid]
-        counts = Counter(settings)
+        got_lv, now_lv = settings[lv["id"]], Decimal(lv["current"])
         table = rules.steps(Decimal(lv["min"]), Decimal(lv["max"]), Decimal(lv["step"]))
-        mean = divide(sum(settings, Decimal(0)), n, places=2) if n else None
+        nl = sum(got_lv.values())
+        mean = divide(sum((s * k for s, k in got_lv.items()), Decimal(0)), nl, places=2) if nl else None
         out["levers"][lv["id"]] = {
             "current": lv["current"],
-            "counts": {rules.lever_str(v): counts.get(v, 0) for v in table},
+            "counts": {rules.lever_str(v): got_lv.get(v, 0) for v in table},
             "mean": None if mean is None else rules.lever_str(mean),
-            "raised": sum(1 for s in settings if s > Decimal(lv["current"])),
-            "kept": counts.get(Decimal(lv["current"]), 0),
-            "cut": sum(1 for s in settings if s < Decimal(lv["current"])),
+            "raised": sum(k for s, k in got_lv.items() if s > now_lv),
+            "kept": got_lv.get(now_lv, 0),
+            "cut": sum(k for s, k in got_lv.items() if s < now_lv),
         }
     return out
+
+
+tally = folded(atoms, summarise)
 
 
 def chart(q: Question, t: dict, width: int = 640, row: int = 48) -> dict:

@@ -41,6 +41,9 @@ def verify_cmd(file: TextIO) -> None:
     if run.get("earlier"):
         click.echo(f"note: this draw was run {len(run['earlier']) + 1} times; "
                    f"reason for this run: {run.get('reason')}")
+    if doc.get("history"):
+        click.echo(f"history: {len(doc['history'])} unclaimed prize(s) passed on to the next"
+                   " reserve in draw order")
 
 
 @draw_group.command("run")

@@ -16,7 +16,7 @@ from feedgen.feed import FeedGenerator
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from kiosk.consultations import publishing
+from kiosk.consultations import publishing, results
 from kiosk.consultations import store as consultations
 from kiosk.consultations.models import Consultation
 from kiosk.core.identity import org_name
@@ -91,6 +91,9 @@ def _link(base_url: str, item: Item) -> str:
 
 def _summary(item: Item, lang: str) -> str:
     c = item.consultation
+    pub = results.live(c) if item.kind == "results" else None
+    if pub is not None:  # the results editor's "we did", once published
+        return tr(pub.we_did, lang)
     if item.kind == "results" and c.results:
         return tr(c.results.get("summary"), lang)
     return tr(c.summary, lang) or tr(c.title, lang)

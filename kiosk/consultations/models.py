@@ -40,3 +40,22 @@ class ConsultationVersion(db.Model):
     definition: Mapped[dict] = mapped_column(JSON)
     questions_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ResultsPublication(db.Model):
+    """A consultation's "we asked, you said, we did": bilingual text, the charts and quotes chosen,
+    and the day the public page starts showing it."""
+
+    __tablename__ = "results_publications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_slug: Mapped[str] = mapped_column(String(63), unique=True)
+    we_asked: Mapped[dict] = mapped_column(JSON, default=dict)
+    you_said: Mapped[dict] = mapped_column(JSON, default=dict)
+    we_did: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: the charts to publish, by name (kiosk.consultations.results.CHARTS)
+    charts: Mapped[list] = mapped_column(JSON, default=list)
+    #: quotes by reference, never copied: [{"response": uuid, "question": id}]
+    quotes: Mapped[list] = mapped_column(JSON, default=list)
+    publish_on: Mapped[dt.date | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(254), default="")

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 
-from kiosk.consultations import equality, versioning
+from kiosk.consultations import equality, results, versioning
 from kiosk.consultations import store as consultations
 from kiosk.consultations.models import Consultation
 from kiosk.consultations.questions import registry as questions
@@ -42,8 +42,12 @@ def closed(today: dt.date | None = None) -> list[Consultation]:
 
 
 def results_published(c: Consultation, today: dt.date | None = None) -> dt.date | None:
-    """The date a closed consultation's results were published, if they are out by today."""
+    """The date a closed consultation's results were published, if they are out by today: the
+    results editor's publication date once reached, else the definition's ``results.published``."""
     today = today or london_today()
+    pub = results.live(c, today)
+    if pub is not None:
+        return pub.publish_on
     if c.status == ConsultationStatus.DRAFT or consultations.is_open(c, today) or not c.results:
         return None
     published = c.results.get("published")

@@ -1,9 +1,10 @@
 """The audit log: who changed what that matters, when and from where.
 
 One row per action: consultation import and status changes, re-pointing codes, devices added and
-revoked, draws defined, run and exported, rights requests, staff accounts changed, and every export
-of responses. It never holds a contact or an answer: the target is a slug, code, device name, draw
-id or email of a staff account, and the detail is a few words chosen by the caller.
+revoked, draws defined, run and exported, prize claims followed up, rights requests, staff accounts
+changed, and every export of responses. It never holds a contact or an answer: the target is a
+slug, code, device name, draw id or email of a staff account, and the detail is a few words chosen
+by the caller.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from kiosk.core.timeutil import utcnow
 ACTIONS = (
     "consultation.import", "consultation.status",
     "code.repoint", "code.retire",
-    "device.add", "device.revoke",
-    "draw.define", "draw.run", "draw.export",
+    "device.add", "device.revoke", "sync.accept", "sync.discard",
+    "draw.define", "draw.run", "draw.export", "draw.claim",
     "rights.request",
     "user.create", "user.invite", "user.disable", "user.enable", "user.role", "user.password",
     "user.reset", "user.2fa",
     "responses.export", "response.review",
     "areas.import",
+    "theme.create", "theme.tag", "answer.redact", "answer.quote",
+    "results.publish",
 )
 CLI = "cli"
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
 
+from kiosk.analysis import texts
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
 from kiosk.core.timeutil import london_today, utcnow
@@ -103,6 +104,7 @@ def _history(rng: random.Random, slug: str, start: dt.datetime, span: int, codes
     if scans:
         db.session.execute(insert(Scan), scans)
     db.session.execute(insert(Response), rows)
+    texts.index_uuids(r["uuid"] for r in rows)
     db.session.commit()
     return len(rows)
 

@@ -54,6 +54,13 @@ class SetAside(db.Model):
     record: Mapped[Any] = mapped_column(JSON)
     device_id: Mapped[str | None] = mapped_column(String(36))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: None while waiting for an admin, then ``accepted`` or ``discarded`` (sync.review); the
+    #: row is never deleted.
+    review_state: Mapped[str | None] = mapped_column(String(10))
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(254))
+    #: why it was discarded, or what accepting it did
+    review_note: Mapped[str | None] = mapped_column(Text)
 
 
 class SyncReceipt(db.Model):

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import utcnow
-from kiosk.devices.models import Device, SetAside
+from kiosk.devices.models import Device
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed on a tablet
 CODE_LENGTH = 12  # 60 bits, and a code lives hours, not years
@@ -149,8 +149,3 @@ def staleness(device: Device, stale_hours: float,
     quiet = (now or utcnow()) - since
     return (quiet, waiting) if quiet > dt.timedelta(hours=stale_hours) else None
 
-
-def set_aside(limit: int = 500) -> list[SetAside]:
-    """Items set aside by ingest (conflicts and rejects), newest first."""
-    q = select(SetAside).order_by(SetAside.received_at.desc(), SetAside.id.desc()).limit(limit)
-    return list(db.session.execute(q).scalars())

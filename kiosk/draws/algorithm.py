@@ -11,6 +11,11 @@ Algorithm ``voxbox-draw`` version 1 (anyone can re-implement it from this descri
    ``2**256 - 2**256 % m`` (rejection sampling, so no index is favoured by modulo bias) and
    remove ``pool[x % m]`` from the pool as pick ``i``.
 4. The first ``winners`` picks are the winners in order; the rest are the reserves in order.
+5. An entry's reference (shown to its resident on entering) is the first 10 characters of its hash.
+6. ``history`` (absent until something happens) lists, in order, each prize not claimed after the
+   draw: ``prize`` (1 … winners), the ``entry`` hash that held it, the ``event`` (``declined`` or
+   ``expired``) and the ``promoted`` reserve's hash (``null`` when no reserve was left). The reserve
+   promoted is always the next one in draw order that has not been promoted already.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ import hashlib
 from typing import Any
 
 NAME = "voxbox-draw"
+#: Characters of an entry's hash that make its reference.
+REFERENCE_LENGTH = 10
+#: What can happen to a prize after the draw that passes it to the next reserve.
+UNCLAIMED = ("declined", "expired")
 VERSION = 1
 FORMAT = "voxbox-draw-verification"
 DESCRIPTION = __doc__.split("\n\n", 1)[1].strip()
@@ -27,6 +36,11 @@ DESCRIPTION = __doc__.split("\n\n", 1)[1].strip()
 def entry_hash(entry_id: str) -> str:
     """The published form of an entry id."""
     return hashlib.sha256(entry_id.encode()).hexdigest()
+
+
+def reference(entry_hash_: str) -> str:
+    """The short reference a resident is shown: the start of the entry's published hash."""
+    return entry_hash_[:REFERENCE_LENGTH]
 
 
 def pool_digest(hashes: list[str]) -> str:
@@ -92,4 +106,27 @@ def verify(doc: dict[str, Any]) -> list[str]:
         problems.append("result.winners differ from the recomputed draw")
     if order[winners:] != stated_reserves:
         problems.append("result.reserves differ from the recomputed draw")
+    return problems + check_history(doc.get("history") or [], order[:winners], order[winners:])
+
+
+def check_history(history: list[Any], winners: list[str], reserves: list[str]) -> list[str]:
+    """Replay the history (step 6): each prize passed on by its holder to the next reserve."""
+    holders: dict[int, str | None] = dict(enumerate(winners, 1))
+    queue = list(reserves)
+    problems = []
+    for n, item in enumerate(history, 1):
+        try:
+            prize, entry, event = int(item["prize"]), item["entry"], item["event"]
+            promoted = item.get("promoted")
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"history {n}: missing or bad {exc}")
+            continue
+        if event not in UNCLAIMED:
+            problems.append(f"history {n}: unknown event {event!r}")
+        if entry is None or holders.get(prize) != entry:
+            problems.append(f"history {n}: prize {prize} was not held by that entry")
+        expected = queue.pop(0) if queue else None
+        if promoted != expected:
+            problems.append(f"history {n}: the promoted entry is not the next reserve in order")
+        holders[prize] = promoted
     return problems

@@ -1,4 +1,5 @@
-"""Tables: Prize draws, sealed entries, the hub's inbox of web entries, entry tokens, runs and rights requests."""
+"""Tables: Prize draws, sealed entries, the hub's inbox of web entries, entry tokens, runs, claims
+and rights requests."""
 
 from __future__ import annotations
 
@@ -80,6 +81,27 @@ class DrawRun(db.Model):
     entries: Mapped[int]
     verification: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DrawClaim(db.Model):
+    """Who holds one prize of a made draw and where its claim stands (hub only).
+
+    Keyed by the entry's published hash, not its id: a claim names what the verification file
+    names, and nothing here points at an entry row (or, through it, at anything else).
+    """
+
+    __tablename__ = "draw_claims"
+    __table_args__ = (UniqueConstraint("draw_id", "entry_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[str] = mapped_column(ForeignKey("draws.id"))
+    #: the prize (1 … winners) this entry holds or held.
+    prize: Mapped[int]
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    #: the reserve's place in the draw order when it was promoted; None for a winner as drawn.
+    reserve: Mapped[int | None]
+    #: drawn → contacted → claimed, declined or expired (``claims.STATES``).
+    state: Mapped[str] = mapped_column(String(10), default="drawn")
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class RightsRequest(db.Model):

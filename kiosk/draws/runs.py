@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from kiosk.core.db import db, rowcount
 from kiosk.core.timeutil import iso, utcnow
 from kiosk.draws import algorithm as draw_algorithm
+from kiosk.draws import claims, scrub
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws import scrub
 from kiosk.draws import store as draws
 from kiosk.draws.models import Draw, DrawRun, Entry
 from kiosk.responses.store import safe_cell
@@ -60,6 +60,7 @@ def run(draw: Draw, seed: str, actor: str, reason: str | None = None,
     row = DrawRun(draw_id=draw.id, run=number, seed=seed, reason=reason, actor=actor,
                   entries=len(ids), verification=doc, created_at=now)
     db.session.add(row)
+    claims.start(draw, doc["result"], now)
     draw.drawn_at = now
     draw.claim_until = now + dt.timedelta(days=draw.claim_days)
     losers = rowcount(db.session.execute(

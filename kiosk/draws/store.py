@@ -25,6 +25,7 @@ from kiosk.core.problems import Problem, ProblemError
 from kiosk.core.states import SyncState
 from kiosk.core.text import text
 from kiosk.core.timeutil import utcnow
+from kiosk.draws import algorithm as draw_algorithm
 from kiosk.draws import contacts, entry_tokens, scrub, sealing
 from kiosk.draws import inbox as draw_inbox
 from kiosk.draws.models import Draw, DrawRun, Entry, InboxEntry
@@ -156,8 +157,9 @@ def insert_entries(records: list[dict], sync_state: str) -> set[str]:
 
 def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
           sync_state: str = SyncState.STORED, *, token: str | None = None,
-          secret: bytes | None = None, batch: int = 1) -> bool:
-    """Enter a resident once per draw, durably; False only when an entry token was already spent.
+          secret: bytes | None = None, batch: int = 1) -> str | None:
+    """Enter a resident once per draw, durably: the entry's reference, or None only when an entry
+    token was already spent.
 
     On a kiosk (no ``secret``) the sealed box is queued for sync as it is (``sync_state``
     ``queued``). On the hub ``secret`` keys the de-duplication hash and the entry goes to the
@@ -165,7 +167,12 @@ def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
     ``entry_tokens.issue``) is spent in the same transaction, so one response enters once.
     Either way the write-ahead log is emptied after the write (``scrub.scrub_order``).
     Pages answer the same whether or not the person had already entered, so an onlooker cannot
-    learn whether someone else's address is in the draw.
+    learn whether someone else's address is in the draw: a repeat entry gets a reference too (its
+    own, which is not in the draw; the first entry's reference stands).
+
+    The reference is the start of ``sha256(entry id)`` (``algorithm.reference``): the entry id is
+    random and stored only with the sealed entry, so the reference says nothing about the
+    response, and the resident can find it among the hashes of the published verification file.
     """
     if not draw.is_open:
         raise ValueError("This prize draw has closed.")
@@ -174,7 +181,7 @@ def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
     record, kind, normalised = seal_entry(draw, name, contact, public_key, source)
     if token is not None and not entry_tokens.spend(token, draw.id):
         db.session.rollback()
-        return False
+        return None
     if secret is None:
         insert_entries([record], sync_state)
     else:
@@ -183,7 +190,7 @@ def enter(draw: Draw, name: str, contact: str, public_key: Any, source: str,
     scrub.scrub_order()
     if secret is not None:
         draw_inbox.flush(minimum=batch)
-    return True
+    return draw_algorithm.reference(draw_algorithm.entry_hash(record["id"]))
 
 
 def count_entries(draw: Draw) -> int:

@@ -16,6 +16,9 @@ def run_migrations_online() -> None:
             directives[:] = []
 
     conf_args.setdefault("process_revision_directives", skip_empty)
+    # SQLite's full-text index (an FTS5 table and its shadow tables) is made by SQL, not a model.
+    conf_args.setdefault("include_name", lambda name, kind, _parent: not (
+        kind == "table" and name.startswith("text_answers_fts")))
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

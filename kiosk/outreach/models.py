@@ -22,6 +22,8 @@ class TrackingCode(db.Model):
     label: Mapped[str] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(300))
     retired: Mapped[bool] = mapped_column(default=False)
+    #: What this placement's posters cost to print, in pence (None: not given).
+    print_cost_pence: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -33,6 +35,8 @@ class Scan(db.Model):
     __table_args__ = (
         Index("ix_scans_consultation_at", "consultation_slug", "at"),
         Index("ix_scans_code", "code"),
+        Index("ix_scans_report", "consultation_slug", "at", "code", "stage", "device", "first",
+              "synthetic"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)

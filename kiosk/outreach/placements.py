@@ -15,14 +15,14 @@ from kiosk.consultations import store as consultations
 from kiosk.core.db import db
 from kiosk.core.identity import org_names
 from kiosk.core.problems import Problem, ProblemError
-from kiosk.outreach import scans, tracking
+from kiosk.outreach import costs, scans, tracking
 from kiosk.outreach.models import Scan, TrackingCode
 from kiosk.responses.store import safe_cell
 
 if TYPE_CHECKING:
     from print.posters import PosterSpec
 
-COLUMNS = ("label", "kind", "code", "location")
+COLUMNS = ("label", "kind", "code", "location", "cost")
 MANIFEST = ("code", "label", "kind", "url", "file")
 MANIFEST_NAME = "manifest.csv"
 MIMETYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
@@ -37,6 +37,8 @@ class Placement:
     kind: str
     code: str | None
     location: str | None
+    #: its print cost in pence, from an optional ``cost`` column in pounds
+    cost_pence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,13 @@ class Download:
 
 
 def read_csv(text: str, source: str = "placements") -> list[Placement]:
-    """Parse placements CSV text (header label,kind[,code][,location]); errors name the line."""
+    """Parse placements CSV text (header label,kind[,code][,location][,cost]); errors name the line."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     problems: list[Problem] = []
     if "label" not in header or "kind" not in header:
         raise ProblemError([Problem("line 1", "header must name the columns label and kind "
-                                    f"(optional: code, location); got {','.join(header) or 'nothing'}")],
+                                    f"(optional: code, location, cost); got {','.join(header) or 'nothing'}")],
                            source)
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
@@ -86,7 +88,12 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
             if code in seen:
                 problems.append(Problem(f"line {line}", f"code {code} repeats line {seen[code]}"))
             seen[code] = line
-        rows.append(Placement(line, label, kind, code, location))
+        try:
+            pence = costs.parse_pounds(row.get("cost"))
+        except costs.CostError as exc:
+            problems.append(Problem(f"line {line}", f"cost {row.get('cost')!r}: {exc}"))
+            pence = None
+        rows.append(Placement(line, label, kind, code, location, pence))
     if not rows and not problems:
         problems.append(Problem("line 2", "no placements"))
     if problems:
@@ -97,7 +104,8 @@ def read_csv(text: str, source: str = "placements") -> list[Placement]:
 def resolve_codes(slug: str, rows: list[Placement]) -> list[TrackingCode]:
     """Find or create each row's tracking code (flushed, not committed: the caller commits).
 
-    A code already on the hub is reused as it is (its label and kind stay the hub's)."""
+    A code already on the hub is reused as it is (its label and kind stay the hub's); a cost
+    given on the row becomes its print cost."""
     problems: list[Problem] = []
     out: list[TrackingCode] = []
     for row in rows:
@@ -108,11 +116,13 @@ def resolve_codes(slug: str, rows: list[Placement]) -> list[TrackingCode]:
                                         f"{existing.consultation_slug}, not {slug}"))
             elif existing.retired:
                 problems.append(Problem(f"line {row.line}", f"code {row.code} is retired"))
+            if row.cost_pence is not None:  # the cost of this print run
+                existing.print_cost_pence = row.cost_pence
             out.append(existing)
             continue
         code = row.code or _unused_code()
         tc = TrackingCode(code=code, consultation_slug=slug, kind=row.kind, label=row.label,
-                          location=row.location)
+                          location=row.location, print_cost_pence=row.cost_pence)
         db.session.add(tc)
         out.append(tc)
     if problems:

@@ -1,1 +1,1 @@
-"""Staff reports: the funnel per placement and server-drawn charts."""
+"""Staff reports: shared filters, the funnel per placement, cross-tabs and server-drawn charts."""

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from kiosk.consultations import store as consultations
 from kiosk.core.db import db
-from kiosk.core.timeutil import london_day, to_utc
+from kiosk.core.timeutil import london_day
 from kiosk.devices import store as devices
 from kiosk.events import store as events
-from kiosk.outreach import scans, tracking
-from kiosk.outreach.models import Scan, TrackingCode
+from kiosk.outreach import costs, tracking
+from kiosk.outreach.models import TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
+from kiosk.reports import tallies
+from kiosk.reports.filters import Filters, response_query
 from kiosk.responses import counting, quality
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
@@ -27,111 +30,6 @@ from kiosk.responses.store import CHANNELS
 MAX_DAYS = 400
 LIGHT = (Response.uuid, Response.channel, Response.device_id, Response.event_id,
          Response.tracking_code, Response.started_at, Response.submitted_at, Response.review)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a report looks at: London dates (inclusive), a channel, an event, a code, a kiosk."""
-    start: dt.date | None = None
-    end: dt.date | None = None
-    channel: str | None = None
-    event: str | None = None
-    code: str | None = None
-    device: str | None = None
-    #: synthetic rows: None follows kiosk.responses.counting's rule; excluded: staff-excluded ones too
-    synthetic: bool | None = None
-    excluded: bool = False
-
-    def args(self) -> dict[str, str]:
-        """The filters as query-string arguments."""
-        out = {"from": self.start, "to": self.end, "channel": self.channel, "event": self.event,
-               "code": self.code, "device": self.device, "excluded": "1" if self.excluded else None,
-               "synthetic": None if self.synthetic is None else str(int(self.synthetic))}
-        return {k: str(v) for k, v in out.items() if v}
-
-    def counts_scans(self) -> bool:
-        """Scans and starts happen on the web, outside any event and any kiosk."""
-        return self.channel in (None, "web") and self.event is None and self.device is None
-
-
-#: The dates a report filter may name (responses exist only between these).
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
-
-
-def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
-    """Filters from query arguments, and a message for each one that could not be read."""
-    problems: list[str] = []
-
-    def day(key: str) -> dt.date | None:
-        value = (args.get(key) or "").strip()
-        if not value:
-            return None
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            problems.append(f"{key}: {value!r} is not a date (YYYY-MM-DD)")
-            return None
-        if not EARLIEST <= day <= LATEST:  # the day after 9999-12-31 cannot be computed
-            problems.append(f"{key}: {value!r} is not between {EARLIEST} and {LATEST}")
-            return None
-        return day
-
-    channel = (args.get("channel") or "").strip() or None
-    if channel and channel not in CHANNELS:
-        problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
-        channel = None
-    code = (args.get("code") or "").strip() or None
-    synthetic = {"1": True, "0": False}.get((args.get("synthetic") or "").strip())
-    return Filters(day("from"), day("to"), channel, (args.get("event") or "").strip() or None,
-                   (tracking.normalise(code) or code) if code else None,
-                   (args.get("device") or "").strip()[:64] or None, synthetic,
-                   args.get("excluded") == "1"), problems
-
-
-def utc_bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The filter's London dates as a naive UTC [start, end) range."""
-    lo = to_utc(dt.datetime.combine(f.start, dt.time())) if f.start else None
-    hi = to_utc(dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time())) if f.end else None
-    return lo, hi
-
-
-def _in_dates(q: Select, column: Any, f: Filters) -> Select:
-    """q narrowed to the filter's London dates on a naive UTC time column."""
-    lo, hi = utc_bounds(f)
-    if lo:
-        q = q.where(column >= lo)
-    if hi:
-        q = q.where(column < hi)
-    return q
-
-
-def response_query(slug: str, f: Filters, *columns: Any) -> Select:
-    """Responses to a consultation matching the filters (whole rows, or the given columns)."""
-    q = select(*columns) if columns else select(Response)
-    q = q.where(counting.counted(slug, synthetic=f.synthetic, excluded=f.excluded))
-    q = _in_dates(q, Response.submitted_at, f)
-    if f.channel:
-        q = q.where(Response.channel == f.channel)
-    if f.event:
-        q = q.where(Response.event_id == f.event)
-    if f.code:
-        q = q.where(Response.tracking_code == f.code)
-    if f.device:
-        q = q.where(Response.device_id == f.device)
-    return q.order_by(Response.id)
-
-
-def scan_rows(slug: str, f: Filters) -> list[Any]:
-    """Scans and starts for a consultation matching the filters."""
-    if not f.counts_scans():
-        return []
-    scans.flush()  # this process's queued scans count too
-    q = select(Scan.at, Scan.stage, Scan.code, Scan.device, Scan.first).where(
-        counting.counted_scans(slug, synthetic=f.synthetic))
-    q = _in_dates(q, Scan.at, f)
-    if f.code:
-        q = q.where(Scan.code == f.code)
-    return list(db.session.execute(q.order_by(Scan.id)).all())
 
 
 @dataclass
@@ -144,12 +42,19 @@ class Funnel:
     visitors: int = 0
     started: int = 0
     completed: int = 0
+    #: What the placement's posters cost to print, in pence (None: not given).
+    cost_pence: int | None = None
 
     @property
     def conversion(self) -> float | None:
         """Completed per visitor who scanned (per start when there are no scans)."""
         base = self.visitors or self.started
         return self.completed / base if base else None
+
+    @property
+    def cost_per_completed(self) -> Decimal | None:
+        """Pounds of print cost per completed response (None without a cost or a completion)."""
+        return costs.per_response(self.cost_pence, self.completed)
 
 
 @dataclass
@@ -194,6 +99,17 @@ class Report:
         return sum(p.completed for p in self.placements if not p.code)
 
     @property
+    def costed(self) -> tuple[int, int]:
+        """(print cost in pence, completed responses) over the placements that have a cost."""
+        priced = [p for p in self.placements if p.cost_pence is not None]
+        return sum(p.cost_pence or 0 for p in priced), sum(p.completed for p in priced)
+
+    @property
+    def cost_per_completed(self) -> Decimal | None:
+        """Pounds of print cost per completed response, over the placements that have a cost."""
+        return costs.per_response(*self.costed)
+
+    @property
     def flag_counts(self) -> dict[str, int]:
         """How many responses carry each flag."""
         counts = Counter(flag for flags in self.flags.values() for flag in flags)
@@ -201,77 +117,116 @@ class Report:
 
 
 def build(slug: str, f: Filters | None = None) -> Report:
-    """The report for one consultation under the filters."""
+    """The report for one consultation under the filters, from the counts kept per London day,
+    channel, event, kiosk and code (kiosk.reports.tallies), so it costs the same at any size."""
     f = f or Filters()
     every = db.session.execute(response_query(
         slug, Filters(synthetic=f.synthetic, excluded=f.excluded), *LIGHT)).all()
     all_flags = quality.flags(every, quality.too_fast_seconds(consultations.definition(slug)))
-    rows = db.session.execute(response_query(slug, f, *LIGHT)).all()
-    hits = scan_rows(slug, f)
-    report = Report(slug, f, responses=len(rows))
-    report.channels = {ch: n for ch in CHANNELS if (n := sum(r.channel == ch for r in rows))}
-    names = events.names(r.event_id for r in rows)
-    report.events = [(eid, names.get(eid) if eid else None, n)
-                     for eid, n in Counter(r.event_id for r in rows).most_common()]
-    report.devices = dict(Counter(r.device_id for r in rows).most_common())
-    report.device_names = devices.names(r.device_id for r in every)
-    report.device_classes = {
-        d: (sum(h.device == d and h.stage == "scan" for h in hits),
-            sum(h.device == d and h.stage == "start" for h in hits)) for d in DEVICE_CLASSES}
-    report.placements = _placements(slug, f, rows, hits)
+    atoms = tallies.counts(slug, answers=False) if f.counted_as_kept() else _counted_live(slug, f)
+    kept: list[tuple[dt.date, str, str | None, str | None, str | None, int]] = []
+    hits: list[tuple[dt.date, str | None, str, str, bool, int]] = []
+    known_devices: set[str] = set()
+    for (_v, qid, atom), n in atoms.items():
+        parts: tuple[Any, ...] = atom  # type: ignore[assignment]  # report and scan atoms are tuples
+        if qid == tallies.REPORT:
+            when, (channel, event, device, code) = dt.date.fromisoformat(parts[0]), parts[1:]
+            if device:
+                known_devices.add(device)
+            if f.holds(when, channel, event, device, code):
+                kept.append((when, channel, event, device, code, n))
+        elif qid == tallies.SCANS:
+            when, (code, stage, device, first) = dt.date.fromisoformat(parts[0]), parts[1:]
+            if f.holds_scan(when, code):
+                hits.append((when, code, stage, device, first, n))
+    report = Report(slug, f, responses=sum(r[-1] for r in kept))
+    channels: Counter[str] = Counter()
+    by_event: Counter[str | None] = Counter()
+    by_device: Counter[str | None] = Counter()
+    for _day, channel, event, device, _code, n in kept:
+        channels[channel] += n
+        by_event[event] += n
+        by_device[device] += n
+    report.channels = {ch: channels[ch] for ch in CHANNELS if channels[ch]}
+    names = events.names(e for e in by_event if e)
+    report.events = [(eid, names.get(eid) if eid else None, n) for eid, n in by_event.most_common()]
+    report.devices = dict(by_device.most_common())
+    report.device_names = devices.names(known_devices)
+    report.device_classes = {d: (sum(h[-1] for h in hits if h[3] == d and h[2] == "scan"),
+                                 sum(h[-1] for h in hits if h[3] == d and h[2] == "start"))
+                             for d in DEVICE_CLASSES}
+    report.placements = _placements(slug, f, kept, hits)
+    add_costs(report.placements)
     report.total = Funnel(None, scans=sum(p.scans for p in report.placements),
                           visitors=sum(p.visitors for p in report.placements),
                           started=sum(p.started for p in report.placements),
                           completed=sum(p.completed for p in report.placements))
-    report.days = _days(f, rows, hits)
-    report.flags = {r.uuid: all_flags[r.uuid] for r in rows if r.uuid in all_flags}
-    report.flagged = [r for r in rows if r.uuid in report.flags]
+    report.days = _days(f, kept, hits)
+    report.flagged = [r for r in db.session.execute(
+        response_query(slug, f, *LIGHT).execution_options(yield_per=5000)) if r.uuid in all_flags] \
+        if all_flags else []
+    report.flags = {r.uuid: all_flags[r.uuid] for r in report.flagged}
     return report
 
 
-def _placements(slug: str, f: Filters, rows: Sequence[Any], hits: list[Any]) -> list[Funnel]:
+def _counted_live(slug: str, f: Filters) -> Counter[tallies.Key]:
+    """Report and scan atoms counted from the rows, for a report that asks for synthetic or excluded
+    rows other than the kept counts hold (kiosk.responses.counting): slower, and rarely asked."""
+    rows = db.session.execute(response_query(slug, f, *tallies.FOLDED[2:]).execution_options(yield_per=5000))
+    out: Counter[tallies.Key] = Counter(
+        (0, tallies.REPORT, (london_day(at).isoformat(), channel, event, device, code))
+        for at, channel, event, device, code in rows)
+    out.update(tallies.fold_scans(db.session.execute(select(*tallies.SCANNED).where(
+        counting.counted_scans(slug, synthetic=f.synthetic)).execution_options(yield_per=5000))))
+    return out
+
+
+def add_costs(placements: list[Funnel]) -> None:
+    """Give each placement its print cost (looked up by code)."""
+    found = costs.for_codes(p.code for p in placements)
+    for p in placements:
+        p.cost_pence = found.get(p.code) if p.code else None
+
+
+def _count(target: Funnel | Day, stage: str, n: int, first: bool) -> None:
+    if stage == "scan":
+        target.scans += n
+        target.visitors += n if first else 0
+    else:
+        target.started += n
+
+
+def _placements(slug: str, f: Filters, kept: Sequence[tuple], hits: Sequence[tuple]) -> list[Funnel]:
     codes = {c.code for c in tracking.for_consultation(slug)} if not f.code else {f.code}
-    codes |= {h.code for h in hits if h.code} | {r.tracking_code for r in rows if r.tracking_code}
+    codes |= {h[1] for h in hits if h[1]} | {r[4] for r in kept if r[4]}
     known = {t.code: t for t in db.session.execute(
         select(TrackingCode).where(TrackingCode.code.in_(codes))).scalars()} if codes else {}
     funnels = {c: Funnel(c, known[c].label if c in known else c, known[c].kind if c in known else None)
                for c in codes}
     direct = Funnel(None, "", None)
-    for h in hits:
-        target = funnels[h.code] if h.code else direct
-        if h.stage == "scan":
-            target.scans += 1
-            target.visitors += h.first
-        else:
-            target.started += 1
-    for r in rows:
-        if r.tracking_code:
-            funnels[r.tracking_code].completed += 1
-        elif r.channel == "web":
-            direct.completed += 1
+    for _day, code, stage, _device, first, n in hits:
+        _count(funnels[code] if code else direct, stage, n, first)
+    for _day, channel, _event, _device, code, n in kept:
+        if code:
+            funnels[code].completed += n
+        elif channel == "web":
+            direct.completed += n
     out = sorted(funnels.values(), key=lambda p: (p.label.lower(), p.code or ""))
     return out + ([direct] if direct.started or direct.completed else [])
 
 
-def _days(f: Filters, rows: Sequence[Any], hits: list[Any]) -> list[Day]:
-    seen = [london_day(r.submitted_at) for r in rows] + [london_day(h.at) for h in hits]
+def _days(f: Filters, kept: Sequence[tuple], hits: Sequence[tuple]) -> list[Day]:
+    seen = [r[0] for r in kept] + [h[0] for h in hits]
     if not seen and not (f.start and f.end):
         return []
     lo = f.start or min(seen)
     hi = f.end or max(seen)
     lo = max(lo, hi - dt.timedelta(days=MAX_DAYS - 1))
     days = {lo + dt.timedelta(days=i): Day(lo + dt.timedelta(days=i)) for i in range((hi - lo).days + 1)}
-    for h in hits:
-        d = days.get(london_day(h.at))
-        if d is None:
-            continue
-        if h.stage == "scan":
-            d.scans += 1
-            d.visitors += h.first
-        else:
-            d.started += 1
-    for r in rows:
-        d = days.get(london_day(r.submitted_at))
-        if d is not None:
-            d.completed += 1
+    for when, _code, stage, _device, first, n in hits:
+        if (d := days.get(when)) is not None:
+            _count(d, stage, n, first)
+    for when, *_rest, n in kept:
+        if (d := days.get(when)) is not None:
+            d.completed += n
     return list(days.values())

@@ -1,4 +1,5 @@
-"""Attribution columns for exports: which placement, event and channel brought each response."""
+"""Attribution columns for exports: which placement, event and channel brought each response,
+and the themes staff gave its free-text answers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kiosk.analysis import themes
 from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.consultations.types import Definition
@@ -16,7 +18,7 @@ from kiosk.core.db import db
 from kiosk.core.text import tr
 from kiosk.events import store as events
 from kiosk.outreach.models import TrackingCode
-from kiosk.reports.funnel import Filters, response_query
+from kiosk.reports.filters import Filters, response_query
 from kiosk.responses import quality, xlsx
 from kiosk.responses import store as responses
 from kiosk.responses.models import Response
@@ -30,13 +32,14 @@ class Column:
 
 
 def columns(slug: str) -> list[Column]:
-    """Placement label and kind, event name, seconds to complete and quality flags."""
+    """Placement label and kind, event name, seconds to complete, quality flags and themes."""
     codes = {t.code: t for t in db.session.execute(select(TrackingCode)).scalars()}
     names = {e.id: e.name for e in events.all_events()}
     light = response_query(slug, Filters(), Response.uuid, Response.device_id,
                            Response.tracking_code, Response.started_at, Response.submitted_at)
     flags = quality.flags(db.session.execute(light).all(),
                           quality.too_fast_seconds(consultations.definition(slug)))
+    tagged = themes.by_response(slug)
 
     def placement(r: Response) -> str | None:
         return codes[r.tracking_code].label if r.tracking_code in codes else None
@@ -53,7 +56,8 @@ def columns(slug: str) -> list[Column]:
 
     return [Column("placement", placement), Column("placement_kind", kind),
             Column("event_name", event_name), Column("seconds_to_complete", seconds),
-            Column("flags", lambda r: " ".join(flags.get(r.uuid, [])))]
+            Column("flags", lambda r: " ".join(flags.get(r.uuid, []))),
+            Column("themes", lambda r: tagged.get(r.id, ""))]
 
 
 def rows(slug: str, f: Filters) -> Iterator[Response]:

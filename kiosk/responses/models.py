@@ -35,6 +35,10 @@ class Response(db.Model):
     __table_args__ = (
         Index("ix_responses_consultation", "consultation_slug", "version"),
         Index("ix_responses_sync_state", "sync_state"),
+        # every column a report reads (its GROUP BYs, quality flags and kiosk.responses.counting's
+        # rule), so it never reads answers
+        Index("ix_responses_report", "consultation_slug", "submitted_at", "channel", "event_id",
+              "device_id", "tracking_code", "started_at", "uuid", "synthetic", "review"),
         Index("ix_responses_synthetic", "consultation_slug", "synthetic"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

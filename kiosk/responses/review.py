@@ -12,6 +12,8 @@ from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.core.states import ReviewState
 from kiosk.core.timeutil import utcnow
+from kiosk.reports import tallies
+from kiosk.responses import counting
 from kiosk.responses import store as responses
 from kiosk.responses.models import Response
 
@@ -33,9 +35,13 @@ def review(slug: str, uuid: str, decision: str, reason: str, actor: str, address
         raise ProblemError([Problem("reason", "say why this response is excluded from results")])
     if len(reason) > REASON_MAX:
         raise ProblemError([Problem("reason", f"at most {REASON_MAX} characters")])
+    was_counted = r.review != ReviewState.EXCLUDED
     r.review = None if decision == "clear" else decision
     r.review_reason = reason or None if decision == ReviewState.EXCLUDED else None
     r.reviewed_by, r.reviewed_at = actor, utcnow()
+    now_counted = r.review != ReviewState.EXCLUDED
+    if was_counted != now_counted and (not r.synthetic or counting.with_synthetic(slug)):
+        tallies.adjust(slug, r.id, 1 if now_counted else -1)  # the kept counts follow, exactly
     db.session.commit()
     audit.record("response.review", r.uuid, actor, address, decision=decision, consultation=slug)
     return r

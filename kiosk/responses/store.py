@@ -135,6 +135,12 @@ def for_consultation(slug: str, *, synthetic: bool | None = None,
     yield from db.session.execute(q.order_by(Response.id).execution_options(yield_per=1000)).scalars()
 
 
+def count_in_version(slug: str, version: int) -> int:
+    """How many responses a consultation has to one version."""
+    return int(db.session.execute(select(func.count()).select_from(Response).filter_by(
+        consultation_slug=slug, version=version)).scalar_one())
+
+
 def counts_by_consultation() -> dict[str, int]:
     """Counted responses per consultation slug (consultations with none are absent)."""
     return counting.counts_by_consultation()
@@ -147,9 +153,11 @@ def counts_by_channel(slug: str) -> dict[str, int]:
         .group_by(Response.channel))}
 
 
-def tallies(defn: Definition, rows: Iterable[Response]) -> dict[str, dict]:
+def tallies(defn: Definition, rows: Iterable[Any]) -> dict[str, dict]:
     """Per-question summaries keyed by question key; a merged definition (see versioning.merge)
-    counts each question over the versions that asked it, and says how many were not asked."""
+    counts each question over the versions that asked it, and says how many were not asked.
+    (Pages read the same figures from kiosk.reports.tallies, which keeps the counts; this is the
+    plain count over rows, for a set of rows of one's own and as the tests' oracle.)"""
     keys = {q.get("key", q["id"]): q for q in defn["questions"]}
     values: dict[str, list[Any]] = {k: [] for k in keys}
     not_asked = dict.fromkeys(keys, 0)

@@ -45,14 +45,17 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(draw_admin.bp)
     if app.config["ROLE"] == "hub":
         from kiosk.web.public import feeds, resume, scans
+        from kiosk.web.public import results as public_results
+        from kiosk.web.staff import answers, paper, preview, reports
         from kiosk.web.staff import areas as admin_areas
         from kiosk.web.staff import consultations as admin_consultations
         from kiosk.web.staff import events as admin_events
-        from kiosk.web.staff import paper, preview, reports
         from kiosk.web.staff import posters as admin_posters
+        from kiosk.web.staff import results as results_editor
 
         for hub_bp in (scans.bp, feeds.bp, reports.bp, admin_events.bp, admin_posters.bp,
-                       admin_consultations.bp, paper.bp, preview.bp, resume.bp, admin_areas.bp):
+                       admin_consultations.bp, paper.bp, preview.bp, resume.bp, admin_areas.bp,
+                       answers.bp, results_editor.bp, public_results.bp):
             app.register_blueprint(hub_bp)
     from kiosk.budget import question as budget
     from kiosk.consultations.questions import postcode as postcode_question

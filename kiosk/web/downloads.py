@@ -5,13 +5,16 @@ values instead of question text and option labels; ``?lang=cy`` for the Welsh te
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Response, request, stream_with_context
 
 from kiosk.responses import xlsx
+from kiosk.responses.store import safe_cell
 
 BOM = "\ufeff"
 
@@ -42,3 +45,14 @@ def xlsx_download(chunks: Iterable[bytes], filename: str) -> Response:
     """A streamed XLSX attachment."""
     return Response(stream_with_context(iter(chunks)), mimetype=xlsx.MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """Rows of cells as CSV lines, each cell made safe to open in a spreadsheet."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for row in rows:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow([safe_cell(v) for v in row])
+        yield buf.getvalue()

@@ -10,11 +10,13 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from kiosk.consultations import store as consultations
 from kiosk.core import audit, auth
 from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
 from kiosk.draws import store as draws
 from kiosk.outreach import tracking
+from kiosk.responses import store as responses
 from tests.conftest import DEMO, PASSWORD, csrf_token
 
 CONTACT = "winner-contact@example.net"
@@ -60,6 +62,24 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     device_id = re.search(r'/staff/devices/([0-9a-f-]{36})/revoke', page.get_data(as_text=True)).group(1)
     assert post(admin, f"/staff/devices/{device_id}/revoke", "/staff/devices/").status_code == 303
     done["device.add"] = done["device.revoke"] = "Library tablet"
+    # set-aside sync items: one accepted (a response the hub already holds), one discarded
+    from kiosk.demo import content as demo
+    from kiosk.responses.models import Response
+    from sync import set_aside, wire
+
+    with app.app_context():
+        demo.synthetic_responses(app, 1, seed=5)
+        held = wire.item(db.session.execute(select(Response)).scalars().one())
+        set_aside.store([set_aside.row(held["record"]["uuid"], held, "rejected", "r1", None, utcnow()),
+                         set_aside.row("junk", {"record": {}}, "rejected", "r2", None, utcnow())], None)
+        db.session.commit()
+        ids = {r.reason: r.id for r in db.session.execute(select(set_aside.SetAside)).scalars()}
+    page = f"/staff/devices/set-aside/{ids['r1']}"
+    assert post(admin, f"{page}/accept", page).status_code == 303
+    done["sync.accept"] = held["record"]["uuid"]
+    page = f"/staff/devices/set-aside/{ids['r2']}"
+    assert post(admin, f"{page}/discard", page, reason="junk", confirm="yes").status_code == 303
+    done["sync.discard"] = "junk"
     # a draw defined, run and exported; a rights request
     closes = (utcnow() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     r = post(officer, "/staff/draws/new", "/staff/draws/new", prize_en="A voucher", prize_cy="Taleb",
@@ -78,7 +98,9 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
                 seed="published seed").status_code == 303
     exported = post(officer, f"/staff/draws/{draw_id}/export", f"/staff/draws/{draw_id}")
     assert exported.status_code == 200 and CONTACT in exported.get_data(as_text=True)
-    done["draw.define"] = done["draw.run"] = done["draw.export"] = draw_id
+    assert post(officer, f"/staff/draws/{draw_id}/prizes/1", f"/staff/draws/{draw_id}",
+                state="contacted").status_code == 303
+    done["draw.define"] = done["draw.run"] = done["draw.export"] = done["draw.claim"] = draw_id
     assert post(officer, "/staff/draws/rights", "/staff/draws/rights", contact=CONTACT,
                 reference="SAR-7").status_code == 200
     done["rights.request"] = "SAR-7"
@@ -109,11 +131,9 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     done["responses.export"] = "policing-priorities"
     # a response excluded from results on review (the reason is not in the log)
     with app.app_context():
-        from kiosk.demo import content as demo
-        from kiosk.responses.models import Response
-
         demo.synthetic_responses(app, 1, seed=1, slug="policing-priorities")
-        uuid = db.session.execute(select(Response.uuid)).scalar_one()
+        uuid = db.session.execute(select(Response.uuid).filter_by(consultation_slug="policing-priorities")
+                                  .order_by(Response.id.desc()).limit(1)).scalar_one()
     assert post(staff, f"/staff/c/policing-priorities/responses/{uuid}/review",
                 "/staff/c/policing-priorities/report", decision="excluded", reason=ANSWER).status_code == 303
     done["response.review"] = uuid
@@ -122,6 +142,35 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     areas_csv.write_text("postcode,area_code,name_en,name_cy\nCF10,W05000001,Butetown,Butetown\n")
     assert cli.invoke(args=["areas", "import", str(areas_csv)]).exit_code == 0
     done["areas.import"] = str(areas_csv)
+    # results published through the editor
+    assert post(admin, "/staff/c/policing-priorities/results", "/staff/c/policing-priorities/results",
+                action="save", we_asked_en="Priorities", you_said_en="Burglary",
+                we_did_en="More patrols", publish_on="2027-01-01").status_code == 303
+    done["results.publish"] = "policing-priorities"
+
+    # free-text analysis: a theme made and given, an answer hidden from quotes and redacted
+    from kiosk.analysis import search, texts
+
+    with app.app_context():
+        defn = consultations.definition("policing-priorities")
+        responses.submit(defn, 1, {"safe_day": 3, "top_concern": "drugs", "comments": ANSWER,
+                                       "rank_priorities": ["visible", "victims", "roads", "online"]},
+                         language="cy", channel="web")
+        texts.fill("policing-priorities")
+        answer_id = search.page("policing-priorities", search.Filters()).answers[0].id
+    themes_page = "/staff/c/policing-priorities/themes"
+    assert post(staff, themes_page, themes_page, name_en="Patrols", name_cy="Patrolau").status_code == 303
+    done["theme.create"] = "policing-priorities"
+    assert post(staff, "/staff/c/policing-priorities/answers/tag", themes_page, tag_theme="1",
+                answer=str(answer_id)).status_code == 303
+    done["theme.tag"] = "policing-priorities"
+    assert post(staff, f"/staff/c/policing-priorities/answers/{answer_id}/quote", themes_page,
+                hidden="yes").status_code == 303
+    done["answer.quote"] = f"policing-priorities#{answer_id}"
+    redact = f"/staff/c/policing-priorities/answers/{answer_id}/redact"
+    assert post(officer, redact, redact, redacted="Mae angen mwy o batrolau ar [redacted]",
+                reason="a street name", confirm="yes").status_code == 303
+    done["answer.redact"] = f"policing-priorities#{answer_id}"
 
     assert set(done) == set(audit.ACTIONS)  # the list above covers every recorded action
     for action, target in done.items():
@@ -133,7 +182,7 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     assert entries(app, "user.role")[0].actor.startswith("cli:")
     with app.app_context():
         dump = audit.as_csv(audit.entries(limit=10_000))
-    assert CONTACT not in dump and "Winner" not in dump and ANSWER not in dump
+    assert CONTACT not in dump and "Winner" not in dump and "Heol y Frenhines" not in dump
 
 
 def test_only_admins_read_and_export_the_log(app, people) -> None:  # type: ignore[no-untyped-def]

@@ -54,5 +54,7 @@ def test_the_migrations_build_exactly_the_models(app) -> None:
     from alembic.migration import MigrationContext
 
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"render_as_batch": True})
+        # The SQLite full-text index (FTS5 and its shadow tables) is made by SQL, not by a model.
+        context = MigrationContext.configure(conn, opts={"render_as_batch": True, "include_name": lambda name, kind, _p: not (
+            kind == "table" and name.startswith("text_answers_fts"))})
         assert compare_metadata(context, db.metadata) == []  # a model changed without a migration

@@ -21,6 +21,7 @@ from kiosk.events import store as events
 from kiosk.outreach import tracking
 from kiosk.outreach.models import Scan
 from kiosk.reports import funnel as reports
+from kiosk.reports.filters import Filters
 from kiosk.responses.models import Response
 from kiosk.responses.store import PLAIN_NUMBER
 
@@ -92,7 +93,7 @@ def _response(rng, channel, submitted, took, device, event, code, slug=SLUG):  #
             "sync_state": "queued"}
 
 
-def expected(data, f: reports.Filters) -> dict:  # type: ignore[no-untyped-def]
+def expected(data, f: Filters) -> dict:  # type: ignore[no-untyped-def]
     """The report's figures, counted straight from the generated records."""
     def in_dates(t: dt.datetime) -> bool:
         d = london_date(t)
@@ -131,7 +132,7 @@ def expected(data, f: reports.Filters) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def actual(app, f: reports.Filters) -> tuple[dict, reports.Report]:  # type: ignore[no-untyped-def]
+def actual(app, f: Filters) -> tuple[dict, reports.Report]:  # type: ignore[no-untyped-def]
     with app.app_context():
         r = reports.build(SLUG, f)
     days = Counter()
@@ -147,17 +148,17 @@ def actual(app, f: reports.Filters) -> tuple[dict, reports.Report]:  # type: ign
     }, r
 
 
-def filter_cases(data) -> list[reports.Filters]:  # type: ignore[no-untyped-def]
+def filter_cases(data) -> list[Filters]:  # type: ignore[no-untyped-def]
     return [
-        reports.Filters(),
-        reports.Filters(start=dt.date(2026, 10, 24), end=dt.date(2026, 10, 26)),
-        reports.Filters(channel="web"),
-        reports.Filters(channel="kiosk"),
-        reports.Filters(event=data["stall"]),
-        reports.Filters(code=data["codes"][1]),
-        reports.Filters(start=dt.date(2026, 10, 22), channel="web", code=data["codes"][0]),
-        reports.Filters(device=data["kiosks"][0]),
-        reports.Filters(device=data["kiosks"][1], event=data["stall"]),
+        Filters(),
+        Filters(start=dt.date(2026, 10, 24), end=dt.date(2026, 10, 26)),
+        Filters(channel="web"),
+        Filters(channel="kiosk"),
+        Filters(event=data["stall"]),
+        Filters(code=data["codes"][1]),
+        Filters(start=dt.date(2026, 10, 22), channel="web", code=data["codes"][0]),
+        Filters(device=data["kiosks"][0]),
+        Filters(device=data["kiosks"][1], event=data["stall"]),
     ]
 
 
@@ -216,7 +217,7 @@ def naive_bursts(responses: list[dict], attr: str) -> set[str]:
 def test_report_page_shows_the_figures_and_needs_staff(app, client, data, staff_client) -> None:
     code = data["codes"][0]
     page = staff_client.get(f"/staff/c/{SLUG}/report?code={code.lower()}").get_data(as_text=True)
-    want = expected(data, reports.Filters(code=code))["funnel"][code]
+    want = expected(data, Filters(code=code))["funnel"][code]
     row = re.search(rf'<tr data-code="{code}">.*?</tr>', page, re.S).group(0)
     cells = [int(n) for n in re.findall(r"<td>(\d+)</td>", row)]
     assert cells == list(want)
@@ -259,7 +260,7 @@ def test_json_export_carries_attribution(data, staff_client) -> None:
 
 def test_total_conversion_counts_only_completions_through_a_code(app, data) -> None:  # type: ignore[no-untyped-def]
     """Direct completions (no code) had no scan: they are shown apart, not divided by QR visitors."""
-    _got, report = actual(app, reports.Filters())
+    _got, report = actual(app, Filters())
     coded = [p for p in report.placements if p.code]
     direct = sum(p.completed for p in report.placements if not p.code)
     assert direct > 0  # the fixture has kiosk and direct responses, so the old share was inflated

@@ -26,7 +26,7 @@ STAFF_PAGES = ["/staff/", "/staff/c/policing-priorities", "/staff/c/police-budge
                "/staff/c/policing-priorities/report", "/staff/events/", "/staff/events/new",
                "/staff/posters/", "/staff/consultations/import", "/staff/devices/",
                "/staff/draws/", "/staff/draws/new", "/staff/users/", "/staff/audit/",
-               "/staff/areas/", "/staff/password", "/staff/2fa"]
+               "/staff/areas/", "/staff/password", "/staff/2fa", "/staff/c/town-centre-safety/results"]
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +66,28 @@ def test_the_error_state_and_thank_you_page_are_axe_clean(live_server, phone, ax
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_staff_pages_are_axe_clean(live_server, page, axe, lang: str) -> None:
     from kiosk.core import auth
+    from kiosk.core.db import db
+    from kiosk.core.timeutil import utcnow
+    from kiosk.outreach import costs, tracking
+    from sync import set_aside
 
     with live_server.app.app_context():
         auth.create_user("axe@example.org", "Axe", "correct horse battery", "admin")
+        code = tracking.create("policing-priorities", "bus_stop", "Stop 1").code
+        costs.set_cost(code, 1250)  # the report shows its cost columns
+        record = {"uuid": "0" * 8 + "-0000-4000-8000-" + "0" * 12, "consultation": "policing-priorities",
+                  "answers": {"q1": "yes"}}
+        set_aside.store([set_aside.row(record["uuid"], {"record": record, "hash": "0" * 64},
+                                       "conflict", "a test conflict", None, utcnow())], None)
+        db.session.commit()
+    pages = STAFF_PAGES + [f"/staff/posters/{code}", "/staff/devices/set-aside",
+                           "/staff/devices/set-aside/1"]
     page.goto(f"{live_server.url}/staff/login?lang={lang}")
     page.locator("input[name=email]").fill("axe@example.org")
     page.locator("input[name=password]").fill("correct horse battery")
     page.locator("form.login button[type=submit], main form button[type=submit]").first.click()
     page.wait_for_url(f"{live_server.url}/staff/")
-    for path in STAFF_PAGES:
+    for path in pages:
         response = page.goto(f"{live_server.url}{path}?lang={lang}")
         assert response.status == 200, path
         assert page.locator("html").get_attribute("lang") == lang, path
@@ -83,7 +96,7 @@ def test_staff_pages_are_axe_clean(live_server, page, axe, lang: str) -> None:
     # focusable region instead.
     page.set_viewport_size({"width": 320, "height": 640})
     wide = []
-    for path in STAFF_PAGES:
+    for path in pages:
         page.goto(f"{live_server.url}{path}?lang={lang}")
         wide += [f"{path}: {x}" for x in page.evaluate(WIDE)]
     assert wide == []

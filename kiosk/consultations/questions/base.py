@@ -1,7 +1,9 @@
 """The question-type interface: what every type of question does, by name.
 
 A type checks and tidies its part of a definition (``define``), reads an answer from a form
-(``from_form``), checks a stored answer (``check``), sums answers up (``tally``), makes a random
+(``from_form``), checks a stored answer (``check``), sums answers up (``tally``; a foldable type
+does it as ``summarise`` over the counted ``atoms`` of each answer, so reports can keep the counts
+and never re-read old answers), makes a random
 valid answer for synthetic data (``sample``) and gives a stored question back in the form its
 definition file would give it (``document``). The kiosk, the phone page, sync ingest, paper
 responses and the demo all go through these, so every channel treats an answer alike. The types
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +48,22 @@ class QuestionType:
     sample: Callable[[Question, random.Random], Any]
     #: the stored question back in its YAML form, when storing changed it (e.g. pounds to pence)
     document: Callable[[Question], dict] = _as_defined
+    #: a foldable type: the tokens one answer adds (JSON-able: str, int or tuples of them) ...
+    atoms: Callable[[Question, Any], Iterable[Hashable]] | None = None
+    #: ... and the tally from the count of each token: tally(q, given) is summarise(q, counts)
+    summarise: Callable[[Question, Counter], dict] | None = None
+
+
+def folded(atoms: Callable[[Question, Any], Iterable[Hashable]],
+           summarise: Callable[[Question, Counter], dict]) -> Callable[[Question, list[Any]], dict]:
+    """The tally of a foldable type: its summary over the counted atoms of every answer given."""
+    def tally(q: Question, given: list[Any]) -> dict:
+        counts: Counter = Counter()
+        for value in given:
+            counts.update(atoms(q, value))
+        return summarise(q, counts)
+
+    return tally
 
 
 def chose_other(value: Any) -> bool:

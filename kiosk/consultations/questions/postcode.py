@@ -11,13 +11,14 @@ posted form only); a form re-shown after a found area carries the area in a hidd
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from kiosk.areas import postcodes
 from kiosk.areas import store as areas
-from kiosk.consultations.questions.base import QuestionType
+from kiosk.consultations.questions.base import QuestionType, folded
 from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError, Problem
 
@@ -73,11 +74,15 @@ def check(q: Question, value: Any) -> None:
         raise bad  # data minimisation: a district only when the definition asks for it
 
 
-def tally(q: Question, given: list[Any]) -> dict:
+def atoms(q: Question, value: Any) -> list[str]:
+    """An answer's area (nothing for an answer without one)."""
+    return [value["area"]] if isinstance(value, dict) and isinstance(value.get("area"), str) else []
+
+
+def summarise(q: Question, counts: Counter) -> dict:
     """Answers counted by area (most first, outside last), with the areas' names."""
-    found = [v["area"] for v in given if isinstance(v, dict) and isinstance(v.get("area"), str)]
     names = areas.names()
-    counted = areas.sorted_counts(found)
+    counted = areas.sorted_counts(counts)
     return {"counts": dict(counted), "names": {code: names.get(code, {"en": code}) for code, _n in counted}}
 
 
@@ -93,7 +98,7 @@ def sample(q: Question, rng: random.Random) -> Any:
 
 
 POSTCODE = QuestionType(name="postcode", keys=frozenset(KEYS), define=define, from_form=from_form, check=check,
-                        tally=tally, sample=sample)
+                        tally=folded(atoms, summarise), sample=sample, atoms=atoms, summarise=summarise)
 
 
 def init_app(app: Any) -> None:

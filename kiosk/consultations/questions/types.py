@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from kiosk.consultations.questions.base import OTHER, QID, QuestionType
+from kiosk.consultations.questions.base import OTHER, QID, QuestionType, folded
 from kiosk.consultations.types import Question
 from kiosk.core.problems import AnswerError, Problem
 from kiosk.core.rounding import divide
@@ -63,10 +63,11 @@ def _single_check(q: Question, value: Any) -> None:
         raise AnswerError(_l("Please choose one of the options shown."))
 
 
-def _count_tally(q: Question, given: list[Any]) -> dict:
-    counts: Counter[str] = Counter()
-    for v in given:
-        counts.update(v if isinstance(v, list) else [v])
+def _count_atoms(q: Question, value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _count_summary(q: Question, counts: Counter) -> dict:
     return {"counts": {v: counts.get(v, 0) for v in _values(q)}}
 
 
@@ -136,11 +137,15 @@ def _scale_check(q: Question, value: Any) -> None:
         raise AnswerError(_l("Please choose a number from %(min)s to %(max)s.", min=q["min"], max=q["max"]))
 
 
-def _scale_tally(q: Question, given: list[Any]) -> dict:
-    counts = Counter(given)
+def _scale_atoms(q: Question, value: Any) -> list[int]:
+    return [value]
+
+
+def _scale_summary(q: Question, counts: Counter) -> dict:
+    n = sum(counts.values())
     return {
         "counts": {str(v): counts.get(v, 0) for v in range(q["min"], q["max"] + 1)},
-        "mean": float(divide(sum(given), len(given), 2)) if given else None,
+        "mean": float(divide(sum(v * k for v, k in counts.items()), n, 2)) if n else None,
     }
 
 
@@ -180,13 +185,18 @@ def _ranking_check(q: Question, value: Any) -> None:
         raise AnswerError(_l("Please put all %(n)s items in order.", n=len(q["options"])))
 
 
-def _ranking_tally(q: Question, given: list[Any]) -> dict:
-    positions: dict[str, list[int]] = {o["value"]: [] for o in q["options"]}
-    for order in given:
-        for pos, v in enumerate(order, start=1):
-            positions[v].append(pos)
-    return {"mean_rank": {v: (float(divide(sum(p), len(p), 2)) if p else None)
-                          for v, p in positions.items()}}
+def _ranking_atoms(q: Question, value: Any) -> list[tuple[str, int]]:
+    return [(v, pos) for pos, v in enumerate(value, start=1)]
+
+
+def _ranking_summary(q: Question, counts: Counter) -> dict:
+    total: Counter = Counter()
+    seen: Counter = Counter()
+    for (v, pos), n in counts.items():
+        total[v] += pos * n
+        seen[v] += n
+    return {"mean_rank": {o["value"]: (float(divide(total[o["value"]], seen[o["value"]], 2))
+                                       if seen[o["value"]] else None) for o in q["options"]}}
 
 
 def _ranking_sample(q: Question, rng: random.Random) -> Any:
@@ -230,16 +240,20 @@ def _text_sample(q: Question, rng: random.Random) -> Any:
 
 SINGLE = QuestionType(
     name="single", keys=frozenset({"options", "other"}), define=_define_single, from_form=_single_from_form,
-    check=_single_check, tally=_count_tally, sample=_single_sample)
+    check=_single_check, tally=folded(_count_atoms, _count_summary), sample=_single_sample,
+    atoms=_count_atoms, summarise=_count_summary)
 MULTIPLE = QuestionType(
     name="multiple", keys=frozenset({"options", "other", "max_selections"}), define=_define_multiple, from_form=_multiple_from_form,
-    check=_multiple_check, tally=_count_tally, sample=_multiple_sample)
+    check=_multiple_check, tally=folded(_count_atoms, _count_summary), sample=_multiple_sample,
+    atoms=_count_atoms, summarise=_count_summary)
 SCALE = QuestionType(
     name="scale", keys=frozenset({"min", "max", "labels"}), define=_define_scale, from_form=_scale_from_form,
-    check=_scale_check, tally=_scale_tally, sample=_scale_sample)
+    check=_scale_check, tally=folded(_scale_atoms, _scale_summary), sample=_scale_sample,
+    atoms=_scale_atoms, summarise=_scale_summary)
 RANKING = QuestionType(
     name="ranking", keys=frozenset({"options", "other"}), define=_define_ranking, from_form=_ranking_from_form,
-    check=_ranking_check, tally=_ranking_tally, sample=_ranking_sample)
+    check=_ranking_check, tally=folded(_ranking_atoms, _ranking_summary), sample=_ranking_sample,
+    atoms=_ranking_atoms, summarise=_ranking_summary)
 TEXT = QuestionType(
     name="text", keys=frozenset({"max_length", "multiline"}), define=_define_text, from_form=_text_from_form,
     check=_text_check, tally=_text_tally, sample=_text_sample)

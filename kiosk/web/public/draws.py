@@ -1,9 +1,11 @@
-"""Residents' prize-draw entry (after the thank-you, on a kiosk or a phone) and the public result.
+"""Residents' prize-draw entry (after the thank-you, on a kiosk or a phone) and the public result:
+a page per made draw and its verification file.
 
 The entry form is posted on its own, after the response is committed, and carries only the draw
 id: nothing in the request or the stored entry points back at the response. Committing a response
 grants one entry token per open draw (``grant``), kept in the session and spent with the entry, so
-a replayed cookie cannot enter twice.
+a replayed cookie cannot enter twice. The page after entering shows the entry's reference once
+(``draws.enter``); it is kept nowhere else, neither in the session nor with the response.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from flask_babel import gettext as _
 
 from kiosk.core import limits
 from kiosk.core.states import SyncState
-from kiosk.draws import contacts, entry_tokens
+from kiosk.draws import claims, contacts, entry_tokens
 from kiosk.draws import runs as draw_runs
 from kiosk.draws import store as draws
 from kiosk.draws.models import Draw
@@ -139,13 +141,15 @@ def _enter(draw: Draw, kiosk: bool) -> ResponseReturnValue:
     cfg = current_app.config
     hub = cfg["ROLE"] == "hub"
     session["draw_offers"] = {k: v for k, v in _granted().items() if k != draw.id}
-    if not draws.enter(draw, form["name"], form["contact"], _public_key(),
-                       "kiosk" if kiosk else "web", sync_state=SyncState.STORED if hub else SyncState.QUEUED,
-                       token=token, secret=_secret() if hub else None,
-                       batch=cfg["DRAW_ENTRY_BATCH"]):
+    reference = draws.enter(draw, form["name"], form["contact"], _public_key(),
+                            "kiosk" if kiosk else "web",
+                            sync_state=SyncState.STORED if hub else SyncState.QUEUED,
+                            token=token, secret=_secret() if hub else None,
+                            batch=cfg["DRAW_ENTRY_BATCH"])
+    if reference is None:
         abort(403)  # this response's entry was already made (a replayed cookie)
     # the same page whether or not this person had entered before
-    return render_template("draws/entered.html", draw=draw, kiosk=kiosk)
+    return render_template("draws/entered.html", draw=draw, kiosk=kiosk, reference=reference)
 
 
 def _refused(message: str, status: int) -> ResponseReturnValue:
@@ -157,6 +161,17 @@ def _refused(message: str, status: int) -> ResponseReturnValue:
 
 
 errors_view.REFUSALS["draws.web_enter"] = _refused
+
+
+@bp.get("/draws/<draw_id>")
+def public_draw(draw_id: str) -> ResponseReturnValue:
+    """A made draw in public: when, the prize, how many entries, the winning entry references
+    (never names) and a link to its verification file."""
+    draw = _open_draw(draw_id)
+    result = claims.public_result(draw)
+    if result is None:
+        abort(404)
+    return render_template("draws/public.html", draw=draw, result=result)
 
 
 @bp.get("/draw/<draw_id>/verification.json")

@@ -19,11 +19,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import refresh
 
 from kiosk.consultations import publishing, routing
+from kiosk.consultations import results as publication
 from kiosk.consultations import store as consultations
 from kiosk.core import limits
 from kiosk.core.problems import ProblemError
 from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import parse_iso, utcnow
+from kiosk.draws import claims as draw_claims
 from kiosk.events import store as events
 from kiosk.outreach import scans, tracking
 from kiosk.responses import store as responses
@@ -176,13 +178,17 @@ def thanks(slug: str) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/results")
 def results(slug: str) -> ResponseReturnValue:
-    """We asked, you said, we did: the published summary and headline figures of a closed consultation."""
+    """We asked, you said, we did: the published summary and figures of a closed consultation
+    (the results editor's, from its publication date; before that, the definition's own)."""
     c = consultations.get(slug)
     published = publishing.results_published(c) if c else None
     if c is None or published is None:
         abort(404)
-    return render_template("public/results.html", c=c, published=published,
-                           figures=publishing.headline(c, current_app.config["SMALL_CELL_THRESHOLD"]))
+    pub = publication.live(c)
+    return render_template("public/results.html", c=c, published=published, pub=pub,
+                           figures=publishing.headline(c, current_app.config["SMALL_CELL_THRESHOLD"]),
+                           shown=publication.figures(slug, pub) if pub else None,
+                           made_draws=draw_claims.made_for(slug))
 
 
 @bp.get("/events")

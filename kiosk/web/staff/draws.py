@@ -1,4 +1,5 @@
-"""Hub pages for prize draws: admins and officers define draws; only officers see contacts."""
+"""Hub pages for prize draws: admins and officers define draws and follow up each prize's claim;
+only officers see contacts and make the draw."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.problems import ProblemError
 from kiosk.draws import algorithm as draw_algorithm
+from kiosk.draws import claims, rights
 from kiosk.draws import inbox as draw_inbox
-from kiosk.draws import rights
 from kiosk.draws import runs as draw_runs
 from kiosk.draws import store as draws
 from kiosk.draws.models import Draw
@@ -115,7 +116,41 @@ def show(draw_id: str) -> ResponseReturnValue:
     draw = _draw(draw_id)
     return render_template("draws/admin_draw.html", draw=draw, count=draws.count_entries(draw),
                            runs=draws.runs(draw), latest=draw_runs.latest(draw),
+                           claims=claims.all_claims(draw), next_states=claims.NEXT,
+                           reference=draw_algorithm.reference,
                            is_officer=current_user.has_role("officer"))
+
+
+@bp.post("/<draw_id>/prizes/<int:prize>")
+@manager_required
+def claim(draw_id: str, prize: int) -> ResponseReturnValue:
+    """Record where a prize's claim stands; declined or expired (once confirmed) passes the prize
+    to the next reserve in draw order."""
+    draw = _draw(draw_id)
+    state = request.form.get("state", "")
+    back = redirect(url_for(".show", draw_id=draw.id, _anchor="claims"), 303)
+    if state in claims.UNCLAIMED and request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that the prize passes to the next reserve."), "error")
+        return back
+    try:
+        done = claims.change(draw, prize, state)
+    except claims.ClaimError as exc:
+        flash(str(exc), "error")
+        return back
+    ref = draw_algorithm.reference
+    promoted = ref(done.promoted.entry_hash) if done.promoted else ""
+    detail: dict[str, str | int] = {"prize": prize, "state": state,
+                                    "entry": ref(done.claim.entry_hash)}
+    if state in claims.UNCLAIMED:
+        detail["promoted"] = promoted or "none"
+    log("draw.claim", draw.id, **detail)  # references only, never a contact
+    if done.promoted:
+        flash(_("Prize %(n)s passes to reserve %(ref)s.", n=prize, ref=promoted), "info")
+    elif done.exhausted:
+        flash(_("Prize %(n)s is unclaimed and no reserve is left.", n=prize), "error")
+    else:
+        flash(_("Prize %(n)s: claim saved.", n=prize), "info")
+    return back
 
 
 @bp.get("/<draw_id>/entries")

@@ -21,6 +21,7 @@ from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth, limits
 from kiosk.ops import deployment
+from kiosk.reports import tallies as report_tallies
 from kiosk.responses import store as responses
 from kiosk.responses import xlsx
 from kiosk.tablet import pin_locks
@@ -87,12 +88,11 @@ def consultation(slug: str) -> ResponseReturnValue:
     """Response counts and per-question tallies across every version, by question id."""
     c = consultations.get(slug) or abort(404)
     defn = consultations.merged_definition(slug) or abort(404)
-    rows = list(responses.for_consultation(slug))
     by_channel = responses.counts_by_channel(slug)
     total = sum(by_channel.values())
     return render_template("staff/consultation.html", c=c, defn=defn, total=total,
-                           current=sum(r.version == c.version for r in rows), by_channel=by_channel,
-                           tallies=equality.suppress_tallies(defn, responses.tallies(defn, rows),
+                           current=responses.count_in_version(slug, c.version), by_channel=by_channel,
+                           tallies=equality.suppress_tallies(defn, report_tallies.tallies(slug, defn),
                                                              current_app.config["SMALL_CELL_THRESHOLD"]))
 
 
@@ -132,7 +132,7 @@ def equality_csv(slug: str) -> ResponseReturnValue:
     if consultations.get(slug) is None:
         abort(404)
     defn = consultations.merged_definition(slug) or abort(404)
-    body = equality.aggregate_csv(defn, responses.tallies(defn, responses.for_consultation(slug)),
+    body = equality.aggregate_csv(defn, report_tallies.tallies(slug, defn),
                                   current_app.config["SMALL_CELL_THRESHOLD"],
                                   officer=current_user.has_role("officer"))
     return csv_download(body, f"{slug}-equality.csv")

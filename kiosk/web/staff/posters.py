@@ -26,7 +26,7 @@ from kiosk.core import auth
 from kiosk.core.db import db
 from kiosk.core.models import User
 from kiosk.ops import deployment
-from kiosk.outreach import destinations, placements, tracking
+from kiosk.outreach import costs, destinations, placements, tracking
 from kiosk.outreach.models import TrackingCode
 from kiosk.web.staff.audit import log
 from print.formats import FORMATS, OUTPUTS
@@ -61,8 +61,13 @@ def index() -> ResponseReturnValue:
 @auth.staff_required
 def create() -> ResponseReturnValue:
     """Create a placement and its tracking code."""
-    form = {k: request.form.get(k, "").strip() for k in FIELDS}
+    form = {k: request.form.get(k, "").strip() for k in (*FIELDS, "cost")}
     errors = _placement_problems(form)
+    pence: int | None = None
+    try:
+        pence = costs.parse_pounds(form["cost"])
+    except costs.CostError as exc:
+        errors["cost"] = str(COST_MESSAGES[exc.code])
     if not errors:
         try:
             row = tracking.create(form["consultation"], form["kind"], form["label"],
@@ -70,6 +75,8 @@ def create() -> ResponseReturnValue:
         except (LookupError, ValueError) as exc:
             errors = {"label": str(exc)}
         else:
+            if pence is not None:
+                costs.set_cost(row.code, pence)
             flash(_("Placement %(label)s created with tracking code %(code)s.",
                     label=row.label, code=row.code), "info")
             return redirect(url_for(".placement", code=row.code), 303)
@@ -81,6 +88,24 @@ def create() -> ResponseReturnValue:
 def placement(code: str) -> ResponseReturnValue:
     """One placement: its code, scans, where it points, re-pointing and poster downloads."""
     return _placement(_row(code), {}, {})
+
+
+@bp.post("/<code>/cost")
+@auth.staff_required
+def cost(code: str) -> ResponseReturnValue:
+    """Give, change or clear (left blank) what the placement's posters cost to print."""
+    row = _row(code)
+    try:
+        costs.set_cost(row.code, costs.parse_pounds(request.form.get("cost")))
+    except costs.CostError as exc:
+        return _placement(row, {"cost": str(COST_MESSAGES[exc.code])}, {},
+                          request.form.get("cost", "")), 422
+    if row.print_cost_pence is None:
+        flash(_("The print cost of %(label)s is cleared.", label=row.label), "info")
+    else:
+        flash(_("The print cost of %(label)s is now %(cost)s.", label=row.label,
+                cost=costs.pounds(row.print_cost_pence)), "info")
+    return redirect(url_for(".placement", code=row.code), 303)
 
 
 @bp.post("/<code>/repoint")
@@ -188,6 +213,15 @@ PLACEMENT_MESSAGES = {
 }
 
 
+#: What the forms say for each way a print cost can be wrong (costs.CostError's codes).
+COST_MESSAGES = {
+    "format": _l("Give the print cost in pounds, for example 12.50."),
+    "negative": _l("A print cost cannot be negative."),
+    "pennies": _l("A print cost has at most two decimal places (pence)."),
+    "too_big": _l("A print cost is at most %(max)s.", max=costs.pounds(costs.MAX_PENCE)),
+}
+
+
 def _placement_problems(form: dict[str, str]) -> dict[str, str]:
     problems = tracking.check_placement(form["kind"], form["label"], form["location"],
                                         consultation_slug=form["consultation"])
@@ -204,9 +238,13 @@ def _index(form: dict[str, str], errors: dict[str, str]) -> str:
                            holding=placements.with_scans(tracking.HOLDING), choices=every)
 
 
-def _placement(row: TrackingCode, errors: dict[str, str], choice: dict[str, Any]) -> str:
+def _placement(row: TrackingCode, errors: dict[str, str], choice: dict[str, Any],
+               cost_typed: str | None = None) -> str:
     return render_template(
         "admin/placement.html", row=row, errors=errors, kinds=kind_names(),
+        cost=costs.pounds(row.print_cost_pence),
+        cost_typed=cost_typed if cost_typed is not None else (
+            "" if row.print_cost_pence is None else f"{row.print_cost_pence / 100:.2f}"),
         formats=[(name, label, FORMATS[name].scan_distance_m)
                  for name, label in format_names().items()],
         outputs=OUTPUTS, choice=choice or _choice({}),

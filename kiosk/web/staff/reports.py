@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -23,20 +24,21 @@ from kiosk.core import auth
 from kiosk.core.problems import ProblemError
 from kiosk.core.states import ReviewState
 from kiosk.events import store as events
-from kiosk.reports import charts
+from kiosk.outreach import costs
+from kiosk.reports import charts, crosstab, filters
 from kiosk.reports import funnel as reports
 from kiosk.responses import attribution, review
-from kiosk.web.downloads import csv_download, export_form, xlsx_download
+from kiosk.web.downloads import csv_download, csv_lines, export_form, xlsx_download
 from kiosk.web.redirects import same_site_path
 from kiosk.web.staff.audit import actor, exported
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
 
-def _filtered(slug: str) -> tuple[reports.Filters, list[str]]:
+def _filtered(slug: str) -> tuple[filters.Filters, list[str]]:
     if consultations.get(slug) is None:
         abort(404)
-    return reports.parse_filters(request.args)
+    return filters.parse_filters(request.args)
 
 
 @bp.get("/c/<slug>/report")
@@ -59,7 +61,7 @@ def report(slug: str) -> ResponseReturnValue:
          (_("completed"), [d.completed for d in r.days])])
     return render_template("staff/report.html", c=c, r=r, problems=problems,
                            all_events=events.all_events(), funnel_chart=funnel_chart,
-                           day_chart=day_chart)
+                           day_chart=day_chart, pounds=costs.pounds, money=costs.money)
 
 
 @bp.get("/c/<slug>/report.csv")
@@ -121,3 +123,40 @@ def review_response(slug: str, uuid: str) -> ResponseReturnValue:
             ReviewState.EXCLUDED: _("Response %(id)s excluded from results.", id=short)}
         flash(said.get(done.review, _("Response %(id)s: review undone.", id=short)), "ok")
     return redirect(same_site_path(form.get("next")) or url_for(".report", slug=slug), 303)
+
+
+def _crosstab(slug: str) -> tuple[crosstab.CrossTab | None, list[str], filters.Filters]:
+    f, problems = _filtered(slug)
+    defn = consultations.merged_definition(slug) or abort(404)
+    qid = request.args.get("q") or next((q["id"] for q in crosstab.closed_questions(defn)), "")
+    try:
+        t = crosstab.build(defn, slug, qid, request.args.get("by", "channel"), f,
+                           officer=current_user.has_role("officer"),
+                           threshold=current_app.config["SMALL_CELL_THRESHOLD"])
+    except ProblemError as exc:
+        return None, problems + [str(p) for p in exc.problems], f
+    return t, problems, f
+
+
+@bp.get("/c/<slug>/crosstab")
+@auth.staff_required
+def crosstab_page(slug: str) -> ResponseReturnValue:
+    """One closed question's answers split by a channel, event, placement, kiosk, version or another
+    closed question, as counts and column shares (equality cells suppressed under the threshold)."""
+    t, problems, f = _crosstab(slug)
+    defn = consultations.merged_definition(slug) or abort(404)
+    html = render_template("staff/crosstab.html", c=consultations.get(slug), t=t, problems=problems,
+                           f=f, questions=crosstab.closed_questions(defn),
+                           dimensions=list(crosstab.DIMENSIONS), args=request.args)
+    return html, (400 if t is None else 200)
+
+
+@bp.get("/c/<slug>/crosstab.csv")
+@auth.staff_required
+@exported(lambda kw: kw["slug"])
+def crosstab_csv(slug: str) -> ResponseReturnValue:
+    """The cross-tab as CSV: per answer, a count and a column share for each column."""
+    t, problems, _f = _crosstab(slug)
+    if t is None:
+        return Response("\n".join(problems) + "\n", status=400, mimetype="text/plain")
+    return csv_download(csv_lines(t.csv_rows()), f"{slug}-crosstab-{t.question['id']}.csv")
