@@ -3,13 +3,15 @@ out, and never mixed into a consultation that has real responses unless forced."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from kiosk.core.db import db
+from kiosk.core.timeutil import utcnow
 from kiosk.outreach.models import Scan
-from kiosk.reports import funnel
+from kiosk.reports import funnel, tallies
 from kiosk.responses import counting
 from kiosk.responses.models import Response
 from tests.responses.survey_cy import SLUG, answer
@@ -61,3 +63,27 @@ def test_synthetic_rows_are_refused_beside_real_ones_unless_forced(app, runner, 
         assert funnel.build(SLUG, funnel.Filters(synthetic=True)).total.scans + \
             funnel.build(SLUG, funnel.Filters(synthetic=True)).total.started == 3
         assert funnel.build(SLUG).total.scans + funnel.build(SLUG).total.started == 0
+
+
+def test_the_kept_tallies_drop_synthetic_rows_when_the_first_real_response_arrives(app) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.consultations import store as consultations
+    from kiosk.demo import content as demo
+    from tests.responses.survey_cy import import_survey
+
+    def settle() -> None:
+        db.session.execute(update(Response).values(
+            received_at=utcnow() - tallies.SETTLE - dt.timedelta(minutes=1)))
+        db.session.commit()
+
+    with app.app_context():
+        import_survey()
+        demo.synthetic_responses(app, 7, seed=9, slug=SLUG)
+        settle()
+        assert funnel.build(SLUG).responses == 7  # only synthetic rows: they are the figures
+        assert tallies.catch_up(SLUG)[0] > 0
+    answer(app)  # the first real responses
+    with app.app_context():
+        settle()
+        assert funnel.build(SLUG).responses == 4
+        assert tallies.tallies(SLUG, consultations.merged_definition(SLUG))["safe"]["answered"] == 4
+        assert funnel.build(SLUG, funnel.Filters(synthetic=True)).responses == 11

@@ -5,18 +5,21 @@ excluded responses are left out of counts, reports and exports unless asked for,
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kiosk.consultations import definitions
+from kiosk.consultations import store as consultations
 from kiosk.core.audit import AuditEntry
 from kiosk.core.db import db
 from kiosk.core.problems import ProblemError
-from kiosk.reports import funnel
-from kiosk.responses import counting
+from kiosk.core.timeutil import utcnow
+from kiosk.reports import funnel, tallies
+from kiosk.responses import counting, store
 from kiosk.responses.models import Response
 from tests.conftest import csrf_token
 from tests.responses.survey_cy import SLUG, YAML, answer
@@ -96,3 +99,32 @@ def test_a_review_of_another_consultations_response_is_refused(app, staff_client
                           data={"csrf_token": token, "decision": "excluded", "reason": "x"})
     assert r.status_code == 303
     assert len(_rows(staff_client, "responses.csv")) == 4
+
+
+def _settle(app) -> None:  # type: ignore[no-untyped-def]
+    """Age every response past the settle time, so the kept tallies count them (not the live tail)."""
+    with app.app_context():
+        db.session.execute(update(Response).values(
+            received_at=utcnow() - tallies.SETTLE - dt.timedelta(minutes=1)))
+        db.session.commit()
+
+
+def test_an_exclusion_takes_a_response_out_of_the_kept_tallies_and_undoing_puts_it_back(app, staff_client) -> None:  # type: ignore[no-untyped-def]
+    uuids = answer(app)
+    _settle(app)
+    with app.app_context():
+        assert funnel.build(SLUG).responses == 4
+        assert tallies.catch_up(SLUG)[0] > 0  # the four are kept counts now, not the live tail
+        assert tallies.tallies(SLUG, consultations.merged_definition(SLUG))["place"]["answered"] == 4
+    assert _review(staff_client, uuids[0], decision="excluded", reason="A test response").status_code == 303
+    with app.app_context():
+        assert funnel.build(SLUG).responses == 3
+        got = tallies.tallies(SLUG, consultations.merged_definition(SLUG))["place"]
+        assert got["answered"] == 3 and got == store.tallies(consultations.merged_definition(SLUG),
+                                                              store.for_consultation(SLUG))["place"]
+    assert "3 responses in all" in staff_client.get(f"/staff/c/{SLUG}").get_data(as_text=True)
+    assert "4 responses match." in staff_client.get(f"/staff/c/{SLUG}/report?excluded=1").get_data(as_text=True)
+    assert _review(staff_client, uuids[0], decision="clear").status_code == 303
+    with app.app_context():
+        assert funnel.build(SLUG).responses == 4
+        assert tallies.tallies(SLUG, consultations.merged_definition(SLUG))["place"]["answered"] == 4
