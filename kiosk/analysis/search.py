@@ -122,10 +122,17 @@ def page(slug: str, f: Filters, after: int | None = None, size: int = PAGE) -> P
     return Page(rows, rows[-1].id if more and rows else None)
 
 
-def count(slug: str, f: Filters) -> int:
-    """How many answers pass the filters."""
-    return int(db.session.execute(select(func.count()).select_from(
-        matching(slug, f, TextAnswer.id).subquery())).scalar_one())
+#: Answers counted at most for a page's "N answers match" (beyond it: "more than"), so a common
+#: word costs the same at a million answers as at ten thousand.
+COUNT_CAP = 10_000
+
+
+def count(slug: str, f: Filters, cap: int | None = None) -> int:
+    """How many answers pass the filters (counting stops at cap + 1 when a cap is given)."""
+    found = matching(slug, f, TextAnswer.id)
+    if cap is not None:
+        found = found.limit(cap + 1)
+    return int(db.session.execute(select(func.count()).select_from(found.subquery())).scalar_one())
 
 
 def ids(slug: str, f: Filters) -> Select:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select, true
 
@@ -20,11 +20,12 @@ from kiosk.core.text import tr
 from kiosk.devices import store as devices
 from kiosk.events import store as events
 from kiosk.outreach.models import TrackingCode
+from kiosk.reports import tallies
 from kiosk.reports.filters import Filters, response_query
 from kiosk.responses.models import Response
 
 #: Question types whose answers fall into a fixed set of values (a postcode counts by its area).
-CLOSED = ("single", "multiple", "scale", "postcode")
+CLOSED = tallies.CLOSED
 #: What a cross-tab can split answers by, besides another closed question (``q:<id>``).
 DIMENSIONS = {"channel": Response.channel, "event": Response.event_id,
               "placement": Response.tracking_code, "device": Response.device_id,
@@ -122,7 +123,32 @@ def build(defn: Definition, slug: str, qid: str, by: str, f: Filters | None = No
     """The cross-tab of question qid by a dimension or ``q:<question id>``, under the report filters;
     equality cells under threshold are suppressed unless the viewer is an officer."""
     q = _question(defn, qid)
-    query = response_query(slug, f or Filters(), func.count()).order_by(None)
+    if (f is None or f == Filters()) and by in DIMENSIONS:
+        counts = _kept(slug, q, by)  # the whole consultation by one dimension: from kept counts
+        col_labels: dict[str, str] = {}
+        col_equality = False
+    else:
+        counts, col_labels, col_equality = _grouped(defn, slug, q, by, f or Filters(), lang)
+    return _table(q, by, counts, col_labels, col_equality, officer=officer, threshold=threshold, lang=lang)
+
+
+def _kept(slug: str, q: Question, by: str) -> Counter[tuple[str, str]]:
+    """(answer, column) counts of q by a dimension over every response, from kiosk.reports.tallies."""
+    versions = set(q.get("asked_in") or [])
+    out: Counter[tuple[str, str]] = Counter()
+    for (v, qid, atom), n in tallies.counts(slug, "splits").items():
+        dim, where, token = cast(tuple[str, str, str], atom)
+        if qid == tallies.SPLIT + q["id"] and (not versions or v in versions) and dim == (
+                "channel" if by == "version" else by):
+            out[(token, str(v) if by == "version" else where)] += n
+    return out
+
+
+def _grouped(defn: Definition, slug: str, q: Question, by: str, f: Filters,
+             lang: str | None) -> tuple[Counter[tuple[str, str]], dict[str, str], bool]:
+    """(answer, column) counts grouped by the database, the columns' labels when they are a
+    question's options, and whether that question is an equality one."""
+    query = response_query(slug, f, func.count()).order_by(None)
     query, row_col = _variable(q, query)
     if by.startswith("q:"):
         other = _question(defn, by[2:])
@@ -140,6 +166,11 @@ def build(defn: Definition, slug: str, qid: str, by: str, f: Filters | None = No
         if row is None:
             continue  # not answered: a cross-tab counts answers
         counts[(str(row), NONE if col is None else str(col))] += int(n)
+    return counts, col_labels, col_equality
+
+
+def _table(q: Question, by: str, counts: Counter[tuple[str, str]], col_labels: dict[str, str],
+           col_equality: bool, *, officer: bool, threshold: int, lang: str | None) -> CrossTab:
     out = CrossTab(q, by)
     row_labels = _labels(q, lang)
     seen_rows = {r for r, _c in counts}

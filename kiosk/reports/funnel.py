@@ -123,7 +123,7 @@ def build(slug: str, f: Filters | None = None) -> Report:
     every = db.session.execute(response_query(
         slug, Filters(synthetic=f.synthetic, excluded=f.excluded), *LIGHT)).all()
     all_flags = quality.flags(every, quality.too_fast_seconds(consultations.definition(slug)))
-    atoms = tallies.counts(slug, answers=False) if f.counted_as_kept() else _counted_live(slug, f)
+    atoms = tallies.counts(slug, "report") if f.counted_as_kept() else _counted_live(slug, f)
     kept: list[tuple[dt.date, str, str | None, str | None, str | None, int]] = []
     hits: list[tuple[dt.date, str | None, str, str, bool, int]] = []
     known_devices: set[str] = set()

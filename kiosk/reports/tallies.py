@@ -19,6 +19,7 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import delete, select, update
@@ -63,6 +64,17 @@ FOLDED = (Response.version, Response.answers, Response.submitted_at, Response.ch
 REPORT, SCANS = "#report", "#scans"
 #: The mark saying a consultation's stored counts hold its synthetic rows (kiosk.responses.counting).
 SYNTHETIC = "#synthetic"
+#: Closed questions are also counted per channel, event, placement and kiosk, under "#x:<id>", so a
+#: cross-tab of the whole consultation by one of those needs no pass over the answers.
+CLOSED = ("single", "multiple", "scale", "postcode")
+SPLIT = "#x:"
+
+
+def split_values(q: Question, value: Any) -> list[str]:
+    """The values a cross-tab counts for one answer: each option chosen, the scale point, the area."""
+    if q["type"] == "postcode":
+        return [value["area"]] if isinstance(value, dict) and isinstance(value.get("area"), str) else []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | None = None) -> Counter[Key]:
@@ -74,7 +86,10 @@ def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | No
         if version not in defs:
             defs[version] = consultations.definition(slug, version)
         out[(version, "", RESPONSES)] += 1
+        out[(version, "", ("#channel", channel))] += 1
         out[(version, REPORT, (london_day(submitted).isoformat(), channel, event, device, code))] += 1
+        splits = (("channel", channel), ("event", event or ""), ("placement", code or ""),
+                  ("device", device or ""))
         for q in (defs[version] or {"questions": []})["questions"]:
             qid = q["id"]
             if not routing.holds(q.get("show_if"), answers):
@@ -89,6 +104,10 @@ def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | No
             if atoms is not None:
                 for atom in atoms(q, value):
                     out[(version, qid, atom)] += 1
+            if q["type"] in CLOSED:
+                for token in split_values(q, value):
+                    for dim, where in splits:
+                        out[(version, SPLIT + qid, (dim, where, token))] += 1
     return out
 
 
@@ -210,14 +229,30 @@ def forget(slug: str) -> None:
         [slug, SCANS + ":" + slug, SYNTHETIC + ":" + slug])))
 
 
-def counts(slug: str, answers: bool = True) -> Counter[Key]:
-    """Every atom count of a consultation (or only its report and scan atoms): the stored ones and,
-    live, those after the marks."""
+#: Which atoms a page reads: answers (and whole-response counts), the report's, or the splits.
+PARTS = ("answers", "report", "splits")
+
+
+def _in_part(qid: str, part: str) -> bool:
+    if part == "report":
+        return qid in (REPORT, SCANS)
+    if part == "splits":
+        return qid.startswith(SPLIT)
+    return not qid.startswith("#")
+
+
+def counts(slug: str, part: str = "answers") -> Counter[Key]:
+    """One part (PARTS) of a consultation's atom counts: the stored ones and, live, those after
+    the marks."""
     last, last_scan = catch_up(slug)
     q = select(TallyAtom.version, TallyAtom.question_id, TallyAtom.atom, TallyAtom.n).filter_by(
         consultation_slug=slug)
-    if not answers:
+    if part == "report":
         q = q.where(TallyAtom.question_id.in_([REPORT, SCANS]))
+    elif part == "splits":
+        q = q.where(TallyAtom.question_id.startswith(SPLIT))
+    else:
+        q = q.where(~TallyAtom.question_id.startswith("#"))
     out: Counter[Key] = Counter()
     for v, qid, atom, n in db.session.execute(q):
         out[(v, qid, _hashable(json.loads(atom)))] += int(n)
@@ -225,23 +260,37 @@ def counts(slug: str, answers: bool = True) -> Counter[Key]:
     tail = db.session.execute(select(*FOLDED).where(
         counting.counted(slug, synthetic=synthetic), Response.id > last).order_by(Response.id)
         .execution_options(yield_per=CHUNK))
-    out.update(fold(slug, tail))
-    out.update(fold_scans(db.session.execute(select(*SCANNED).where(
-        counting.counted_scans(slug, synthetic=synthetic), Scan.id > last_scan)
-        .execution_options(yield_per=CHUNK))))
+    out.update({k: n for k, n in fold(slug, tail).items() if _in_part(k[1], part)})
+    if part == "report":
+        out.update(fold_scans(db.session.execute(select(*SCANNED).where(
+            counting.counted_scans(slug, synthetic=synthetic), Scan.id > last_scan)
+            .execution_options(yield_per=CHUNK))))
     return out
 
 
-def tallies(slug: str, defn: Definition) -> dict[str, dict]:
+@dataclass
+class Overview:
+    """What a consultation's staff page shows: responses per version and channel, and each
+    question's tally."""
+    by_version: Counter[int]
+    by_channel: Counter[str]
+    tallies: dict[str, dict]
+
+
+def overview(slug: str, defn: Definition) -> Overview:
     """Per-question summaries keyed by question key, over every version (a merged definition), as
-    kiosk.responses.store.tallies gives them, from the stored counts."""
+    kiosk.responses.store.tallies gives them, and the response counts, from the stored counts."""
     got = counts(slug)
     per: dict[tuple[int, str], Counter] = defaultdict(Counter)
     responses: Counter[int] = Counter()
+    channels: Counter[str] = Counter()
     for (v, qid, atom), n in got.items():
         if qid == "":
-            responses[v] += n if atom == RESPONSES else 0
-        elif qid not in (REPORT, SCANS):
+            if atom == RESPONSES:
+                responses[v] += n
+            else:
+                channels[atom[1]] += n  # type: ignore[index]  # ("#channel", channel)
+        else:
             per[(v, qid)][atom] += n
     out = {}
     for q in defn["questions"]:
@@ -254,7 +303,12 @@ def tallies(slug: str, defn: Definition) -> dict[str, dict]:
         t.update(answered=states[ANSWERED], not_asked=sum(responses.values()) - sum(responses[v] for v in versions),
                  not_shown=states[NOT_SHOWN], not_answered=states[BLANK])
         out[q.get("key", q["id"])] = t
-    return out
+    return Overview(responses, channels, out)
+
+
+def tallies(slug: str, defn: Definition) -> dict[str, dict]:
+    """Per-question summaries keyed by question key (see overview)."""
+    return overview(slug, defn).tallies
 
 
 def _summary(slug: str, q: Question, versions: Sequence[int], atoms: Counter) -> dict:

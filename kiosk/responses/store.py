@@ -135,12 +135,6 @@ def for_consultation(slug: str, *, synthetic: bool | None = None,
     yield from db.session.execute(q.order_by(Response.id).execution_options(yield_per=1000)).scalars()
 
 
-def count_in_version(slug: str, version: int) -> int:
-    """How many responses a consultation has to one version."""
-    return int(db.session.execute(select(func.count()).select_from(Response).filter_by(
-        consultation_slug=slug, version=version)).scalar_one())
-
-
 def counts_by_consultation() -> dict[str, int]:
     """Counted responses per consultation slug (consultations with none are absent)."""
     return counting.counts_by_consultation()

@@ -111,6 +111,9 @@ def test_keyset_pages_walk_every_answer_once(app, said) -> None:  # type: ignore
                 break
             after = p.next_after
         assert search.count(SLUG, search.Filters(q="answer")) == 7
+        # a page counts at most cap + 1 ("more than cap"), whatever the number of answers
+        assert search.count(SLUG, search.Filters(q="answer"), cap=3) == 4
+        assert search.count(SLUG, search.Filters(q="answer"), cap=7) == 7
     assert seen == [f"answer number {i}" for i in reversed(range(7))]
 
 

@@ -142,6 +142,12 @@ def test_cross_tabs_match_an_independent_count_across_versions(app, data) -> Non
             assert {v for v, _l in t.rows} >= {"speeding", "burglary", "parking"} or qid != "focus"
             for col, _label in t.columns:
                 assert t.totals[col] == sum(t.cells[(r, col)] for r, _l in t.rows)
+        for qid in ("focus", "worries", "safe", "age_band"):  # kept counts agree with GROUP BY
+            q = crosstab._question(defn, qid)
+            for by in crosstab.DIMENSIONS:
+                kept = crosstab._kept(SLUG, q, by)
+                assert kept == crosstab._grouped(defn, SLUG, q, by, Filters(), None)[0], (qid, by)
+                assert sum(kept.values()) > 0
         web = [r for r in data["rows"] if r["channel"] == "web"]
         t = crosstab.build(defn, SLUG, "focus", "placement", Filters(channel="web"), officer=True)
         assert {k: n for k, n in t.cells.items() if n} == dict(independent(web, "focus", "placement"))

@@ -50,7 +50,7 @@ def _workspace(slug: str, problems: list[Problem] | None = None, status: int = 2
     page = search.page(slug, f, int(after) if after.isdigit() else None)
     problems = found + (problems or [])
     return render_template(
-        "staff/answers.html", c=c, f=f, page=page, total=search.count(slug, f),
+        "staff/answers.html", c=c, f=f, page=page, total=search.count(slug, f, search.COUNT_CAP), cap=search.COUNT_CAP,
         tags=themes.of_answers(a.id for a in page.answers), codebook=themes.codebook(slug),
         counts=themes.theme_counts(slug), problems=problems,
         codes=tracking.for_consultation(slug), events=events.all_events(), areas=areas.all_areas(),

@@ -88,11 +88,11 @@ def consultation(slug: str) -> ResponseReturnValue:
     """Response counts and per-question tallies across every version, by question id."""
     c = consultations.get(slug) or abort(404)
     defn = consultations.merged_definition(slug) or abort(404)
-    by_channel = responses.counts_by_channel(slug)
-    total = sum(by_channel.values())
-    return render_template("staff/consultation.html", c=c, defn=defn, total=total,
-                           current=responses.count_in_version(slug, c.version), by_channel=by_channel,
-                           tallies=equality.suppress_tallies(defn, report_tallies.tallies(slug, defn),
+    seen = report_tallies.overview(slug, defn)
+    by_channel = {ch: seen.by_channel[ch] for ch in responses.CHANNELS if seen.by_channel[ch]}
+    return render_template("staff/consultation.html", c=c, defn=defn, total=sum(seen.by_version.values()),
+                           current=seen.by_version[c.version], by_channel=by_channel,
+                           tallies=equality.suppress_tallies(defn, seen.tallies,
                                                              current_app.config["SMALL_CELL_THRESHOLD"]))
 
 
