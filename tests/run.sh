@@ -25,6 +25,16 @@ if ! command -v gs >/dev/null; then
   fi
 fi
 
+# LibreOffice Calc, headless, an independent reader for the export round-trip tests (CSV and XLSX).
+if ! command -v soffice >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc-nogui >/dev/null
+  else
+    echo "note: no soffice; the export round-trip tests will skip (sudo apt-get install libreoffice-calc-nogui)" >&2
+  fi
+fi
+
 # Real PostgreSQL for the hub's scale path (127.0.0.1:5432, database test).
 if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   if command -v pg_ctlcluster >/dev/null; then

@@ -23,7 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "consultations": ("kiosk.cli.consultations:consultations_group",
                       "Import, export and list consultation definitions."),
     "users": ("kiosk.cli.users:users_group", "Manage staff accounts on the hub."),
-    "demo": ("kiosk.cli.serve:demo_cmd", "Load the demo consultations and staff login."),
+    "demo": ("kiosk.cli.serve:demo_cmd", "Load the demo; add synthetic rows in bulk."),
     "serve": ("kiosk.cli.serve:serve_cmd", "Serve the app: waitress, or gunicorn workers on a hub."),
     "kiosk": ("kiosk.cli.serve:kiosk_cmd", "Serve the kiosk, optionally with Chromium."),
     "doctor": ("kiosk.cli.ops:doctor_cmd", "Check this hub or kiosk as an operator would."),

@@ -6,6 +6,7 @@ the other commands never load waitress, gunicorn or the demo content."""
 from __future__ import annotations
 
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import click
@@ -19,20 +20,42 @@ if TYPE_CHECKING:
 
 
 @click.command("demo")
-@click.option("--responses", "count", type=int, default=0,
-              help="Also add this many synthetic responses across open consultations.")
+@click.option("--responses", "count", type=click.IntRange(min=0), default=0,
+              help="Also add this many synthetic responses (bulk inserts, marked synthetic).")
+@click.option("--scans", type=click.IntRange(min=0), default=0,
+              help="Also add this many synthetic scans and starts (hub reports' funnel).")
+@click.option("--consultation", "slug", default=None, metavar="SLUG",
+              help="Add them to this consultation (default: across the open ones without real rows).")
+@click.option("--force", is_flag=True,
+              help="Add synthetic rows even to a consultation that has real responses or scans.")
 @click.option("--seed", type=int, default=None, help="Random seed for synthetic responses.")
 @with_appcontext
-def demo_cmd(count: int, seed: int | None) -> None:
-    """Load the demo consultations and staff login (idempotent)."""
+def demo_cmd(count: int, scans: int, slug: str | None, force: bool, seed: int | None) -> None:
+    """Load the demo consultations and staff login (idempotent); add synthetic rows in bulk."""
     from kiosk.demo import content as demo
+    from kiosk.demo import scale
 
     for line in demo.load(current_app, history=True):
         click.echo(line)
-    if count:
-        with click.progressbar(length=count, label="synthetic responses", file=sys.stderr) as bar:
-            demo.synthetic_responses(current_app, count, seed, progress=bar.update)
-        click.echo(f"added {count} synthetic responses")
+    try:
+        if count:
+            started = time.perf_counter()
+            with click.progressbar(length=count, label="synthetic responses", file=sys.stderr) as bar:
+                demo.synthetic_responses(current_app, count, seed, progress=bar.update, slug=slug,
+                                         force=force)
+            click.echo(f"added {count} synthetic responses ({_rate(count, started)})")
+        if scans:
+            started = time.perf_counter()
+            with click.progressbar(length=scans, label="synthetic scans", file=sys.stderr) as bar:
+                scale.add_scans(scale.targets(slug, force), scans, seed, progress=bar.update)
+            click.echo(f"added {scans} synthetic scans ({_rate(scans, started)})")
+    except scale.Refused as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _rate(n: int, started: float) -> str:
+    took = time.perf_counter() - started
+    return f"{took:.1f} s, {n / took:,.0f} rows/s" if took > 0 else "instant"
 
 
 @click.command("serve")

@@ -82,7 +82,7 @@ def validate(raw: Any) -> Definition:
     if too_big:  # refuse before walking anything large
         raise ProblemError(too_big)
     known = {"slug", "title", "summary", "status", "opens", "closes", "questions", "results",
-             "english_only"}
+             "english_only", "quality"}
     for key in sorted(set(raw) - known):
         problems.append(Problem(key, "unknown field"))
     slug = raw.get("slug")
@@ -115,6 +115,9 @@ def validate(raw: Any) -> Definition:
                 "summary": text(results.get("summary"), "results.summary", problems),
                 "published": _date(results.get("published"), "results.published", problems),
             }
+    quality = _quality(raw.get("quality"), problems)
+    if quality:
+        out["quality"] = quality
     qs = raw.get("questions")
     if not isinstance(qs, list) or not qs:
         problems.append(Problem("questions", "at least one question needed"))
@@ -147,6 +150,29 @@ def validate(raw: Any) -> Definition:
     if problems:
         raise ProblemError(problems)
     return cast(Definition, out)
+
+
+#: The longest absolute too-fast threshold a definition may set (an hour).
+MAX_TOO_FAST = 3600
+
+
+def _quality(raw: Any, problems: list[Problem]) -> dict[str, int]:
+    """The quality settings: ``too_fast_seconds``, a whole number of seconds from 1 to an hour."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem("quality", "must be a mapping, e.g. {too_fast_seconds: 20}"))
+        return {}
+    for key in sorted(set(raw) - {"too_fast_seconds"}):
+        problems.append(Problem(f"quality.{key}", "unknown field"))
+    seconds = raw.get("too_fast_seconds")
+    if seconds is None:
+        return {}
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= MAX_TOO_FAST:
+        problems.append(Problem("quality.too_fast_seconds",
+                                f"must be a whole number of seconds from 1 to {MAX_TOO_FAST}"))
+        return {}
+    return {"too_fast_seconds": seconds}
 
 
 def load_file(path: str | Path) -> Definition:

@@ -18,6 +18,7 @@ from kiosk.core.db import db
 from kiosk.core.rounding import whole
 from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import london_today
+from kiosk.responses import counting
 from kiosk.responses.models import Response
 
 #: A consultation is "closing soon" this many days before its closing date.
@@ -78,7 +79,7 @@ def headline(c: Consultation, threshold: int) -> Headline:
     merged = consultations.merged_definition(c.slug)
     asked = merged["questions"] if merged else []
     q = select(Response.channel, Response.event_id, Response.tracking_code, Response.answers,
-               Response.version).filter_by(consultation_slug=c.slug)
+               Response.version).where(counting.counted(c.slug))
     rows = db.session.execute(q).all()
     out = Headline(responses=len(rows))
     out.channels = dict(Counter(r.channel for r in rows).most_common())

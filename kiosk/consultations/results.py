@@ -18,6 +18,7 @@ from kiosk.core.states import ConsultationStatus
 from kiosk.core.timeutil import london_today
 from kiosk.reports import tallies
 from kiosk.reports.counts import counts_by_area
+from kiosk.responses import counting
 from kiosk.responses import store as responses
 from kiosk.responses.models import Response
 
@@ -129,7 +130,7 @@ def candidates(slug: str, defn: Definition, offset: int = 0) -> list[Quote]:
     for q in text_questions(defn):
         value = Response.answers[q["id"]].as_string()
         rows = db.session.execute(select(Response.uuid, value, Response.language).where(
-            Response.consultation_slug == slug, value.is_not(None))
+            counting.counted(slug), value.is_not(None))
             .order_by(Response.id.desc()).limit(CANDIDATES).offset(offset))
         out += [Quote(uuid, q["id"], text, lang) for uuid, raw, lang in rows
                 if (text := quotable(raw)) is not None]

@@ -54,6 +54,12 @@ class Question(TypedDict, total=False):
     routes: dict[int, Any]  # each version's show_if
 
 
+class Quality(TypedDict, total=False):
+    """A consultation's quality settings (kiosk.responses.quality)."""
+
+    too_fast_seconds: int  # a response completed in fewer seconds is flagged too-fast
+
+
 class Definition(TypedDict):
     """A consultation definition: its identity, dates and questions."""
 
@@ -66,4 +72,5 @@ class Definition(TypedDict):
     questions: list[Question]
     results: NotRequired[dict[str, Any] | None]
     english_only: NotRequired[bool]
+    quality: NotRequired[Quality]
     routes: NotRequired[Any]

@@ -28,7 +28,7 @@ ACTIONS = (
     "rights.request",
     "user.create", "user.invite", "user.disable", "user.enable", "user.role", "user.password",
     "user.reset", "user.2fa",
-    "responses.export",
+    "responses.export", "response.review",
     "areas.import",
     "theme.create", "theme.tag", "answer.redact", "answer.quote",
     "results.publish",

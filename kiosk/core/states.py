@@ -46,3 +46,11 @@ RECEIPT_STATUSES: tuple[str, ...] = tuple(ReceiptStatus)
 STATE_FOR: dict[str, SyncState] = {
     ReceiptStatus.ACCEPTED: SyncState.SYNCED, ReceiptStatus.DUPLICATE: SyncState.SYNCED,
     ReceiptStatus.CONFLICT: SyncState.CONFLICT, ReceiptStatus.REJECTED: SyncState.REJECTED}
+
+
+class ReviewState(StrEnum):
+    """What staff decided about a response they looked at: kept as it is (reviewed), or left out
+    of results with a reason (excluded; the response is never deleted)."""
+
+    REVIEWED = "reviewed"
+    EXCLUDED = "excluded"

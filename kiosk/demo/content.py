@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from kiosk.areas import store as areas
 from kiosk.consultations import definitions
@@ -20,15 +18,10 @@ from kiosk.core.db import db
 from kiosk.core.models import User
 from kiosk.core.private_files import read_or_create_text
 from kiosk.core.states import ConsultationStatus
-from kiosk.core.timeutil import london_today, utcnow
+from kiosk.core.timeutil import london_today
 from kiosk.demo import hub as demo_hub
-from kiosk.demo import responses as synthetic
-from kiosk.responses.models import Response
+from kiosk.demo import scale
 from kiosk.tablet import state as kiosk_state
-
-if TYPE_CHECKING:
-    from kiosk.consultations.types import Definition
-    pass
 
 DEMO_DIR = Path(__file__).parent
 DEMO_EMAIL = "demo@voxbox.example"
@@ -67,32 +60,13 @@ def _demo_password(app: Flask) -> str:
 
 
 def synthetic_responses(app: Flask, count: int, seed: int | None = None,
-                        progress: Callable[[int], object] | None = None, batch: int = 500) -> int:
-    """Add valid random responses across the open consultations, in bulk."""
-    rng = random.Random(seed)
-    targets = [(c, consultations.definition(c.slug)) for c in consultations.open_consultations()]
-    if not targets:
-        raise ValueError("no open consultations to answer")
-    channel = "kiosk" if app.config["ROLE"] == "kiosk" else "web"
-    device = kiosk_state.device_id()
-    event = kiosk_state.current_event_id() if channel == "kiosk" else None
-    done = 0
-    while done < count:
-        rows = []
-        for _ in range(min(batch, count - done)):
-            c, defn = rng.choice(targets)
-            assert defn is not None  # an open consultation has its current version
-            rows.append(_row(rng, c.slug, c.version, defn, channel, device, event))
-        db.session.execute(insert(Response), rows)
-        db.session.commit()
-        done += len(rows)
-        if progress:
-            progress(len(rows))
-    return done
-
-
-def _row(rng: random.Random, slug: str, version: int, defn: Definition, channel: str,
-         device: str | None, event: str | None) -> dict:
-    return synthetic.row(rng, defn, slug=slug, version=version, channel=channel,
-                         submitted=lambda: utcnow() - dt.timedelta(seconds=rng.randint(0, 86400 * 14)),
-                         took=lambda: rng.randint(40, 600), device=device, event_id=event)
+                        progress: Callable[[int], object] | None = None, batch: int = scale.BATCH,
+                        slug: str | None = None, force: bool = False) -> int:
+    """Add valid random responses, marked synthetic, in bulk: to one consultation, or across the
+    open ones without real responses (scale.Refused when that would mix with real ones, unforced)."""
+    found = scale.targets(slug, force)
+    kiosk = app.config["ROLE"] == "kiosk"
+    return scale.add_responses(found, count, seed, channel="kiosk" if kiosk else "web",
+                               device=kiosk_state.device_id(),
+                               event=kiosk_state.current_event_id() if kiosk else None,
+                               batch=batch, progress=progress)

@@ -101,12 +101,12 @@ def count_all(app: Flask) -> int:
     """Count settled responses and scans of every consultation into the kept tallies (any worker
     may: two counting at once never count a row twice); how many consultations were looked at."""
     from kiosk.consultations import store as consultations
-    from kiosk.reports import tallies
+    from kiosk.reports import kept
 
     with app.app_context():
         slugs = [c.slug for c in consultations.all_consultations()]
         for slug in slugs:
-            tallies.catch_up(slug)
+            kept.catch_up(slug)
         return len(slugs)
 
 

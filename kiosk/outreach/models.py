@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
@@ -35,7 +35,8 @@ class Scan(db.Model):
     __table_args__ = (
         Index("ix_scans_consultation_at", "consultation_slug", "at"),
         Index("ix_scans_code", "code"),
-        Index("ix_scans_report", "consultation_slug", "at", "code", "stage", "device", "first"),
+        Index("ix_scans_report", "consultation_slug", "at", "code", "stage", "device", "first",
+              "synthetic"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -46,6 +47,8 @@ class Scan(db.Model):
     first: Mapped[bool] = mapped_column(default=True)
     #: Made when the scan is counted: a batch written twice (its COMMIT's answer lost) stores it once.
     key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    #: made by ``voxbox demo --scans``: left out of figures as synthetic responses are
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class CodeDestination(db.Model):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from kiosk.areas import store as areas
 from kiosk.consultations.types import Definition
 from kiosk.core.db import db
+from kiosk.responses import counting
 from kiosk.responses.models import Response
 
 
@@ -19,7 +20,7 @@ def counts_by_area(slug: str, defn: Definition) -> list[tuple[str, dict, int]]:
         return []
     area = Response.answers[(asked[0]["id"], "area")].as_string()
     rows = db.session.execute(select(area, func.count()).where(
-        Response.consultation_slug == slug, area.is_not(None)).group_by(area))
+        counting.counted(slug), area.is_not(None)).group_by(area))
     counted: dict[str, int] = {str(code): int(n) for code, n in rows}
     names = areas.names()
     inside = sorted(((c, n) for c, n in counted.items() if c != areas.OUTSIDE),

@@ -20,12 +20,12 @@ from kiosk.core.text import tr
 from kiosk.devices import store as devices
 from kiosk.events import store as events
 from kiosk.outreach.models import TrackingCode
-from kiosk.reports import tallies
+from kiosk.reports import atoms, tallies
 from kiosk.reports.filters import Filters, response_query
 from kiosk.responses.models import Response
 
 #: Question types whose answers fall into a fixed set of values (a postcode counts by its area).
-CLOSED = tallies.CLOSED
+CLOSED = atoms.CLOSED
 #: What a cross-tab can split answers by, besides another closed question (``q:<id>``).
 DIMENSIONS = {"channel": Response.channel, "event": Response.event_id,
               "placement": Response.tracking_code, "device": Response.device_id,
@@ -138,7 +138,7 @@ def _kept(slug: str, q: Question, by: str) -> Counter[tuple[str, str]]:
     out: Counter[tuple[str, str]] = Counter()
     for (v, qid, atom), n in tallies.counts(slug, "splits").items():
         dim, where, token = cast(tuple[str, str, str], atom)
-        if qid == tallies.SPLIT + q["id"] and (not versions or v in versions) and dim == (
+        if qid == atoms.SPLIT + q["id"] and (not versions or v in versions) and dim == (
                 "channel" if by == "version" else by):
             out[(token, str(v) if by == "version" else where)] += n
     return out

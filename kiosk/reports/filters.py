@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 
 from kiosk.core.timeutil import to_utc
 from kiosk.outreach import tracking
+from kiosk.responses import counting
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
 
@@ -25,12 +26,21 @@ class Filters:
     event: str | None = None
     code: str | None = None
     device: str | None = None
+    #: synthetic rows: None follows kiosk.responses.counting's rule; excluded: staff-excluded ones too
+    synthetic: bool | None = None
+    excluded: bool = False
 
     def args(self) -> dict[str, str]:
         """The filters as query-string arguments."""
         out = {"from": self.start, "to": self.end, "channel": self.channel, "event": self.event,
-               "code": self.code, "device": self.device}
+               "code": self.code, "device": self.device, "excluded": "1" if self.excluded else None,
+               "synthetic": None if self.synthetic is None else str(int(self.synthetic))}
         return {k: str(v) for k, v in out.items() if v}
+
+    def counted_as_kept(self) -> bool:
+        """Whether the report counts the rows the kept tallies count (kiosk.responses.counting's
+        default rule), or asks for synthetic or excluded ones another way."""
+        return self.synthetic is None and not self.excluded
 
     def counts_scans(self) -> bool:
         """Scans and starts happen on the web, outside any event and any kiosk."""
@@ -77,9 +87,11 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
         problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
         channel = None
     code = (args.get("code") or "").strip() or None
+    synthetic = {"1": True, "0": False}.get((args.get("synthetic") or "").strip())
     return Filters(day("from"), day("to"), channel, (args.get("event") or "").strip() or None,
                    (tracking.normalise(code) or code) if code else None,
-                   (args.get("device") or "").strip()[:64] or None), problems
+                   (args.get("device") or "").strip()[:64] or None, synthetic,
+                   args.get("excluded") == "1"), problems
 
 
 def utc_bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -102,7 +114,7 @@ def in_dates(q: Select, column: Any, f: Filters) -> Select:
 def response_query(slug: str, f: Filters, *columns: Any) -> Select:
     """Responses to a consultation matching the filters (whole rows, or the given columns)."""
     q = select(*columns) if columns else select(Response)
-    q = q.where(Response.consultation_slug == slug)
+    q = q.where(counting.counted(slug, synthetic=f.synthetic, excluded=f.excluded))
     q = in_dates(q, Response.submitted_at, f)
     if f.channel:
         q = q.where(Response.channel == f.channel)

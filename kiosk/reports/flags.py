@@ -110,6 +110,24 @@ def keep_bursts(slug: str, rows: Iterable[Any], counted: ColumnElement[bool] | N
         db.session.execute(dialect_insert(ResponseFlag).on_conflict_do_nothing(), found)
 
 
+def refresh(slug: str, response_id: int, counted: ColumnElement[bool]) -> None:
+    """Work a response's kiosk's and code's bursts out again around it, once it is excluded from
+    results (or back in): a burst it made may be gone, or one may form again."""
+    r = db.session.execute(select(Response.device_id, Response.tracking_code, Response.submitted_at)
+                           .where(Response.id == response_id)).one()
+    for attr, flag in BURSTS:
+        if not getattr(r, attr):
+            continue
+        near = db.session.execute(select(Response.id, Response.device_id, Response.tracking_code,
+                                         Response.submitted_at).where(
+            Response.consultation_slug == slug, getattr(Response, attr) == getattr(r, attr),
+            Response.submitted_at.between(r.submitted_at - quality.BURST_WINDOW,
+                                          r.submitted_at + quality.BURST_WINDOW))).all()
+        db.session.execute(delete(ResponseFlag).where(
+            ResponseFlag.flag == flag, ResponseFlag.response_id.in_([n.id for n in near])))
+        keep_bursts(slug, [n for n in near if n.id != response_id] or near, counted)
+
+
 def forget(slug: str) -> None:
     """Drop a consultation's kept bursts (counted afresh with its tallies)."""
     db.session.execute(delete(ResponseFlag).filter_by(consultation_slug=slug))

@@ -12,21 +12,24 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kiosk.consultations import store as consultations
 from kiosk.core.db import db
+from kiosk.core.timeutil import london_day
 from kiosk.devices import store as devices
 from kiosk.events import store as events
 from kiosk.outreach import costs, tracking
 from kiosk.outreach.models import TrackingCode
 from kiosk.outreach.scans import DEVICE_CLASSES
-from kiosk.reports import flags, tallies
+from kiosk.reports import atoms, flags, tallies
 from kiosk.reports.filters import Filters, response_query
+from kiosk.responses import counting, quality
 from kiosk.responses.models import Response
 from kiosk.responses.store import CHANNELS
 
 #: The longest run of days drawn in the per-day chart.
 MAX_DAYS = 400
 LIGHT = (Response.id, Response.uuid, Response.channel, Response.device_id, Response.event_id,
-         Response.tracking_code, Response.started_at, Response.submitted_at)
+         Response.tracking_code, Response.started_at, Response.submitted_at, Response.review)
 
 
 @dataclass
@@ -113,19 +116,19 @@ def build(slug: str, f: Filters | None = None) -> Report:
     """The report for one consultation under the filters, from the counts kept per London day,
     channel, event, kiosk and code (kiosk.reports.tallies), so it costs the same at any size."""
     f = f or Filters()
-    atoms = tallies.counts(slug, "report")
+    counted = tallies.counts(slug, "report") if f.counted_as_kept() else _counted_live(slug, f)
     kept: list[tuple[dt.date, str, str | None, str | None, str | None, int]] = []
     hits: list[tuple[dt.date, str | None, str, str, bool, int]] = []
     known_devices: set[str] = set()
-    for (_v, qid, atom), n in atoms.items():
+    for (_v, qid, atom), n in counted.items():
         parts: tuple[Any, ...] = atom  # type: ignore[assignment]  # report and scan atoms are tuples
-        if qid == tallies.REPORT:
+        if qid == atoms.REPORT:
             when, (channel, event, device, code) = dt.date.fromisoformat(parts[0]), parts[1:]
             if device:
                 known_devices.add(device)
             if f.holds(when, channel, event, device, code):
                 kept.append((when, channel, event, device, code, n))
-        elif qid == tallies.SCANS:
+        elif qid == atoms.SCANS:
             when, (code, stage, device, first) = dt.date.fromisoformat(parts[0]), parts[1:]
             if f.holds_scan(when, code):
                 hits.append((when, code, stage, device, first, n))
@@ -152,11 +155,26 @@ def build(slug: str, f: Filters | None = None) -> Report:
                           started=sum(p.started for p in report.placements),
                           completed=sum(p.completed for p in report.placements))
     report.days = _days(f, kept, hits)
-    timed: Counter = Counter({atom: n for (_v, qid, atom), n in atoms.items() if qid == tallies.TIMED})
+    timed: Counter = Counter({atom: n for (_v, qid, atom), n in counted.items() if qid == atoms.TIMED})
     where = response_query(slug, f).whereclause
     assert where is not None  # it always names the consultation
-    report.flag_counts, report.flagged, report.flags = flags.flagged(slug, where, LIGHT, timed)
+    report.flag_counts, report.flagged, report.flags = flags.flagged(
+        slug, where, LIGHT, timed, quality.too_fast_seconds(consultations.definition(slug)))
     return report
+
+
+def _counted_live(slug: str, f: Filters) -> Counter[atoms.Key]:
+    """Report and scan atoms counted from the rows, for a report that asks for synthetic or excluded
+    rows other than the kept counts hold (kiosk.responses.counting): slower, and rarely asked."""
+    rows = db.session.execute(response_query(slug, f, *atoms.FOLDED[2:]).execution_options(yield_per=5000))
+    out: Counter[atoms.Key] = Counter()
+    for at, channel, event, device, code, started in rows:
+        out[(0, atoms.REPORT, (london_day(at).isoformat(), channel, event, device, code))] += 1
+        if (took := flags.timed_atom(started, at)) is not None:
+            out[(0, atoms.TIMED, took)] += 1
+    out.update(atoms.fold_scans(db.session.execute(select(*atoms.SCANNED).where(
+        counting.counted_scans(slug, synthetic=f.synthetic)).execution_options(yield_per=5000))))
+    return out
 
 
 def add_costs(placements: list[Funnel]) -> None:

@@ -15,199 +15,40 @@ without atoms (free text) is summarised from its newest answers, read live.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import select
 
-from kiosk.consultations import routing
-from kiosk.consultations import store as consultations
 from kiosk.consultations.questions import registry as questions
 from kiosk.consultations.types import Definition, Question
-from kiosk.core.db import db, dialect_insert, rowcount
-from kiosk.core.timeutil import london_day, utcnow
-from kiosk.outreach import scans
+from kiosk.core.db import db
 from kiosk.outreach.models import Scan
-from kiosk.reports import flags
-from kiosk.reports.models import TallyAtom, TallyMark
+from kiosk.reports import kept
+from kiosk.reports.atoms import (
+    ANSWERED,
+    BLANK,
+    CHUNK,
+    FOLDED,
+    NEWEST,
+    NOT_SHOWN,
+    REPORT,
+    RESPONSES,
+    SCANNED,
+    SCANS,
+    SPLIT,
+    TIMED,
+    Key,
+    atom_of,
+    fold,
+    fold_scans,
+)
+from kiosk.reports.models import TallyAtom
+from kiosk.responses import counting
 from kiosk.responses.models import Response
-
-#: How old a response must be before it is counted into the stored tallies (younger ones are live).
-SETTLE = dt.timedelta(minutes=5)
-#: Responses read at a time while counting.
-CHUNK = 5000
-#: A free-text question's tally shows its newest answers (kiosk.consultations.questions.types).
-NEWEST = 5
-RESPONSES, ANSWERED, BLANK, NOT_SHOWN = "#responses", "#answered", "#blank", "#not-shown"
-
-Key = tuple[int, str, Hashable]  # version, question id ("" for the whole response), atom
-
-
-def _hashable(value: Any) -> Hashable:
-    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
-
-
-def _text(atom: Hashable) -> str:
-    return json.dumps(atom, separators=(",", ":"))
-
-
-#: The columns a response is counted from.
-FOLDED = (Response.version, Response.answers, Response.submitted_at, Response.channel, Response.event_id,
-          Response.device_id, Response.tracking_code, Response.started_at)
-#: The question id under which a response's report atom (its London day, channel, event, kiosk and
-#: code) is counted, and that of a scan's (day, code, stage, device class, first or not).
-REPORT, SCANS = "#report", "#scans"
-#: The question id under which responses are counted by their seconds to complete (kiosk.reports.flags).
-TIMED = "#timed"
-#: Closed questions are also counted per channel, event, placement and kiosk, under "#x:<id>", so a
-#: cross-tab of the whole consultation by one of those needs no pass over the answers.
-CLOSED = ("single", "multiple", "scale", "postcode")
-SPLIT = "#x:"
-
-
-def split_values(q: Question, value: Any) -> list[str]:
-    """The values a cross-tab counts for one answer: each option chosen, the scale point, the area."""
-    if q["type"] == "postcode":
-        return [value["area"]] if isinstance(value, dict) and isinstance(value.get("area"), str) else []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
-
-
-def fold(slug: str, rows: Iterable[Any], defs: dict[int, Definition | None] | None = None) -> Counter[Key]:
-    """The atom counts of response rows (FOLDED): each answer judged by its own version's question,
-    and each response's report atom."""
-    defs = {} if defs is None else defs
-    out: Counter[Key] = Counter()
-    for version, answers, submitted, channel, event, device, code, started in rows:
-        if version not in defs:
-            defs[version] = consultations.definition(slug, version)
-        out[(version, "", RESPONSES)] += 1
-        out[(version, "", ("#channel", channel))] += 1
-        out[(version, REPORT, (london_day(submitted).isoformat(), channel, event, device, code))] += 1
-        if (took := flags.timed_atom(started, submitted)) is not None:
-            out[(version, TIMED, took)] += 1
-        splits = (("channel", channel), ("event", event or ""), ("placement", code or ""),
-                  ("device", device or ""))
-        for q in (defs[version] or {"questions": []})["questions"]:
-            qid = q["id"]
-            if not routing.holds(q.get("show_if"), answers):
-                out[(version, qid, NOT_SHOWN)] += 1
-                continue
-            value = answers.get(qid)
-            if value is None or value == "" or value == []:
-                out[(version, qid, BLANK)] += 1
-                continue
-            out[(version, qid, ANSWERED)] += 1
-            atoms = questions.TYPES[q["type"]].atoms
-            if atoms is not None:
-                for atom in atoms(q, value):
-                    out[(version, qid, atom)] += 1
-            if q["type"] in CLOSED:
-                for token in split_values(q, value):
-                    for dim, where in splits:
-                        out[(version, SPLIT + qid, (dim, where, token))] += 1
-    return out
-
-
-def catch_up(slug: str) -> tuple[int, int]:
-    """Count settled responses and scans after their marks into the stored atoms; the two marks
-    after it. Another process counting the same rows at once loses nothing: only one moves a mark,
-    and the other's counts go with its rolled-back transaction."""
-    defs: dict[int, Definition | None] = {}
-    def counted(rows: list[Any]) -> Counter[Key]:
-        flags.keep_bursts(slug, rows)
-        return fold(slug, (tuple(r)[3:] for r in rows), defs)  # after row_id, arrived, id
-
-    responses = _catch_up(slug, slug, Response, Response.received_at, (Response.id, *FOLDED), counted)
-    scans.flush()  # this process's queued scans count too
-    seen = _catch_up(slug, SCANS + ":" + slug, Scan, Scan.at, SCANNED,
-                     lambda rows: fold_scans(tuple(r)[2:] for r in rows))
-    return responses, seen
-
-
-def _catch_up(slug: str, name: str, table: Any, arrived: Any, columns: Sequence[Any],
-              folder: Callable[[list[Any]], Counter[Key]]) -> int:
-    last = _mark(name)
-    while True:
-        settled_before = utcnow() - SETTLE
-        batch = db.session.execute(
-            select(table.id.label("row_id"), arrived.label("arrived"), *columns)
-            .where(table.consultation_slug == slug, table.id > last)
-            .order_by(table.id).limit(CHUNK)).all()
-        settled = []
-        for row in batch:
-            if row.arrived > settled_before:
-                break
-            settled.append(row)
-        if not settled:
-            db.session.commit()  # end the read transaction either way
-            return last
-        try:
-            if not _move_mark(name, last, settled[-1].row_id):
-                db.session.rollback()
-                return _mark(name)
-            _add(slug, folder(settled))
-            db.session.commit()
-        except DBAPIError:  # SQLite: another writer moved first (a stale snapshot)
-            db.session.rollback()
-            return _mark(name)
-        last = settled[-1].row_id
-        if len(settled) < len(batch) or len(batch) < CHUNK:
-            return last
-
-
-#: The columns a scan is counted from.
-SCANNED = (Scan.at, Scan.code, Scan.stage, Scan.device, Scan.first)
-
-
-def fold_scans(rows: Iterable[Any]) -> Counter[Key]:
-    """The atom counts of scan rows (SCANNED): London day, code, stage, device class, first."""
-    out: Counter[Key] = Counter()
-    for at, code, stage, device, first in rows:
-        out[(0, SCANS, (london_day(at).isoformat(), code, stage, device, bool(first)))] += 1
-    return out
-
-
-def _mark(name: str) -> int:
-    found = db.session.execute(select(TallyMark.last_id).filter_by(consultation_slug=name)).scalar()
-    return int(found or 0)
-
-
-def _move_mark(slug: str, old: int, new: int) -> bool:
-    """Move the mark from old to new, or say someone else already moved it."""
-    now = utcnow()
-    if old == 0 and db.session.get(TallyMark, slug) is None:
-        made = db.session.execute(dialect_insert(TallyMark).values(
-            consultation_slug=slug, last_id=new, folded_at=now).on_conflict_do_nothing()
-            .returning(TallyMark.consultation_slug))  # (an ORM insert's rowcount is -1 on PostgreSQL)
-        return made.first() is not None
-    done = db.session.execute(update(TallyMark).where(
-        TallyMark.consultation_slug == slug, TallyMark.last_id == old).values(last_id=new, folded_at=now))
-    return rowcount(done) == 1
-
-
-def _add(slug: str, counts: Counter[Key]) -> None:
-    if not counts:
-        return
-    ins = dialect_insert(TallyAtom)
-    db.session.execute(ins.on_conflict_do_update(
-        index_elements=["consultation_slug", "version", "question_id", "atom"],
-        set_={"n": TallyAtom.n + ins.excluded.n}),
-        [{"consultation_slug": slug, "version": v, "question_id": qid, "atom": _text(atom), "n": n}
-         for (v, qid, atom), n in counts.items()])
-
-
-def forget(slug: str) -> None:
-    """Drop a consultation's stored tallies (they are counted afresh on next use): for the rare
-    change to stored responses, such as excluding one from results."""
-    db.session.execute(delete(TallyAtom).filter_by(consultation_slug=slug))
-    db.session.execute(delete(TallyMark).where(TallyMark.consultation_slug.in_([slug, SCANS + ":" + slug])))
-    flags.forget(slug)
-
 
 #: Which atoms a page reads: answers (and whole-response counts), the report's, or the splits.
 PARTS = ("answers", "report", "splits")
@@ -224,7 +65,7 @@ def _in_part(qid: str, part: str) -> bool:
 def counts(slug: str, part: str = "answers") -> Counter[Key]:
     """One part (PARTS) of a consultation's atom counts: the stored ones and, live, those after
     the marks."""
-    last, last_scan = catch_up(slug)
+    last, last_scan = kept.catch_up(slug)
     q = select(TallyAtom.version, TallyAtom.question_id, TallyAtom.atom, TallyAtom.n).filter_by(
         consultation_slug=slug)
     if part == "report":
@@ -235,14 +76,16 @@ def counts(slug: str, part: str = "answers") -> Counter[Key]:
         q = q.where(~TallyAtom.question_id.startswith("#"))
     out: Counter[Key] = Counter()
     for v, qid, atom, n in db.session.execute(q):
-        out[(v, qid, _hashable(json.loads(atom)))] += int(n)
+        out[(v, qid, atom_of(json.loads(atom)))] += int(n)
+    synthetic = counting.with_synthetic(slug)
     tail = db.session.execute(select(*FOLDED).where(
-        Response.consultation_slug == slug, Response.id > last).order_by(Response.id)
+        counting.counted(slug, synthetic=synthetic), Response.id > last).order_by(Response.id)
         .execution_options(yield_per=CHUNK))
     out.update({k: n for k, n in fold(slug, tail).items() if _in_part(k[1], part)})
     if part == "report":
         out.update(fold_scans(db.session.execute(select(*SCANNED).where(
-            Scan.consultation_slug == slug, Scan.id > last_scan).execution_options(yield_per=CHUNK))))
+            counting.counted_scans(slug, synthetic=synthetic), Scan.id > last_scan)
+            .execution_options(yield_per=CHUNK))))
     return out
 
 
@@ -295,7 +138,7 @@ def _summary(slug: str, q: Question, versions: Sequence[int], atoms: Counter) ->
         return kind.summarise(q, atoms)
     value = Response.answers[q["id"]]
     newest = db.session.execute(
-        select(value).where(Response.consultation_slug == slug, Response.version.in_(versions),
+        select(value).where(counting.counted(slug), Response.version.in_(versions),
                             value.as_string().is_not(None))
         .order_by(Response.id.desc()).limit(NEWEST)).scalars().all()
     return kind.tally(q, [v for v in reversed(newest) if v not in (None, "", [])])

@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from kiosk.analysis import themes
 from kiosk.consultations import equality
+from kiosk.consultations import store as consultations
 from kiosk.consultations.types import Definition
 from kiosk.core.db import db
 from kiosk.core.text import tr
 from kiosk.events import store as events
 from kiosk.outreach.models import TrackingCode
 from kiosk.reports.filters import Filters, response_query
-from kiosk.responses import quality
+from kiosk.responses import quality, xlsx
 from kiosk.responses import store as responses
 from kiosk.responses.models import Response
 
@@ -36,7 +37,8 @@ def columns(slug: str) -> list[Column]:
     names = {e.id: e.name for e in events.all_events()}
     light = response_query(slug, Filters(), Response.uuid, Response.device_id,
                            Response.tracking_code, Response.started_at, Response.submitted_at)
-    flags = quality.flags(db.session.execute(light).all())
+    flags = quality.flags(db.session.execute(light).all(),
+                          quality.too_fast_seconds(consultations.definition(slug)))
     tagged = themes.by_response(slug)
 
     def placement(r: Response) -> str | None:
@@ -64,9 +66,16 @@ def rows(slug: str, f: Filters) -> Iterator[Response]:
     yield from db.session.execute(q).scalars()
 
 
-def csv_lines(defn: Definition, slug: str, f: Filters) -> Iterator[str]:
+def csv_lines(defn: Definition, slug: str, f: Filters, *, labels: bool = False,
+              lang: str = "en") -> Iterator[str]:
     """Filtered responses as formula-safe CSV with the attribution columns."""
-    return responses.export_csv(defn, rows(slug, f), columns(slug))
+    return responses.export_csv(defn, rows(slug, f), columns(slug), labels=labels, lang=lang)
+
+
+def xlsx_chunks(defn: Definition, slug: str, f: Filters, *, labels: bool = True,
+                lang: str = "en") -> Iterator[bytes]:
+    """Filtered responses as an XLSX workbook with the attribution columns."""
+    return xlsx.export(defn, rows(slug, f), columns(slug), labels=labels, lang=lang)
 
 
 def json_chunks(slug: str, f: Filters, hidden: frozenset[str] = frozenset()) -> Iterator[str]:

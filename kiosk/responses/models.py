@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, String, Text
+from sqlalchemy import JSON, Float, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.core.db import db
@@ -35,9 +35,11 @@ class Response(db.Model):
     __table_args__ = (
         Index("ix_responses_consultation", "consultation_slug", "version"),
         Index("ix_responses_sync_state", "sync_state"),
-        # every column a report reads (its GROUP BYs and quality flags), so it never reads answers
+        # every column a report reads (its GROUP BYs, quality flags and kiosk.responses.counting's
+        # rule), so it never reads answers
         Index("ix_responses_report", "consultation_slug", "submitted_at", "channel", "event_id",
-              "device_id", "tracking_code", "started_at", "uuid"),
+              "device_id", "tracking_code", "started_at", "uuid", "synthetic", "review"),
+        Index("ix_responses_synthetic", "consultation_slug", "synthetic"),
         # a burst's neighbours (kiosk.reports.flags); ix_responses_seconds, on an expression that
         # differs by database, is made by its migration alone
         Index("ix_responses_device_time", "consultation_slug", "device_id", "submitted_at"),
@@ -61,6 +63,13 @@ class Response(db.Model):
     sync_state: Mapped[str] = mapped_column(String(10), default=SyncState.QUEUED)
     sync_note: Mapped[str | None] = mapped_column(Text)
     synced_at: Mapped[dt.datetime | None]
+    #: made by ``voxbox demo --responses``: left out of a consultation's figures once it has real ones
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: staff review (kiosk.responses.review): None, reviewed or excluded (from results, never deleted)
+    review: Mapped[str | None] = mapped_column(String(10))
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(254))
+    reviewed_at: Mapped[dt.datetime | None]
 
 
 class Draft(db.Model):

@@ -1,6 +1,7 @@
 """Quality signals on responses: unusual time to complete, and bursts from one device or code.
 
-Signals flag responses for a person to look at; nothing is ever deleted or left out of a figure.
+Signals flag responses for a person to look at; nothing is deleted, and nothing is left out of a
+figure until a person excludes it (kiosk.responses.review).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kiosk.consultations.types import Definition
 
 #: Modified z-score (on log seconds) beyond which a time to complete is an outlier.
 OUTLIER_Z = 3.5
@@ -84,10 +88,26 @@ def bursts(rows: Iterable[Timed], attr: str) -> set[str]:
     return out
 
 
-def flags(rows: Sequence[Timed]) -> dict[str, list[str]]:
-    """Every flag raised, by response uuid (responses without flags are left out)."""
+def too_fast_seconds(defn: Definition | None) -> int | None:
+    """A consultation's absolute too-fast threshold (``quality: {too_fast_seconds: N}``), if set."""
+    return None if defn is None else defn.get("quality", {}).get("too_fast_seconds")
+
+
+def under(rows: Iterable[Timed], seconds: int | None) -> set[str]:
+    """uuids of responses completed in fewer than the given seconds (none when it is unset)."""
+    if not seconds:
+        return set()
+    return {r.uuid for r in rows if (s := seconds_to_complete(r)) is not None and s < seconds}
+
+
+def flags(rows: Sequence[Timed], too_fast: int | None = None) -> dict[str, list[str]]:
+    """Every flag raised, by response uuid (responses without flags are left out): too-fast by the
+    robust z-score or, when the consultation sets one, under an absolute number of seconds."""
     out: dict[str, list[str]] = defaultdict(list)
-    for uuid, flag in outliers(rows).items():
+    timed = outliers(rows)
+    for uuid in under(rows, too_fast):
+        timed.setdefault(uuid, "too-fast")
+    for uuid, flag in timed.items():
         out[uuid].append(flag)
     for uuid in bursts(rows, "device_id"):
         out[uuid].append("burst-device")

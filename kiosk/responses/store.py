@@ -21,12 +21,12 @@ from kiosk.consultations.types import Definition
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
 from kiosk.core.timeutil import iso, utcnow
-from kiosk.responses import exports
+from kiosk.responses import counting, exports
 from kiosk.responses.models import Draft, Response
 
 CHANNELS = ("kiosk", "web", "paper")
 #: The CSV cell of a question the resident was routed past (an empty cell: shown, not answered).
-NOT_SHOWN = "[not shown]"
+NOT_SHOWN = exports.NOT_SHOWN
 HASHED = ("uuid", "consultation", "version", "answers", "language", "channel", "device_id",
           "event_id", "tracking_code", "started_at", "submitted_at")
 
@@ -128,22 +128,22 @@ def by_uuid(value: str) -> Response | None:
     return db.session.execute(select(Response).filter_by(uuid=value)).scalar_one_or_none()
 
 
-def for_consultation(slug: str) -> Iterator[Response]:
-    """Every response to a consultation, oldest first, streamed."""
-    q = select(Response).filter_by(consultation_slug=slug).order_by(Response.id)
-    yield from db.session.execute(q.execution_options(yield_per=1000)).scalars()
+def for_consultation(slug: str, *, synthetic: bool | None = None,
+                     excluded: bool = False) -> Iterator[Response]:
+    """The responses to a consultation that count (kiosk.responses.counting), oldest first, streamed."""
+    q = select(Response).where(counting.counted(slug, synthetic=synthetic, excluded=excluded))
+    yield from db.session.execute(q.order_by(Response.id).execution_options(yield_per=1000)).scalars()
 
 
 def counts_by_consultation() -> dict[str, int]:
-    """Responses per consultation slug (consultations with none are absent)."""
-    return {slug: int(n) for slug, n in db.session.execute(
-        select(Response.consultation_slug, func.count()).group_by(Response.consultation_slug))}
+    """Counted responses per consultation slug (consultations with none are absent)."""
+    return counting.counts_by_consultation()
 
 
 def counts_by_channel(slug: str) -> dict[str, int]:
-    """One consultation's responses per channel (kiosk, web, paper)."""
+    """One consultation's counted responses per channel (kiosk, web, paper)."""
     return {channel: int(n) for channel, n in db.session.execute(
-        select(Response.channel, func.count()).filter_by(consultation_slug=slug)
+        select(Response.channel, func.count()).where(counting.counted(slug))
         .group_by(Response.channel))}
 
 
@@ -186,23 +186,18 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def export_csv(defn: Definition, rows: Iterable[Response], extra: Sequence[Any] = ()) -> Iterator[str]:
-    """CSV text, one row per response, one or more columns per question; extra columns
-    (objects with a name and a value(response) function, e.g. attribution) go before the answers."""
-
-    columns = exports.columns(defn)
+def export_csv(defn: Definition, rows: Iterable[Response], extra: Sequence[Any] = (), *,
+               labels: bool = False, lang: str = "en") -> Iterator[str]:
+    """CSV text, one row per response, one or more columns per question (headed by key, or with
+    labels by question text with option labels in the cells); extra columns (objects with a name
+    and a value(response) function, e.g. attribution) go before the answers."""
+    columns = exports.columns(defn, labels, lang)
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(exports.META + [x.name for x in extra] + [c.name for c in columns])
+    writer.writerow(exports.header(columns, list(extra)))
     yield buf.getvalue()
-    for r in rows:
+    for cells in exports.rows(columns, iter(rows), list(extra)):
         buf.seek(0)
         buf.truncate()
-        meta = [r.uuid, r.consultation_slug, r.version, r.channel, r.language, r.device_id,
-                r.event_id, r.tracking_code, iso(r.started_at), iso(r.submitted_at)]
-        meta += [x.value(r) for x in extra]
-        cells = [c.value(r.answers) if c.question is None or versioning.shown(c.question, r.answers, r.version)
-                 else NOT_SHOWN if versioning.asked(c.question, r.version) else None
-                 for c in columns]
-        writer.writerow([safe_cell(v) for v in meta + cells])
+        writer.writerow([safe_cell(v) for v in cells])
         yield buf.getvalue()

@@ -225,7 +225,7 @@ def test_a_non_officer_export_has_no_equality_answers_and_no_cell_under_the_thre
     _import(app)
     _answer(app)
     staff = signed_in("staff")
-    for path in (f"/staff/c/{SLUG}/responses.csv", f"/staff/c/{SLUG}/report.csv"):
+    for path in (f"/staff/c/{SLUG}/responses.csv?values=1", f"/staff/c/{SLUG}/report.csv?values=1"):
         rows = _csv(staff, path)
         assert len(rows) == 15
         assert not {"age_band", "ethnicity"} & set(rows[0]), path
@@ -246,10 +246,10 @@ def test_an_officer_export_carries_the_equality_answers(app, signed_in) -> None:
     _import(app)
     _answer(app)
     officer = signed_in("officer")
-    rows = _csv(officer, f"/staff/c/{SLUG}/responses.csv")
+    rows = _csv(officer, f"/staff/c/{SLUG}/responses.csv?values=1")
     assert sorted(row["age_band"] for row in rows) == sorted(AGES)
     assert {row["ethnicity"] for row in rows} == {"white_irish"}
-    assert sorted(r["age_band"] for r in _csv(officer, f"/staff/c/{SLUG}/report.csv")) == sorted(AGES)
+    assert sorted(r["age_band"] for r in _csv(officer, f"/staff/c/{SLUG}/report.csv?values=1")) == sorted(AGES)
     records = json.loads(officer.get(f"/staff/c/{SLUG}/report.json").get_data(as_text=True))
     assert sorted(r["answers"]["age_band"] for r in records) == sorted(AGES)
     by_option = {(r["question"], r["option"]): r["count"]
@@ -265,7 +265,7 @@ def test_the_kiosk_staff_page_suppresses_small_cells_too(kiosk_app) -> None:
     assert client.post("/staff/login", data={"csrf_token": token, "pin": "4321"}).status_code == 303
     page = client.get(f"/staff/c/{SLUG}").get_data(as_text=True)
     assert _cell(page, "25 to 34") == "fewer than 10"
-    rows = _csv(client, f"/staff/c/{SLUG}/responses.csv")
+    rows = _csv(client, f"/staff/c/{SLUG}/responses.csv?values=1")
     assert rows and "age_band" not in rows[0]
 
 

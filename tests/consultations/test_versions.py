@@ -97,7 +97,7 @@ def test_dropped_question_keeps_every_v1_answer_everywhere(app, signed_in) -> No
     assert "How often do you catch the bus?" in often and "29 answered" in often
     assert "added in version 2" in often
 
-    for url in ("/staff/c/bus-survey/responses.csv", "/staff/c/bus-survey/report.csv"):
+    for url in ("/staff/c/bus-survey/responses.csv?values=1", "/staff/c/bus-survey/report.csv?values=1"):
         rows = csv_rows(staff.get(url).get_data(as_text=True))
         assert len(rows) == 29, url
         v1 = [row for row in rows if row["version"] == "1"]

@@ -129,6 +129,11 @@ def test_every_action_leaves_one_entry_and_none_holds_a_contact(app, people, tmp
     # an export of responses (by a staff member)
     assert staff.get("/staff/c/policing-priorities/responses.csv").status_code == 200
     done["responses.export"] = "policing-priorities"
+    # a response excluded from results on review (the reason is not in the log)
+    uuid, slug = held["record"]["uuid"], held["record"]["consultation"]
+    assert post(staff, f"/staff/c/{slug}/responses/{uuid}/review", f"/staff/c/{slug}/report",
+                decision="excluded", reason=ANSWER).status_code == 303
+    done["response.review"] = uuid
     # the postcode-area table
     areas_csv = tmp_path / "areas.csv"
     areas_csv.write_text("postcode,area_code,name_en,name_cy\nCF10,W05000001,Butetown,Butetown\n")

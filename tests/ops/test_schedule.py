@@ -73,7 +73,7 @@ def test_the_counting_job_counts_every_consultations_settled_responses(app) -> N
 
     from kiosk.consultations import store as consultations
     from kiosk.demo.responses import row
-    from kiosk.reports import tallies
+    from kiosk.reports import atoms
     from kiosk.reports.models import TallyMark
     from kiosk.responses.models import Response
 
@@ -84,7 +84,7 @@ def test_the_counting_job_counts_every_consultations_settled_responses(app) -> N
             rows = [row(rng, defn, slug=slug, version=1, channel="web", submitted=utcnow(), took=60)
                     for _ in range(20)]
             for r in rows:
-                r["received_at"] = utcnow() - tallies.SETTLE - dt.timedelta(minutes=1)
+                r["received_at"] = utcnow() - atoms.SETTLE - dt.timedelta(minutes=1)
             db.session.execute(insert(Response), rows)
         db.session.commit()
     assert schedule.count_all(app) >= 2

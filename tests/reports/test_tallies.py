@@ -15,7 +15,7 @@ from kiosk.consultations import store as consultations
 from kiosk.core.db import db
 from kiosk.core.timeutil import utcnow
 from kiosk.demo.responses import row
-from kiosk.reports import tallies
+from kiosk.reports import atoms, kept, tallies
 from kiosk.reports.models import TallyAtom, TallyMark
 from kiosk.responses import store as responses
 from kiosk.responses.models import Response
@@ -68,7 +68,7 @@ def add(slug: str, n: int, rng: random.Random, *, settled: bool) -> None:
         if rng.random() < 0.1:  # some left blank or routed past, as residents do
             r["answers"] = {k: v for k, v in r["answers"].items() if rng.random() < 0.5}
         if settled:
-            r["received_at"] = utcnow() - tallies.SETTLE - dt.timedelta(minutes=1)
+            r["received_at"] = utcnow() - atoms.SETTLE - dt.timedelta(minutes=1)
         rows.append(r)
     db.session.execute(insert(Response), rows)
     db.session.commit()
@@ -121,17 +121,17 @@ def test_counting_twice_or_by_two_processes_counts_each_response_once(app) -> No
         add(slug, 50, rng, settled=True)
         first = tallies.tallies(slug, consultations.merged_definition(slug))
         stored = sorted(db.session.execute(select(TallyAtom.atom, TallyAtom.n)).all())
-        tallies.catch_up(slug)
+        kept.catch_up(slug)
         assert sorted(db.session.execute(select(TallyAtom.atom, TallyAtom.n)).all()) == stored
         # another process moved the mark between this one's read and its write: nothing is added
         add(slug, 20, rng, settled=True)
         mark = db.session.get(TallyMark, slug)
         last = mark.last_id
-        assert not tallies._move_mark(slug, last - 1, last + 20)
+        assert not kept._move_mark(slug, last - 1, last + 20)
         db.session.rollback()
         assert tallies.tallies(slug, consultations.merged_definition(slug)) == expected(slug)
         assert tallies.tallies(slug, consultations.merged_definition(slug)) != first
-        tallies.forget(slug)
+        kept.forget(slug)
         db.session.commit()
         assert db.session.get(TallyMark, slug) is None
         assert tallies.tallies(slug, consultations.merged_definition(slug)) == expected(slug)

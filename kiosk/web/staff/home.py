@@ -23,8 +23,9 @@ from kiosk.core import auth, limits
 from kiosk.ops import deployment
 from kiosk.reports import tallies as report_tallies
 from kiosk.responses import store as responses
+from kiosk.responses import xlsx
 from kiosk.tablet import pin_locks
-from kiosk.web.downloads import csv_download
+from kiosk.web.downloads import counted_form, csv_download, export_form, xlsx_download
 from kiosk.web.redirects import same_site_path
 from kiosk.web.staff.accounts import start_second_step
 from kiosk.web.staff.audit import exported
@@ -105,8 +106,22 @@ def export_csv(slug: str) -> ResponseReturnValue:
         abort(404)
     defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
                                current_user.has_role("officer"))
-    return csv_download(responses.export_csv(defn, responses.for_consultation(slug)),
-                        f"{slug}-responses.csv")
+    rows = responses.for_consultation(slug, **counted_form())
+    return csv_download(responses.export_csv(defn, rows, **export_form()), f"{slug}-responses.csv")
+
+
+@bp.get("/c/<slug>/responses.xlsx")
+@auth.staff_required
+@exported(lambda kw: kw["slug"])
+def export_xlsx(slug: str) -> ResponseReturnValue:
+    """Every counted response as an XLSX workbook (the CSV's columns, numbers as numbers);
+    equality answers only for officers."""
+    if consultations.get(slug) is None:
+        abort(404)
+    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
+                               current_user.has_role("officer"))
+    rows = responses.for_consultation(slug, **counted_form())
+    return xlsx_download(xlsx.export(defn, rows, **export_form()), f"{slug}-responses.xlsx")
 
 
 @bp.get("/c/<slug>/equality.csv")

@@ -7,9 +7,12 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
+    redirect,
     render_template,
     request,
     stream_with_context,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -19,13 +22,15 @@ from kiosk.consultations import equality
 from kiosk.consultations import store as consultations
 from kiosk.core import auth
 from kiosk.core.problems import ProblemError
+from kiosk.core.states import ReviewState
 from kiosk.events import store as events
 from kiosk.outreach import costs
 from kiosk.reports import charts, crosstab, filters
 from kiosk.reports import funnel as reports
-from kiosk.responses import attribution
-from kiosk.web.downloads import csv_download, csv_lines
-from kiosk.web.staff.audit import exported
+from kiosk.responses import attribution, review
+from kiosk.web.downloads import csv_download, csv_lines, export_form, xlsx_download
+from kiosk.web.redirects import same_site_path
+from kiosk.web.staff.audit import actor, exported
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
@@ -68,7 +73,21 @@ def report_csv(slug: str) -> ResponseReturnValue:
     f, _problems = _filtered(slug)
     defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
                                current_user.has_role("officer"))
-    return csv_download(attribution.csv_lines(defn, slug, f), f"{slug}-responses-attributed.csv")
+    return csv_download(attribution.csv_lines(defn, slug, f, **export_form()),
+                        f"{slug}-responses-attributed.csv")
+
+
+@bp.get("/c/<slug>/report.xlsx")
+@auth.staff_required
+@exported(lambda kw: kw["slug"])
+def report_xlsx(slug: str) -> ResponseReturnValue:
+    """The filtered responses as an XLSX workbook with attribution columns (equality answers
+    only for officers)."""
+    f, _problems = _filtered(slug)
+    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
+                               current_user.has_role("officer"))
+    return xlsx_download(attribution.xlsx_chunks(defn, slug, f, **export_form()),
+                         f"{slug}-responses-attributed.xlsx")
 
 
 @bp.get("/c/<slug>/report.json")
@@ -82,6 +101,28 @@ def report_json(slug: str) -> ResponseReturnValue:
     body = stream_with_context(attribution.json_chunks(slug, f, hidden))
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="{slug}-responses-attributed.json"'})
+
+
+@bp.post("/c/<slug>/responses/<uuid>/review")
+@auth.staff_required
+def review_response(slug: str, uuid: str) -> ResponseReturnValue:
+    """Mark a flagged response reviewed, exclude it from results with a reason, or undo either
+    (nothing is deleted; undoing is one more review, so no confirmation page)."""
+    if consultations.get(slug) is None:
+        abort(404)
+    form = request.form
+    try:
+        done = review.review(slug, uuid, form.get("decision", ""), form.get("reason", ""), actor(),
+                             request.remote_addr or "")
+    except ProblemError as exc:
+        flash(str(exc), "error")
+    else:
+        short = done.uuid[:8]
+        said: dict[str | None, str] = {
+            ReviewState.REVIEWED: _("Response %(id)s marked reviewed.", id=short),
+            ReviewState.EXCLUDED: _("Response %(id)s excluded from results.", id=short)}
+        flash(said.get(done.review, _("Response %(id)s: review undone.", id=short)), "ok")
+    return redirect(same_site_path(form.get("next")) or url_for(".report", slug=slug), 303)
 
 
 def _crosstab(slug: str) -> tuple[crosstab.CrossTab | None, list[str], filters.Filters]:
