@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from kiosk.core.db import db
+from kiosk.core.rounding import divide, round_half_away
 from kiosk.outreach.models import TrackingCode
 
 #: The most a placement's print run may cost: £100,000 (anything more is a typing slip).
@@ -74,7 +75,7 @@ def per_response(pence: int | None, completed: int) -> Decimal | None:
     """Pounds per completed response, to the nearest penny; None without a cost or a completion."""
     if pence is None or not completed:
         return None
-    return (Decimal(pence) / 100 / completed).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return divide(pence, 100 * completed, 2)
 
 
 def pounds(pence: int | None) -> str:
@@ -84,4 +85,4 @@ def pounds(pence: int | None) -> str:
 
 def money(amount: Decimal | None) -> str:
     """An amount in pounds as £1,234.50 ("—" for none)."""
-    return "—" if amount is None else f"£{amount.quantize(PENNY, rounding=ROUND_HALF_UP):,}"
+    return "—" if amount is None else f"£{round_half_away(amount, 2):,.2f}"

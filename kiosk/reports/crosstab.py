@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Select, func, select, true
@@ -16,6 +17,7 @@ from kiosk.consultations import equality
 from kiosk.consultations.types import Definition, Question
 from kiosk.core.db import db
 from kiosk.core.problems import Problem, ProblemError
+from kiosk.core.rounding import divide
 from kiosk.core.text import tr
 from kiosk.devices import store as devices
 from kiosk.events import store as events
@@ -44,10 +46,11 @@ class CrossTab:
     totals: dict[str, int | None] = field(default_factory=dict)  # per column
     suppressed_under: int | None = None  # the threshold, when small cells were suppressed
 
-    def share(self, row: str, column: str) -> float | None:
-        """The cell as a share of its column's answers (None when either is suppressed or zero)."""
+    def percent(self, row: str, column: str, places: int = 0) -> Decimal | None:
+        """The cell as a percentage of its column's answers, under the rounding rule (None when
+        either is suppressed or the column is empty)."""
         n, total = self.cells.get((row, column)), self.totals.get(column)
-        return n / total if n is not None and total else None
+        return divide(100 * n, total, places) if n is not None and total else None
 
     def csv_rows(self) -> Iterator[list[Any]]:
         """Header, then per answer its count and column share in each column (blank when suppressed)."""
@@ -55,8 +58,8 @@ class CrossTab:
         for value, label in self.rows:
             cells: list[Any] = [label]
             for col, _label in self.columns:
-                n, share = self.cells.get((value, col)), self.share(value, col)
-                cells += ["" if n is None else n, "" if share is None else round(100 * share, 1)]
+                n, share = self.cells.get((value, col)), self.percent(value, col, 1)
+                cells += ["" if n is None else n, "" if share is None else share]
             yield cells
         yield ["total", *[x for col, _l in self.columns
                           for x in ("" if self.totals.get(col) is None else self.totals[col], "")]]

@@ -6,7 +6,7 @@ Revises: 0021_i15ft
 A consultation's staff page sums these counts instead of re-reading every answer; responses newer
 than tally_marks.last_id are counted live. Both fill in on first use, so no data step is needed.
 Bursts a response is part of are kept in response_flags; indexes on (consultation, kiosk or code,
-time) find a burst's neighbours, and one on the seconds a response took finds the outliers.
+time) find a burst's neighbours (the index on seconds to complete is 0025_i15sx's).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -49,17 +49,9 @@ def upgrade():
     op.create_index('ix_response_flags_consultation', 'response_flags', ['consultation_slug', 'response_id'])
     op.create_index('ix_responses_device_time', 'responses', ['consultation_slug', 'device_id', 'submitted_at'])
     op.create_index('ix_responses_code_time', 'responses', ['consultation_slug', 'tracking_code', 'submitted_at'])
-    # the expression kiosk.reports.flags.seconds() compares, so an outlier cut is an index range
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute('CREATE INDEX ix_responses_seconds ON responses '
-                   '(consultation_slug, (EXTRACT(EPOCH FROM submitted_at - started_at)))')
-    else:
-        op.execute('CREATE INDEX ix_responses_seconds ON responses '
-                   '(consultation_slug, ((julianday(submitted_at) - julianday(started_at)) * 86400.0))')
 
 
 def downgrade():
-    op.drop_index('ix_responses_seconds', table_name='responses')
     op.drop_index('ix_responses_code_time', table_name='responses')
     op.drop_index('ix_responses_device_time', table_name='responses')
     op.drop_index('ix_response_flags_consultation', table_name='response_flags')
