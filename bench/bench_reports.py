@@ -124,6 +124,7 @@ def time_pages(client: Any, urls: dict[str, str], rounds: int) -> dict[str, floa
 def run(size: int, args: argparse.Namespace) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, database(args.database_url, "bench_reports") as url:
         config: dict[str, Any] = {"ROLE": "hub", "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
+                                  "TALLY_INTERVAL_SECONDS": 0, "PURGE_INTERVAL_HOURS": 0,
                                   "PUBLIC_URL": "https://voxbox.example.org", "WTF_CSRF_ENABLED": True}
         if url:
             config["DATABASE_URL"] = url

@@ -116,10 +116,13 @@ class ThemeCount:
 def theme_counts(slug: str, f: search.Filters | None = None) -> list[ThemeCount]:
     """Each theme of the codebook with its answers and responses (narrowed by filters, if given),
     most used first; themes nobody has used yet count 0. Reports and exports read this."""
-    found = search.ids(slug, f or search.Filters()).subquery()
     query = (select(AnswerTheme.theme_id, func.count(), func.count(TextAnswer.response_id.distinct()))
-             .join(TextAnswer, TextAnswer.id == AnswerTheme.answer_id)
-             .where(AnswerTheme.answer_id.in_(select(found.c.id))).group_by(AnswerTheme.theme_id))
+             .join(TextAnswer, TextAnswer.id == AnswerTheme.answer_id).group_by(AnswerTheme.theme_id))
+    if f is None or f == search.Filters():  # every answer: read the tags, not every answer's id
+        query = query.where(TextAnswer.consultation_slug == slug)
+    else:
+        found = search.ids(slug, f).subquery()
+        query = query.where(AnswerTheme.answer_id.in_(select(found.c.id)))
     counted = {t: (int(a), int(r)) for t, a, r in db.session.execute(query)}
     out = [ThemeCount(t, *counted.get(t.id, (0, 0))) for t in codebook(slug)]
     return sorted(out, key=lambda c: (-c.answers, c.theme.name_en.lower()))
