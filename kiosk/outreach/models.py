@@ -35,6 +35,7 @@ class Scan(db.Model):
     __table_args__ = (
         Index("ix_scans_consultation_at", "consultation_slug", "at"),
         Index("ix_scans_code", "code"),
+        Index("ix_scans_consultation_id", "consultation_slug", "id"),
         Index("ix_scans_report", "consultation_slug", "at", "code", "stage", "device", "first",
               "synthetic"),
     )

@@ -40,6 +40,8 @@ class Response(db.Model):
         Index("ix_responses_report", "consultation_slug", "submitted_at", "channel", "event_id",
               "device_id", "tracking_code", "started_at", "uuid", "synthetic", "review"),
         Index("ix_responses_synthetic", "consultation_slug", "synthetic"),
+        # one consultation's rows in id order (counting after a mark, newest answers, exports)
+        Index("ix_responses_consultation_id", "consultation_slug", "id"),
         # a burst's neighbours (kiosk.reports.flags); ix_responses_seconds, on an expression that
         # differs by database, is made by its migration alone
         Index("ix_responses_device_time", "consultation_slug", "device_id", "submitted_at"),
