@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -96,17 +98,23 @@ def consultation(slug: str) -> ResponseReturnValue:
                                                              current_app.config["SMALL_CELL_THRESHOLD"]))
 
 
+def _exported(slug: str) -> tuple[Any, Any]:
+    """The definition as this viewer may see it (equality answers only for officers) and the
+    counted responses the request asks for, streamed."""
+    if consultations.get(slug) is None:
+        abort(404)
+    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
+                               current_user.has_role("officer"))
+    return defn, responses.for_consultation(slug, **counted_form())
+
+
 @bp.get("/c/<slug>/responses.csv")
 @auth.staff_required
 @exported(lambda kw: kw["slug"])
 def export_csv(slug: str) -> ResponseReturnValue:
     """Every response to every version as CSV, one row each, safe to open in a spreadsheet;
     equality answers only for officers."""
-    if consultations.get(slug) is None:
-        abort(404)
-    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
-                               current_user.has_role("officer"))
-    rows = responses.for_consultation(slug, **counted_form())
+    defn, rows = _exported(slug)
     return csv_download(responses.export_csv(defn, rows, **export_form()), f"{slug}-responses.csv")
 
 
@@ -116,11 +124,7 @@ def export_csv(slug: str) -> ResponseReturnValue:
 def export_xlsx(slug: str) -> ResponseReturnValue:
     """Every counted response as an XLSX workbook (the CSV's columns, numbers as numbers);
     equality answers only for officers."""
-    if consultations.get(slug) is None:
-        abort(404)
-    defn = equality.for_viewer(consultations.merged_definition(slug) or abort(404),
-                               current_user.has_role("officer"))
-    rows = responses.for_consultation(slug, **counted_form())
+    defn, rows = _exported(slug)
     return xlsx_download(xlsx.export(defn, rows, **export_form()), f"{slug}-responses.xlsx")
 
 
